@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Generates oclif.manifest.json from the built commands (dist/), or with --check fails when the
+// committed manifest differs from what the commands declare. Uses @oclif/core's own Plugin loader,
+// the same code path `oclif manifest` takes, without pulling the whole oclif packaging toolchain.
+import {Plugin} from '@oclif/core'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const file = path.join(root, 'oclif.manifest.json')
+const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, isRoot: true})
+await plugin.load()
+const text = JSON.stringify(plugin.manifest, null, 2) + '\n'
+if (process.argv.includes('--check')) {
+  let current = ''
+  try {
+    current = readFileSync(file, 'utf8')
+  } catch {}
+  if (current !== text) {
+    console.error('oclif.manifest.json is stale: run `npm run build && npm run manifest` and commit the result.')
+    process.exit(1)
+  }
+  console.log(`oclif.manifest.json is current (${Object.keys(plugin.manifest.commands).length} commands).`)
+} else {
+  writeFileSync(file, text)
+  console.log(`wrote oclif.manifest.json (${Object.keys(plugin.manifest.commands).length} commands)`)
+}

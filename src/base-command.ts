@@ -1,0 +1,66 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import {isUserError} from './util/errors.js'
+import {redact} from './util/secrets.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * Every command of the plugin: `--json` (oclif's enableJsonFlag), one-line errors for UserError, secrets redacted
+ * from any error, progress on stderr only when stderr is a TTY.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    project: Flags.string({
+      char: 'p',
+      description: 'project: URL, OWNER/NUMBER or node id (default: config key `project`)',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: BaseArgs<T>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+  }
+
+  /** A progress line on stderr, only on a TTY and never in --json mode. */
+  protected progress(text: string): void {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return
+    process.stderr.write(`\r\x1b[2K${text}`)
+  }
+
+  protected progressDone(): void {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return
+    process.stderr.write('\r\x1b[2K')
+  }
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    this.progressDone()
+    if (isUserError(error)) {
+      const exit = (error as {exitCode?: number}).exitCode ?? 1
+      if (this.jsonEnabled()) {
+        this.logJson({error: {code: (error as {code?: string}).code, message: redact(error.message)}})
+        this.exit(exit)
+      }
+      this.error(redact(error.message), {exit})
+    }
+    if (error instanceof Error && !error.oclif) {
+      error.message = redact(error.message)
+      if (error.stack) error.stack = redact(error.stack)
+    }
+    return super.catch(error)
+  }
+}

@@ -1,0 +1,2 @@
+export {UserError} from './util/errors.js'
+export type * from './model/state.js'

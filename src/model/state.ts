@@ -1,0 +1,215 @@
+/**
+ * ProjectState: everything a backup keeps of one GitHub Project (v2), keyed by stable identity so that two captures
+ * of an unchanged project are byte-identical in canonical form and a jsondiffpatch delta between two states says
+ * exactly what changed.
+ *
+ * - maps, never arrays of API nodes, wherever identity exists: fields by field node id, options by option id,
+ *   iterations by iteration id, views by view number, items by ITEM KEY (see `itemKey`), workflows by number,
+ *   status updates by node id, milestones by `owner/repo#number`;
+ * - order that matters is kept as data: `itemOrder` (item keys in project position order), `position` on options;
+ * - names are kept beside ids, because ids die with deletion and a restore matches by name second.
+ *
+ * Backup types are sections of the same state: `minimal` has `project` and `fields` (names and types only);
+ * `config` adds full field definitions, views, workflows, repositories, teams; `full` adds items, their values, issue
+ * content, milestones and status updates.
+ */
+export type BackupType = 'full' | 'config' | 'minimal'
+
+export const STATE_SCHEMA_VERSION = 1
+
+export interface ProjectState {
+  schemaVersion: typeof STATE_SCHEMA_VERSION
+  type: BackupType
+  project: ProjectSettings
+  fields: Record<string, FieldDef>
+  views?: Record<string, ViewDef>
+  workflows?: Record<string, WorkflowDef>
+  /** `owner/name` of linked repositories, sorted */
+  repositories?: string[]
+  /** `org/team-slug` of linked teams, sorted */
+  teams?: string[]
+  statusUpdates?: Record<string, StatusUpdate>
+  items?: Record<string, ItemState>
+  /** item keys in project position order */
+  itemOrder?: string[]
+  /** milestones of linked repositories and of repositories that items live in, keyed `owner/repo#number` */
+  milestones?: Record<string, Milestone>
+}
+
+export interface ProjectSettings {
+  id: string
+  number: number
+  url: string
+  owner: {login: string; type: 'User' | 'Organization'}
+  title: string
+  shortDescription: string | null
+  readme: string | null
+  public: boolean
+  closed: boolean
+  template: boolean
+}
+
+/** GraphQL `ProjectV2FieldType` (upper case). Only DATE, ITERATION, NUMBER, SINGLE_SELECT, TEXT can be created. */
+export type FieldDataType =
+  | 'ASSIGNEES'
+  | 'DATE'
+  | 'ISSUE_TYPE'
+  | 'ITERATION'
+  | 'LABELS'
+  | 'LINKED_PULL_REQUESTS'
+  | 'MILESTONE'
+  | 'NUMBER'
+  | 'PARENT_ISSUE'
+  | 'REPOSITORY'
+  | 'REVIEWERS'
+  | 'SINGLE_SELECT'
+  | 'SUB_ISSUES_PROGRESS'
+  | 'TEXT'
+  | 'TITLE'
+  | 'TRACKED_BY'
+  | 'TRACKS'
+
+export const CREATABLE_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATION', 'NUMBER', 'SINGLE_SELECT', 'TEXT']
+
+export interface FieldDef {
+  id: string
+  name: string
+  dataType: FieldDataType
+  /** single select: options by option id */
+  options?: Record<string, SelectOption>
+  /** iteration: configuration */
+  iteration?: IterationConfig
+}
+
+export type OptionColor = 'BLUE' | 'GRAY' | 'GREEN' | 'ORANGE' | 'PINK' | 'PURPLE' | 'RED' | 'YELLOW'
+
+export interface SelectOption {
+  id: string
+  name: string
+  description: string
+  color: OptionColor
+  /** 0-based place in the option list */
+  position: number
+}
+
+export interface IterationConfig {
+  duration: number
+  startDay: number
+  /** active and upcoming iterations by id */
+  iterations: Record<string, Iteration>
+  /** completed iterations by id */
+  completedIterations: Record<string, Iteration>
+}
+
+export interface Iteration {
+  id: string
+  title: string
+  startDate: string
+  duration: number
+}
+
+export interface ViewDef {
+  id: string
+  number: number
+  name: string
+  layout: 'TABLE_LAYOUT' | 'BOARD_LAYOUT' | 'ROADMAP_LAYOUT'
+  filter: string | null
+  /** field NAMES (ids die with deletion; views are matched and recreated by name) */
+  visibleFields: string[]
+  sortBy: Array<{field: string; direction: 'ASC' | 'DESC'}>
+  groupBy: string[]
+  verticalGroupBy: string[]
+}
+
+export interface WorkflowDef {
+  id: string
+  number: number
+  name: string
+  enabled: boolean
+}
+
+export interface StatusUpdate {
+  id: string
+  body: string | null
+  status: 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'COMPLETE' | 'INACTIVE' | null
+  startDate: string | null
+  targetDate: string | null
+  createdAt: string
+}
+
+export type ItemType = 'ISSUE' | 'PULL_REQUEST' | 'DRAFT_ISSUE' | 'REDACTED'
+
+/**
+ * One project item. Its key in `ProjectState.items` is `itemKey(item)`: the content URL for issues and pull
+ * requests (stable across delete and re-add), `draft:<draft issue node id>` for drafts, `redacted:<item id>` otherwise.
+ */
+export interface ItemState {
+  id: string
+  type: ItemType
+  archived: boolean
+  /** issue / pull request content (absent for drafts and redacted items) */
+  content?: IssueContent
+  /** draft content */
+  draft?: DraftContent
+  /** custom field values by FIELD ID (only fields with a value) */
+  values: Record<string, FieldValue>
+}
+
+export interface IssueContent {
+  kind: 'Issue' | 'PullRequest'
+  url: string
+  /** `owner/name` */
+  repository: string
+  number: number
+  title: string
+  body: string
+  state: string
+  stateReason: string | null
+  labels: string[]
+  assignees: string[]
+  /** `owner/repo#number` key into `ProjectState.milestones`, or null */
+  milestone: string | null
+  /** URL of the parent issue, or null */
+  parent: string | null
+  /** URLs of sub-issues, in order */
+  subIssues: string[]
+  /** URLs of the issues this one is blocked by, sorted */
+  blockedBy: string[]
+}
+
+export interface DraftContent {
+  id: string
+  title: string
+  body: string
+  assignees: string[]
+}
+
+export type FieldValue =
+  | {type: 'text'; text: string}
+  | {type: 'number'; number: number}
+  | {type: 'date'; date: string}
+  | {type: 'singleSelect'; optionId: string; name: string}
+  | {type: 'iteration'; iterationId: string; title: string; startDate: string}
+
+export interface Milestone {
+  repository: string
+  number: number
+  title: string
+  description: string | null
+  state: 'OPEN' | 'CLOSED'
+  dueOn: string | null
+}
+
+/** The key of an item in `ProjectState.items`. */
+export function itemKey(item: Pick<ItemState, 'id' | 'type' | 'content' | 'draft'>): string {
+  if (item.content) return item.content.url
+  if (item.draft) return `draft:${item.draft.id}`
+  return `redacted:${item.id}`
+}
+
+/** Sections present per backup type. */
+export const SECTIONS: Record<BackupType, ReadonlyArray<keyof ProjectState>> = {
+  minimal: ['project', 'fields'],
+  config: ['project', 'fields', 'views', 'workflows', 'repositories', 'teams'],
+  full: ['project', 'fields', 'views', 'workflows', 'repositories', 'teams', 'statusUpdates', 'items', 'itemOrder', 'milestones'],
+}
