@@ -40,7 +40,8 @@ export interface ProjectSettings {
   id: string
   number: number
   url: string
-  owner: {login: string; type: 'User' | 'Organization'}
+  /** databaseId is what REST routes such as view creation need (`/users/{user_id}/projectsV2/...`) */
+  owner: {login: string; type: 'User' | 'Organization'; databaseId?: number}
   title: string
   shortDescription: string | null
   readme: string | null
@@ -73,6 +74,8 @@ export const CREATABLE_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATI
 
 export interface FieldDef {
   id: string
+  /** REST view creation names fields by database id */
+  databaseId?: number
   name: string
   dataType: FieldDataType
   /** single select: options by option id */
@@ -173,8 +176,8 @@ export interface IssueContent {
   parent: string | null
   /** URLs of sub-issues, in order */
   subIssues: string[]
-  /** URLs of the issues this one is blocked by, sorted */
-  blockedBy: string[]
+  /** URLs of the issues this one is blocked by, sorted; absent when the capture did not read dependencies */
+  blockedBy?: string[]
 }
 
 export interface DraftContent {

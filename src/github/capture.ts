@@ -1,0 +1,401 @@
+import {sortKeys} from '../util/canonical.js'
+import {UserError} from '../util/errors.js'
+import {
+  CREATABLE_FIELD_TYPES,
+  STATE_SCHEMA_VERSION,
+  itemKey,
+  type BackupType,
+  type FieldDataType,
+  type FieldDef,
+  type FieldValue,
+  type IssueContent,
+  type ItemState,
+  type Milestone,
+  type ProjectState,
+  type StatusUpdate,
+  type ViewDef,
+  type WorkflowDef,
+} from '../model/state.js'
+import {NESTED_PAGE, PROJECT_CONFIG, PROJECT_HEAD, PROJECT_ITEMS, PROJECT_STATUS_UPDATES, REPO_MILESTONES} from './queries.js'
+
+/** What a capture needs of a GitHub client (src/github/client.ts provides it; tests may pass the sandbox's). */
+export interface Api {
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>
+  rest<T = any>(route: string, params?: Record<string, unknown>): Promise<T>
+  readonly stats?: {requests: number; points: number}
+}
+
+export type DependencyMode = 'auto' | 'all' | 'none'
+
+export interface CaptureOptions {
+  type?: BackupType
+  /**
+   * Blocked-by dependencies exist only in GitHub's REST API: one request per issue. `auto` reads them for projects of
+   * up to `dependencyLimit` issues and warns above; `all` always; `none` never. Unread dependencies are left absent
+   * from the state (never recorded as "no dependencies").
+   */
+  dependencies?: DependencyMode
+  dependencyLimit?: number
+  /** parallel REST requests for dependencies and milestones */
+  concurrency?: number
+  onProgress?: (progress: {phase: string; done: number; total?: number}) => void
+}
+
+export interface CaptureResult {
+  state: ProjectState
+  warnings: string[]
+  stats: {requests: number; points: number}
+}
+
+const CUSTOM = new Set<FieldDataType>(CREATABLE_FIELD_TYPES)
+
+/**
+ * Reads a whole project into a canonical ProjectState (src/model/state.ts). Two captures of an unchanged project give
+ * byte-identical canonical JSON.
+ */
+export async function captureProject(api: Api, projectId: string, options: CaptureOptions = {}): Promise<CaptureResult> {
+  const type = options.type ?? 'full'
+  const before = {requests: api.stats?.requests ?? 0, points: api.stats?.points ?? 0}
+  let requests = 0
+  const gql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+    requests++
+    return api.graphql<T>(query, variables)
+  }
+  const rest = async <T>(route: string, params: Record<string, unknown>): Promise<T> => {
+    requests++
+    return api.rest<T>(route, params)
+  }
+  const progress = options.onProgress ?? (() => {})
+  const warnings: string[] = []
+
+  progress({phase: 'project', done: 0})
+  const head = await gql<any>(PROJECT_HEAD, {id: projectId})
+  const node = head?.node
+  if (!node || node.__typename !== 'ProjectV2') {
+    throw new UserError(`project ${projectId} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
+  }
+  if (node.fields.pageInfo.hasNextPage) warnings.push('the project has more than 100 fields; only the first 100 were read')
+
+  const fields: Record<string, FieldDef> = {}
+  for (const f of node.fields.nodes) {
+    if (!f?.id) continue
+    fields[f.id] = toFieldDef(f, type)
+  }
+  const state: ProjectState = {
+    schemaVersion: STATE_SCHEMA_VERSION,
+    type,
+    project: {
+      id: node.id,
+      number: node.number,
+      url: node.url,
+      owner: {
+        login: node.owner.login,
+        type: node.owner.__typename === 'Organization' ? 'Organization' : 'User',
+        ...(typeof node.owner.databaseId === 'number' ? {databaseId: node.owner.databaseId} : {}),
+      },
+      title: node.title,
+      shortDescription: node.shortDescription ?? null,
+      readme: node.readme ?? null,
+      public: Boolean(node.public),
+      closed: Boolean(node.closed),
+      template: Boolean(node.template),
+    },
+    fields,
+  }
+  if (type === 'minimal') return finish()
+
+  progress({phase: 'configuration', done: 0})
+  await captureConfig(gql, projectId, state)
+  if (type === 'config') return finish()
+
+  state.statusUpdates = {}
+  for await (const su of paginate<any>(gql, PROJECT_STATUS_UPDATES, {id: projectId}, (d) => d.node.statusUpdates)) {
+    state.statusUpdates[su.id] = toStatusUpdate(su)
+  }
+
+  // items, in position order
+  state.items = {}
+  state.itemOrder = []
+  const overflow: Array<() => Promise<void>> = []
+  let done = 0
+  for await (const raw of paginate<any>(gql, PROJECT_ITEMS, {id: projectId}, (d) => d.node.items)) {
+    const item = toItem(raw, fields, overflow, gql)
+    const key = itemKey(item)
+    state.items[key] = item
+    state.itemOrder.push(key)
+    done++
+    if (done % 100 === 0) progress({phase: 'items', done})
+  }
+  progress({phase: 'items', done})
+  for (const more of overflow) await more()
+
+  const issues = Object.values(state.items).filter((i) => i.content?.kind === 'Issue')
+  const mode = options.dependencies ?? 'auto'
+  const limit = options.dependencyLimit ?? 1000
+  const concurrency = Math.max(1, options.concurrency ?? 8)
+  if (mode === 'all' || (mode === 'auto' && issues.length <= limit)) {
+    let n = 0
+    await pool(issues, concurrency, async (item) => {
+      const c = item.content!
+      const [owner, repo] = c.repository.split('/')
+      const blockers = await restPages<any>(rest, 'GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by', {
+        owner,
+        repo,
+        issue_number: c.number,
+      })
+      c.blockedBy = blockers.map((b) => String(b.html_url)).sort()
+      if (++n % 50 === 0) progress({phase: 'dependencies', done: n, total: issues.length})
+    })
+  } else if (mode === 'auto' && issues.length > 0) {
+    warnings.push(
+      `blocked-by dependencies of ${issues.length} issues were not read (GitHub serves them one REST request per issue): ` +
+        'pass --dependencies=all to include them',
+    )
+  }
+
+  // milestones of every repository an issue lives in, and of linked repositories
+  const repos = new Set<string>(state.repositories ?? [])
+  for (const item of Object.values(state.items)) if (item.content) repos.add(item.content.repository)
+  state.milestones = {}
+  const milestones = state.milestones
+  await pool([...repos].sort(), concurrency, async (nameWithOwner) => {
+    const [owner, name] = nameWithOwner.split('/')
+    for await (const m of paginate<any>(gql, REPO_MILESTONES, {owner, name}, (d) => d.repository?.milestones)) {
+      const ms: Milestone = {
+        repository: nameWithOwner,
+        number: m.number,
+        title: m.title,
+        description: m.description ?? null,
+        state: m.state,
+        dueOn: m.dueOn ?? null,
+      }
+      milestones[`${nameWithOwner}#${m.number}`] = ms
+    }
+  })
+  return finish()
+
+  function finish(): CaptureResult {
+    const points = api.stats ? api.stats.points - before.points : requests
+    return {state: sortKeys(state), warnings, stats: {requests, points}}
+  }
+}
+
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>
+
+async function captureConfig(gql: Gql, projectId: string, state: ProjectState): Promise<void> {
+  const views: Record<string, ViewDef> = {}
+  const workflows: Record<string, WorkflowDef> = {}
+  const repositories: string[] = []
+  const teams: string[] = []
+  type Key = 'views' | 'workflows' | 'repos' | 'teams'
+  const sinks: Record<Key, (n: any) => void> = {
+    views: (v) => (views[String(v.number)] = toView(v)),
+    workflows: (w) => (workflows[String(w.number)] = {id: w.id, number: w.number, name: w.name, enabled: Boolean(w.enabled)}),
+    repos: (r) => repositories.push(r.nameWithOwner),
+    teams: (t) => teams.push(t.combinedSlug),
+  }
+  // One document pages through four connections at once. A finished connection keeps its end cursor, so later
+  // rounds ask it for the (empty) page after its end instead of reading it again.
+  const cursor: Record<Key, string | null> = {views: null, workflows: null, repos: null, teams: null}
+  const open: Record<Key, boolean> = {views: true, workflows: true, repos: true, teams: true}
+  while (Object.values(open).some(Boolean)) {
+    const p = (await gql<any>(PROJECT_CONFIG, {id: projectId, ...cursor})).node
+    const conns: Record<Key, any> = {views: p.views, workflows: p.workflows, repos: p.repositories, teams: p.teams}
+    for (const key of Object.keys(conns) as Key[]) {
+      if (!open[key]) continue
+      for (const n of conns[key].nodes) if (n) sinks[key](n)
+      open[key] = conns[key].pageInfo.hasNextPage
+      if (conns[key].pageInfo.endCursor) cursor[key] = conns[key].pageInfo.endCursor
+    }
+  }
+  state.views = views
+  state.workflows = workflows
+  state.repositories = [...new Set(repositories)].sort()
+  state.teams = [...new Set(teams)].sort()
+}
+
+function toFieldDef(f: any, type: BackupType): FieldDef {
+  const def: FieldDef = {id: f.id, name: f.name, dataType: f.dataType}
+  if (typeof f.databaseId === 'number') def.databaseId = f.databaseId
+  if (type === 'minimal') return def
+  if (f.__typename === 'ProjectV2SingleSelectField') {
+    def.options = {}
+    f.options.forEach((o: any, position: number) => {
+      def.options![o.id] = {id: o.id, name: o.name, description: o.description ?? '', color: o.color, position}
+    })
+  }
+  if (f.__typename === 'ProjectV2IterationField') {
+    const c = f.configuration
+    const map = (list: any[]) =>
+      Object.fromEntries(list.map((i) => [i.id, {id: i.id, title: i.title, startDate: i.startDate, duration: i.duration}]))
+    def.iteration = {
+      duration: c.duration,
+      startDay: c.startDay,
+      iterations: map(c.iterations),
+      completedIterations: map(c.completedIterations),
+    }
+  }
+  return def
+}
+
+function fieldName(f: any): string | undefined {
+  return f?.name
+}
+
+function toView(v: any): ViewDef {
+  return {
+    id: v.id,
+    number: v.number,
+    name: v.name,
+    layout: v.layout,
+    filter: v.filter ?? null,
+    visibleFields: v.fields.nodes.map(fieldName).filter(Boolean),
+    sortBy: v.sortByFields.nodes
+      .filter((s: any) => fieldName(s.field))
+      .map((s: any) => ({field: fieldName(s.field)!, direction: s.direction})),
+    groupBy: v.groupByFields.nodes.map(fieldName).filter(Boolean),
+    verticalGroupBy: v.verticalGroupByFields.nodes.map(fieldName).filter(Boolean),
+  }
+}
+
+function toStatusUpdate(su: any): StatusUpdate {
+  return {
+    id: su.id,
+    body: su.body ?? null,
+    status: su.status ?? null,
+    startDate: su.startDate ?? null,
+    targetDate: su.targetDate ?? null,
+    createdAt: su.createdAt,
+  }
+}
+
+function toValue(v: any): FieldValue | undefined {
+  switch (v.__typename) {
+    case 'ProjectV2ItemFieldTextValue':
+      return v.text == null ? undefined : {type: 'text', text: v.text}
+    case 'ProjectV2ItemFieldNumberValue':
+      return v.number == null ? undefined : {type: 'number', number: v.number}
+    case 'ProjectV2ItemFieldDateValue':
+      return v.date == null ? undefined : {type: 'date', date: v.date}
+    case 'ProjectV2ItemFieldSingleSelectValue':
+      return v.optionId == null ? undefined : {type: 'singleSelect', optionId: v.optionId, name: v.name}
+    case 'ProjectV2ItemFieldIterationValue':
+      return v.iterationId == null
+        ? undefined
+        : {type: 'iteration', iterationId: v.iterationId, title: v.title, startDate: v.startDate}
+    default:
+      return undefined
+  }
+}
+
+function addValues(item: ItemState, nodes: any[], fields: Record<string, FieldDef>): void {
+  for (const v of nodes) {
+    const fieldId = v?.field?.id
+    if (!fieldId || !fields[fieldId] || !CUSTOM.has(fields[fieldId].dataType)) continue
+    const value = toValue(v)
+    if (value) item.values[fieldId] = value
+  }
+}
+
+function toItem(raw: any, fields: Record<string, FieldDef>, overflow: Array<() => Promise<void>>, gql: Gql): ItemState {
+  const item: ItemState = {id: raw.id, type: raw.type, archived: Boolean(raw.isArchived), values: {}}
+  addValues(item, raw.fieldValues.nodes, fields)
+  if (raw.fieldValues.totalCount > raw.fieldValues.nodes.length) {
+    overflow.push(async () => {
+      for await (const v of paginate<any>(gql, NESTED_PAGE.fieldValues, {id: raw.id}, (d) => d.node.fieldValues)) {
+        addValues(item, [v], fields)
+      }
+    })
+  }
+  const c = raw.content
+  if (c?.__typename === 'DraftIssue') {
+    item.draft = {id: c.id, title: c.title, body: c.body ?? '', assignees: logins(c.assignees)}
+    if (c.assignees.totalCount > c.assignees.nodes.length) {
+      overflow.push(async () => {
+        item.draft!.assignees = await collect(gql, NESTED_PAGE.draftAssignees, c.id, (d) => d.node.assignees, (n) => n.login)
+      })
+    }
+  } else if (c?.__typename === 'Issue' || c?.__typename === 'PullRequest') {
+    const content: IssueContent = {
+      kind: c.__typename,
+      url: c.url,
+      repository: c.repository.nameWithOwner,
+      number: c.number,
+      title: c.title,
+      body: c.body ?? '',
+      state: c.__typename === 'Issue' ? c.state : c.prState,
+      stateReason: c.stateReason ?? null,
+      labels: c.labels.nodes.map((l: any) => l.name).sort(),
+      assignees: logins(c.assignees),
+      milestone: c.milestone ? `${c.repository.nameWithOwner}#${c.milestone.number}` : null,
+      parent: c.parent?.url ?? null,
+      subIssues: c.subIssues ? c.subIssues.nodes.map((s: any) => s.url) : [],
+    }
+    item.content = content
+    if (c.labels.totalCount > c.labels.nodes.length) {
+      overflow.push(async () => {
+        content.labels = (await collect(gql, NESTED_PAGE.labels, c.id, (d) => d.node.labels, (n) => n.name)).sort()
+      })
+    }
+    if (c.assignees.totalCount > c.assignees.nodes.length) {
+      overflow.push(async () => {
+        content.assignees = (await collect(gql, NESTED_PAGE.assignees, c.id, (d) => d.node.assignees, (n) => n.login)).sort()
+      })
+    }
+    if (c.subIssues && c.subIssues.totalCount > c.subIssues.nodes.length) {
+      overflow.push(async () => {
+        content.subIssues = await collect(gql, NESTED_PAGE.subIssues, c.id, (d) => d.node.subIssues, (n) => n.url)
+      })
+    }
+  }
+  return item
+}
+
+function logins(conn: any): string[] {
+  return (conn?.nodes ?? []).map((u: any) => u.login).sort()
+}
+
+async function collect<T>(gql: Gql, query: string, id: string, pick: (d: any) => any, map: (n: any) => T): Promise<T[]> {
+  const out: T[] = []
+  for await (const n of paginate<any>(gql, query, {id}, pick)) out.push(map(n))
+  return out
+}
+
+/** Yields every node of a connection, following `pageInfo.endCursor` through `$after`. */
+export async function* paginate<T>(
+  gql: Gql,
+  query: string,
+  variables: Record<string, unknown>,
+  pick: (data: any) => {nodes: T[]; pageInfo: {hasNextPage: boolean; endCursor: string | null}} | undefined | null,
+): AsyncGenerator<T> {
+  let after: string | null = null
+  for (;;) {
+    const data = await gql<any>(query, {...variables, after})
+    const conn = pick(data)
+    if (!conn) return
+    for (const n of conn.nodes) if (n) yield n
+    if (!conn.pageInfo.hasNextPage) return
+    after = conn.pageInfo.endCursor
+  }
+}
+
+async function restPages<T>(
+  rest: <R>(route: string, params: Record<string, unknown>) => Promise<R>,
+  route: string,
+  params: Record<string, unknown>,
+): Promise<T[]> {
+  const out: T[] = []
+  for (let page = 1; ; page++) {
+    const batch = await rest<T[]>(route, {...params, per_page: 100, page})
+    out.push(...batch)
+    if (batch.length < 100) return out
+  }
+}
+
+async function pool<T>(list: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const runners = Array.from({length: Math.min(concurrency, list.length)}, async () => {
+    while (next < list.length) await work(list[next++])
+  })
+  await Promise.all(runners)
+}

@@ -1,0 +1,186 @@
+/**
+ * The GraphQL documents a capture sends. Each stays inside GitHub's limits (every connection has `first` <= 100, the
+ * node total is far below 500,000) and is validated against GitHub's published schema by the tests.
+ *
+ * Cost per items page (GitHub's formula): 1 (items) + 100 × 5 nested connections (fieldValues, labels, assignees,
+ * subIssues, draft assignees) = 501 requests → 5 points per 100 items. Overflowing nested connections (an issue with
+ * more than 20 labels, say) are fetched afterwards, only for the items that overflow.
+ */
+
+const FIELD_NAME = `__typename ... on ProjectV2FieldCommon { id name }`
+
+export const FIELD_FIELDS = `
+  __typename
+  ... on ProjectV2FieldCommon { id databaseId name dataType }
+  ... on ProjectV2SingleSelectField { options { id name description color } }
+  ... on ProjectV2IterationField {
+    configuration {
+      duration startDay
+      iterations { id title startDate duration }
+      completedIterations { id title startDate duration }
+    }
+  }`
+
+export const PROJECT_HEAD = `
+query ProjectHead($id: ID!) {
+  node(id: $id) {
+    __typename
+    ... on ProjectV2 {
+      id number url title shortDescription readme public closed template
+      owner {
+        __typename
+        ... on User { login databaseId }
+        ... on Organization { login databaseId }
+      }
+      fields(first: 100) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { ${FIELD_FIELDS} }
+      }
+    }
+  }
+}`
+
+export const PROJECT_CONFIG = `
+query ProjectConfig($id: ID!, $views: String, $repos: String, $teams: String, $workflows: String) {
+  node(id: $id) {
+    ... on ProjectV2 {
+      views(first: 50, after: $views) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id number name layout filter
+          fields(first: 60) { nodes { ${FIELD_NAME} } }
+          sortByFields(first: 10) { nodes { direction field { ${FIELD_NAME} } } }
+          groupByFields(first: 10) { nodes { ${FIELD_NAME} } }
+          verticalGroupByFields(first: 10) { nodes { ${FIELD_NAME} } }
+        }
+      }
+      workflows(first: 100, after: $workflows) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id number name enabled }
+      }
+      repositories(first: 100, after: $repos) {
+        pageInfo { hasNextPage endCursor }
+        nodes { nameWithOwner }
+      }
+      teams(first: 100, after: $teams) {
+        pageInfo { hasNextPage endCursor }
+        nodes { combinedSlug }
+      }
+    }
+  }
+}`
+
+export const PROJECT_STATUS_UPDATES = `
+query ProjectStatusUpdates($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on ProjectV2 {
+      statusUpdates(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id body status startDate targetDate createdAt }
+      }
+    }
+  }
+}`
+
+const ISSUE_LIKE = `
+  id url number title body updatedAt
+  repository { nameWithOwner }
+  labels(first: 20) { totalCount nodes { name } }
+  assignees(first: 10) { totalCount nodes { login } }
+  milestone { number }`
+
+export const PROJECT_ITEMS = `
+query ProjectItems($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on ProjectV2 {
+      items(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id type isArchived
+          fieldValues(first: 50) {
+            totalCount
+            nodes {
+              __typename
+              ... on ProjectV2ItemFieldTextValue { text field { ${FIELD_NAME} } }
+              ... on ProjectV2ItemFieldNumberValue { number field { ${FIELD_NAME} } }
+              ... on ProjectV2ItemFieldDateValue { date field { ${FIELD_NAME} } }
+              ... on ProjectV2ItemFieldSingleSelectValue { optionId name field { ${FIELD_NAME} } }
+              ... on ProjectV2ItemFieldIterationValue { iterationId title startDate field { ${FIELD_NAME} } }
+            }
+          }
+          content {
+            __typename
+            ... on DraftIssue { id title body assignees(first: 10) { totalCount nodes { login } } }
+            ... on Issue {
+              ${ISSUE_LIKE}
+              state stateReason
+              parent { url }
+              subIssues(first: 50) { totalCount nodes { url } }
+            }
+            ... on PullRequest { ${ISSUE_LIKE} prState: state }
+          }
+        }
+      }
+    }
+  }
+}`
+
+/** Follow-up pages for one node's overflowing nested connection. */
+export const NESTED_PAGE: Record<'labels' | 'assignees' | 'subIssues' | 'draftAssignees' | 'fieldValues', string> = {
+  labels: `
+query MoreLabels($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Issue { labels(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { name } } }
+    ... on PullRequest { labels(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { name } } }
+  }
+}`,
+  assignees: `
+query MoreAssignees($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Issue { assignees(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { login } } }
+    ... on PullRequest { assignees(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { login } } }
+  }
+}`,
+  draftAssignees: `
+query MoreDraftAssignees($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on DraftIssue { assignees(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { login } } }
+  }
+}`,
+  subIssues: `
+query MoreSubIssues($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Issue { subIssues(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { url } } }
+  }
+}`,
+  fieldValues: `
+query MoreFieldValues($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on ProjectV2Item {
+      fieldValues(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          __typename
+          ... on ProjectV2ItemFieldTextValue { text field { ${FIELD_NAME} } }
+          ... on ProjectV2ItemFieldNumberValue { number field { ${FIELD_NAME} } }
+          ... on ProjectV2ItemFieldDateValue { date field { ${FIELD_NAME} } }
+          ... on ProjectV2ItemFieldSingleSelectValue { optionId name field { ${FIELD_NAME} } }
+          ... on ProjectV2ItemFieldIterationValue { iterationId title startDate field { ${FIELD_NAME} } }
+        }
+      }
+    }
+  }
+}`,
+}
+
+/** Milestones of one repository (open and closed), paginated. */
+export const REPO_MILESTONES = `
+query RepoMilestones($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    milestones(first: 100, after: $after, states: [OPEN, CLOSED]) {
+      pageInfo { hasNextPage endCursor }
+      nodes { number title description state dueOn }
+    }
+  }
+}`
