@@ -2,7 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {isUserError} from './util/errors.js'
 import {redact} from './util/secrets.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /**
@@ -12,13 +12,7 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
 
-  static override baseFlags = {
-    project: Flags.string({
-      char: 'p',
-      description: 'project: URL, OWNER/NUMBER or node id (default: config key `project`)',
-      helpGroup: 'GLOBAL',
-    }),
-  }
+  static override baseFlags = {}
 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
@@ -27,7 +21,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     const {args, flags} = await this.parse({
       args: this.ctor.args,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      baseFlags: this.ctor.baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       flags: this.ctor.flags,
       strict: this.ctor.strict,
@@ -55,12 +49,25 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         this.logJson({error: {code: (error as {code?: string}).code, message: redact(error.message)}})
         this.exit(exit)
       }
-      this.error(redact(error.message), {exit})
+      // printed by hand: oclif's own error output wraps long messages over several lines
+      process.stderr.write(`Error: ${redact(error.message)}\n`)
+      this.exit(exit)
     }
     if (error instanceof Error && !error.oclif) {
       error.message = redact(error.message)
       if (error.stack) error.stack = redact(error.stack)
     }
     return super.catch(error)
+  }
+}
+
+/** A command that acts on one project: `--project` (URL, OWNER/NUMBER or node id; default from config). */
+export abstract class ProjectCommand<T extends typeof Command> extends BaseCommand<T> {
+  static override baseFlags = {
+    project: Flags.string({
+      char: 'p',
+      description: 'project: URL, OWNER/NUMBER or node id (default: config key `project`)',
+      helpGroup: 'GLOBAL',
+    }),
   }
 }

@@ -1,0 +1,227 @@
+import {promises as fs} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {atomicWrite} from '../util/fs.js'
+import {UserError} from '../util/errors.js'
+
+/**
+ * Configuration: `~/.github-pm/config.json` (GITHUB_PM_HOME overrides the folder), a private file of known keys.
+ * Environment variables override the file for CI use: the key upper-cased with dots as underscores and a
+ * GITHUB_PM_ prefix, e.g. `backup.retention_days` → GITHUB_PM_BACKUP_RETENTION_DAYS.
+ */
+export type ConfigValue = string | number | boolean | string[]
+
+interface KeySpec {
+  description: string
+  kind: 'string' | 'boolean' | 'integer' | 'list' | 'enum'
+  values?: readonly string[]
+  default?: ConfigValue
+  min?: number
+}
+
+export const CONFIG_KEYS = {
+  project: {kind: 'string', description: 'default project: URL, OWNER/NUMBER or node id'},
+  'backup.auto_before_destructive': {
+    kind: 'boolean',
+    default: true,
+    description: 'take an automatic backup before destructive commands',
+  },
+  'backup.destructive_commands': {
+    kind: 'list',
+    default: ['setup-complete', 'configure', 'batch', 'restore', 'backup:restore'],
+    description: 'command ids (comma-separated) that get an automatic backup first, besides commands that declare `destructive = true`',
+  },
+  'backup.on_backup_failure': {
+    kind: 'enum',
+    values: ['abort', 'continue'],
+    default: 'abort',
+    description: 'when the automatic backup fails: abort the destructive command, or warn and continue',
+  },
+  'backup.retention_days': {
+    kind: 'integer',
+    min: 0,
+    description: 'after each backup, remove backups older than this many days (0 or unset: keep all)',
+  },
+  'backup.storage_location': {
+    kind: 'string',
+    default: 'local',
+    description: 'where backups go: local, git+file:///path, s3://bucket/prefix, gcs://bucket/prefix',
+  },
+  'backup.type': {kind: 'enum', values: ['full', 'config', 'minimal'], default: 'full', description: 'default backup type'},
+  'backup.dependencies': {
+    kind: 'enum',
+    values: ['auto', 'all', 'none'],
+    default: 'auto',
+    description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
+  },
+  'backup.keyframe_max_chain': {
+    kind: 'integer',
+    min: 1,
+    default: 50,
+    description: 'a new full base event after this many patch events',
+  },
+} as const satisfies Record<string, KeySpec>
+
+export type ConfigKey = keyof typeof CONFIG_KEYS
+export type Config = Partial<Record<ConfigKey, ConfigValue>>
+
+export function githubPmHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GITHUB_PM_HOME || path.join(os.homedir(), '.github-pm')
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(githubPmHome(env), 'config.json')
+}
+
+export function envName(key: string): string {
+  return 'GITHUB_PM_' + key.toUpperCase().replace(/[.]/g, '_')
+}
+
+function spec(key: string): KeySpec {
+  if (!(key in CONFIG_KEYS)) {
+    throw new UserError(`unknown config key "${key}"; valid keys: ${Object.keys(CONFIG_KEYS).join(', ')}`, {code: 'ECONFIG'})
+  }
+  return (CONFIG_KEYS as Record<string, KeySpec>)[key]
+}
+
+/** Parses a value given as text (command line or environment) for a key; ill-typed values are refused. */
+export function parseValue(key: string, text: string): ConfigValue {
+  const s = spec(key)
+  switch (s.kind) {
+    case 'boolean': {
+      if (/^(true|1|yes|on)$/i.test(text)) return true
+      if (/^(false|0|no|off)$/i.test(text)) return false
+      throw new UserError(`${key} takes true or false, not "${text}"`, {code: 'ECONFIG'})
+    }
+    case 'integer': {
+      if (!/^\d+$/.test(text.trim()) || Number(text) < (s.min ?? 0)) {
+        throw new UserError(`${key} takes a whole number${s.min ? ` of at least ${s.min}` : ''}, not "${text}"`, {code: 'ECONFIG'})
+      }
+      return Number(text)
+    }
+    case 'list':
+      return text
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    case 'enum':
+      if (!s.values!.includes(text)) throw new UserError(`${key} takes one of ${s.values!.join(', ')}, not "${text}"`, {code: 'ECONFIG'})
+      return text
+    default:
+      if (!text.trim()) throw new UserError(`${key} takes a non-empty value`, {code: 'ECONFIG'})
+      return text
+  }
+}
+
+function checkStored(key: string, value: unknown): ConfigValue {
+  const s = spec(key)
+  const ok =
+    (s.kind === 'boolean' && typeof value === 'boolean') ||
+    (s.kind === 'integer' && Number.isInteger(value)) ||
+    (s.kind === 'list' && Array.isArray(value) && value.every((v) => typeof v === 'string')) ||
+    ((s.kind === 'string' || s.kind === 'enum') && typeof value === 'string')
+  if (!ok) throw new UserError(`config file has an ill-typed ${key}: run \`github-pm config set ${key} VALUE\` to fix it`, {code: 'ECONFIG'})
+  if (s.kind === 'enum' && !s.values!.includes(value as string)) return parseValue(key, value as string)
+  return value as ConfigValue
+}
+
+/** Reads the config file; a corrupted file is a one-line error naming the file. */
+export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const file = configPath(env)
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (error: any) {
+    if (error?.code === 'ENOENT') return {}
+    throw error
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    throw new UserError(`config file ${file} is not valid JSON: fix it or delete it to start over`, {code: 'ECONFIG'})
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError(`config file ${file} must hold a JSON object: fix it or delete it to start over`, {code: 'ECONFIG'})
+  }
+  const out: Config = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in CONFIG_KEYS)) continue // keys of a newer version are kept in the file but not used
+    out[key as ConfigKey] = checkStored(key, value)
+  }
+  return out
+}
+
+export interface ResolvedConfig {
+  get<K extends ConfigKey>(key: K): ConfigValue | undefined
+  /** where the value came from */
+  source(key: ConfigKey): 'env' | 'file' | 'default' | 'unset'
+}
+
+/** File values, then defaults, with environment variables over both. */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
+  const file = await readConfigFile(env)
+  const fromEnv: Config = {}
+  for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
+    const v = env[envName(key)]
+    if (v !== undefined && v !== '') fromEnv[key] = parseValue(key, v)
+  }
+  return {
+    get(key) {
+      if (key in fromEnv) return fromEnv[key]
+      if (key in file) return file[key]
+      return (CONFIG_KEYS[key] as KeySpec).default
+    },
+    source(key) {
+      if (key in fromEnv) return 'env'
+      if (key in file) return 'file'
+      return (CONFIG_KEYS[key] as KeySpec).default === undefined ? 'unset' : 'default'
+    },
+  }
+}
+
+async function writeConfigFile(config: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<void> {
+  await atomicWrite(configPath(env), JSON.stringify(config, null, 2) + '\n', 0o600)
+}
+
+async function rawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  await readConfigFile(env) // validates
+  try {
+    return JSON.parse(await fs.readFile(configPath(env), 'utf8'))
+  } catch {
+    return {}
+  }
+}
+
+export async function setConfig(key: string, text: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigValue> {
+  const value = parseValue(key, text)
+  const raw = await rawFile(env)
+  raw[key] = value
+  await writeConfigFile(raw, env)
+  return value
+}
+
+export async function unsetConfig(key: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  spec(key)
+  const raw = await rawFile(env)
+  if (!(key in raw)) return false
+  delete raw[key]
+  await writeConfigFile(raw, env)
+  return true
+}
+
+export async function listConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Array<{key: ConfigKey; value: ConfigValue | undefined; source: string; description: string}>> {
+  const config = await loadConfig(env)
+  return (Object.keys(CONFIG_KEYS) as ConfigKey[]).map((key) => ({
+    key,
+    value: config.get(key),
+    source: config.source(key),
+    description: CONFIG_KEYS[key].description,
+  }))
+}
+
+export function describeKey(key: string): KeySpec {
+  return spec(key)
+}
