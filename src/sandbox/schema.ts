@@ -1,6 +1,6 @@
 import {buildSchema, type GraphQLSchema} from 'graphql'
-import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 
 let cached: GraphQLSchema | undefined
@@ -11,9 +11,16 @@ let cached: GraphQLSchema | undefined
  * and the SDL repeats a few field definitions, so it is built with `assumeValidSDL` (GITHUB-FACTS.md).
  */
 export function githubSchema(): GraphQLSchema {
-  if (!cached) {
-    const dir = path.dirname(fileURLToPath(import.meta.resolve('@octokit/graphql-schema')))
-    cached = buildSchema(readFileSync(path.join(dir, 'schema.graphql'), 'utf8'), {assumeValidSDL: true})
-  }
+  cached ??= buildSchema(readFileSync(schemaFile(), 'utf8'), {assumeValidSDL: true})
   return cached
+}
+
+/** The package exports only its JS entry, so its schema.graphql is found along Node's module search paths. */
+function schemaFile(): string {
+  const require = createRequire(import.meta.url)
+  for (const dir of require.resolve.paths('@octokit/graphql-schema') ?? []) {
+    const candidate = path.join(dir, '@octokit', 'graphql-schema', 'schema.graphql')
+    if (existsSync(candidate)) return candidate
+  }
+  throw new Error('@octokit/graphql-schema is not installed: its schema.graphql was not found')
 }
