@@ -1,0 +1,285 @@
+import {Octokit} from '@octokit/core'
+import {retry} from '@octokit/plugin-retry'
+import {throttling} from '@octokit/plugin-throttling'
+import {Kind, parse} from 'graphql'
+import {registerSecret} from '../util/secrets.js'
+import {resolveToken} from './auth.js'
+import {type Endpoints, isLoopback, resolveEndpoints} from './endpoints.js'
+import {isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
+
+export interface WaitInfo {
+  /** secondary: GitHub asked us to slow down; primary: the hourly points ran out; retry: backoff after a 5xx or a dropped connection */
+  reason: 'secondary' | 'primary' | 'retry'
+  waitMs: number
+}
+
+export interface ClientStats {
+  /** HTTP requests sent, retries included */
+  requests: number
+  graphqlRequests: number
+  restRequests: number
+  /** primary rate-limit points spent (x-ratelimit-used deltas per resource; 1 per request without those headers) */
+  points: number
+  /** requests sent again after a limit or a failure */
+  retries: number
+  /** waits for limits and backoffs, and their total length */
+  waits: number
+  waitedMs: number
+}
+
+export interface GitHubClient {
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>
+  /** `route` is Octokit's form, e.g. `GET /repos/{owner}/{repo}/milestones`; resolves to the response body */
+  rest<T = any>(route: string, params?: Record<string, unknown>): Promise<T>
+  readonly stats: ClientStats
+  readonly endpoints: Endpoints
+}
+
+export interface ClientOptions {
+  /** default: resolveToken(env) (GH_TOKEN, GITHUB_TOKEN, `gh auth token`) */
+  token?: string
+  env?: NodeJS.ProcessEnv
+  /** API root; wins over GITHUB_API_URL and GH_HOST (see resolveEndpoints) */
+  apiUrl?: string
+  host?: string
+  userAgent?: string
+  /** wait for an exhausted primary limit when it resets within this long; otherwise fail (default 5 min) */
+  primaryWaitMaxMs?: number
+  /** retries per request, for limits and for failures alike (default 4) */
+  retries?: number
+  /** backoff unit after a 5xx or a dropped connection: the n-th retry waits 2^(n-1) × this (default 1000) */
+  retryBaseMs?: number
+  /** the length of one second of a wait GitHub asks for (retry-after, rate-limit reset); default 1000, tests shrink it */
+  retryAfterUnitMs?: number
+  /**
+   * Minimum gap between mutations (GraphQL mutations, REST writes), per GitHub's advice to wait a second between
+   * mutative requests. Default 1000, or 0 when the API is on this machine (the sandbox).
+   */
+  mutationIntervalMs?: number
+  /** abandon (and retry) an attempt that has not answered within this long (default 120 s) */
+  requestTimeoutMs?: number
+  /** told before every wait for a limit or a backoff */
+  onWait?: (info: WaitInfo) => void
+}
+
+const DEFAULTS = {
+  primaryWaitMaxMs: 5 * 60_000,
+  retries: 4,
+  retryBaseMs: 1000,
+  retryAfterUnitMs: 1000,
+  mutationIntervalMs: 1000,
+  requestTimeoutMs: 120_000,
+}
+
+/** Statuses plugin-retry leaves alone: client errors, and limits (403/429), which plugin-throttling handles. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
+
+/** Option names @octokit/graphql reads as request options instead of variables. */
+const RESERVED_VARIABLES = new Set(['query', 'method', 'url', 'baseUrl', 'headers', 'request', 'mediaType', 'operationName'])
+
+const LOGICAL_REQUEST = Symbol('logicalRequest')
+
+const silent = {debug: () => {}, info: () => {}, warn: () => {}, error: () => {}}
+
+/**
+ * plugin-throttling spaces every GraphQL request a second apart (it files GraphQL under writes). We pace real
+ * mutations ourselves (see `mutationIntervalMs`), so reads are not slowed: this stands in for its `write` group.
+ */
+const unpacedGroup = {key: () => ({schedule: (_options: unknown, fn: (...args: any[]) => any, ...args: any[]) => fn(...args)})}
+
+/**
+ * A GitHub client on Octokit core with throttling (secondary and primary limits) and retry (5xx, dropped
+ * connections). Every failure reaches the caller as a one-line GitHubError (src/github/errors.ts) without the token.
+ */
+export async function createClient(options: ClientOptions = {}): Promise<GitHubClient> {
+  const env = options.env ?? process.env
+  const endpoints = Object.freeze(resolveEndpoints(env, {apiUrl: options.apiUrl, host: options.host}))
+  const token = options.token ?? (await resolveToken(env))
+  registerSecret(token)
+
+  const retries = options.retries ?? DEFAULTS.retries
+  const primaryWaitMaxMs = options.primaryWaitMaxMs ?? DEFAULTS.primaryWaitMaxMs
+  const retryBaseMs = options.retryBaseMs ?? DEFAULTS.retryBaseMs
+  const unitMs = options.retryAfterUnitMs ?? DEFAULTS.retryAfterUnitMs
+  const mutationIntervalMs = options.mutationIntervalMs ?? (isLoopback(endpoints) ? 0 : DEFAULTS.mutationIntervalMs)
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+
+  const stats: ClientStats = {requests: 0, graphqlRequests: 0, restRequests: 0, points: 0, retries: 0, waits: 0, waitedMs: 0}
+  const noteWait = (reason: WaitInfo['reason'], waitMs: number): void => {
+    stats.waits++
+    stats.waitedMs += waitMs
+    try {
+      options.onWait?.({reason, waitMs})
+    } catch {
+      // a failing observer must not stop the retry
+    }
+  }
+  const points = pointCounter()
+  const attempts = new WeakMap<object, number>()
+  const isGraphqlUrl = (url: string): boolean => url.split('?')[0] === endpoints.graphqlUrl
+
+  /** Innermost layer (just outside auth): sees every attempt, counts it, and labels secondary limits for throttling. */
+  const instrument = (octokit: Octokit) => {
+    octokit.hook.wrap('request', async (request, opts) => {
+      const url = /^https?:/i.test(opts.url) ? opts.url : `${opts.baseUrl}${opts.url}`
+      const graphql = opts.method === 'POST' && isGraphqlUrl(url)
+      const attempt = (attempts.get(opts) ?? 0) + 1
+      attempts.set(opts, attempt)
+      stats.requests++
+      if (graphql) stats.graphqlRequests++
+      else stats.restRequests++
+      if (attempt > 1) stats.retries++
+      const resource = graphql ? 'graphql' : 'core'
+      try {
+        const response = await request(opts)
+        points.add(stats, response.headers, resource)
+        return response
+      } catch (error: any) {
+        if (error?.response) points.add(stats, error.response.headers, resource)
+        else stats.points++
+        labelSecondaryLimit(error)
+        if (error && typeof error === 'object') Object.defineProperty(error, LOGICAL_REQUEST, {value: opts.request, enumerable: false})
+        throw error
+      }
+    })
+    return {}
+  }
+
+  const GitHubOctokit = Octokit.plugin(instrument, throttling, retry)
+  const timedFetch = (url: any, init: any) => fetch(url, {...init, signal: AbortSignal.timeout(requestTimeoutMs)})
+  const octokit = new GitHubOctokit({
+    auth: token,
+    baseUrl: endpoints.restUrl,
+    userAgent: options.userAgent ?? 'github-pm-plugin-backup',
+    log: silent,
+    request: {fetch: timedFetch, log: silent},
+    retry: {retries, retryAfterBaseValue: retryBaseMs, doNotRetry: DO_NOT_RETRY},
+    throttle: {
+      id: `github-pm-backup:${endpoints.restUrl}`,
+      retryAfterBaseValue: unitMs,
+      write: unpacedGroup as any,
+      onSecondaryRateLimit: (retryAfter: number, _opts: unknown, _octokit: unknown, retryCount: number) => {
+        if (retryCount >= retries) return false
+        noteWait('secondary', retryAfter * unitMs)
+        return true
+      },
+      onRateLimit: (retryAfter: number, _opts: unknown, _octokit: unknown, retryCount: number) => {
+        if (retryCount >= retries || retryAfter * 1000 > primaryWaitMaxMs) return false
+        noteWait('primary', retryAfter * unitMs)
+        return true
+      },
+    },
+  })
+
+  // plugin-retry asks retryRequest(error, retries, retryAfter) for each failure it will retry. Its own delay grows with
+  // options.request.retryCount, which plugin-throttling resets to 0 on GraphQL failures; so the n-th retry of a request
+  // is given 2^(n-1) units here (exponential backoff on every route), and the wait is reported before it starts.
+  const backoffs = new WeakMap<object, number>()
+  const retryRequest = octokit.retry.retryRequest
+  octokit.retry.retryRequest = (error, maxRetries, _retryAfter) => {
+    const key = (error as any)[LOGICAL_REQUEST] ?? (error as any).request?.request
+    const failures = (key && typeof key === 'object' ? backoffs.get(key) ?? 0 : 0) + 1
+    if (key && typeof key === 'object') backoffs.set(key, failures)
+    const units = 2 ** Math.min(failures - 1, 10)
+    if (maxRetries >= failures) noteWait('retry', units * retryBaseMs)
+    return retryRequest(error, maxRetries, units)
+  }
+
+  const pace = pacer(mutationIntervalMs)
+
+  return {
+    endpoints,
+    get stats() {
+      return {...stats}
+    },
+    async graphql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      for (const name of Object.keys(variables)) {
+        if (RESERVED_VARIABLES.has(name)) throw new Error(`GraphQL variable $${name} clashes with an Octokit option: rename it`)
+      }
+      if (isMutation(query)) await pace()
+      try {
+        return await octokit.graphql<T>(query, variables)
+      } catch (error) {
+        throw toUserError(error)
+      }
+    },
+    async rest<T = any>(route: string, params: Record<string, unknown> = {}): Promise<T> {
+      const method = route.trim().split(/\s+/)[0].toUpperCase()
+      if (method !== 'GET' && method !== 'HEAD') await pace()
+      try {
+        const response = await octokit.request(route, params)
+        return response.data as T
+      } catch (error) {
+        throw toUserError(error)
+      }
+    },
+  }
+}
+
+/**
+ * plugin-throttling recognises a secondary limit by its message only; GitHub also signals one by a 403 or 429
+ * with retry-after (and a 429 at all) while primary points remain. Such errors get the words throttling looks for.
+ */
+function labelSecondaryLimit(error: any): void {
+  const status = error?.status
+  if (status !== 403 && status !== 429) return
+  const headers = error.response?.headers ?? {}
+  if (headers['x-ratelimit-remaining'] === '0' || isSecondaryLimitMessage(String(error.message))) return
+  if (status === 429 || headers['retry-after'] !== undefined) error.message = `${error.message} (secondary rate limit)`
+}
+
+/**
+ * Points spent, from x-ratelimit-used per resource: the growth since the last response in the same window, or the
+ * whole count in a new window. The first response only shows what the hour has used so far (by anyone), so it counts 1.
+ */
+function pointCounter() {
+  const seen = new Map<string, {used: number; reset?: number}>()
+  return {
+    add(stats: ClientStats, headers: Record<string, unknown> | undefined, fallbackResource: string): void {
+      const figures = rateLimitOf(headers)
+      if (figures.used === undefined) {
+        stats.points += 1
+        return
+      }
+      const resource = figures.resource ?? fallbackResource
+      const reset = figures.reset?.getTime()
+      const previous = seen.get(resource)
+      let delta: number
+      if (!previous) delta = 1
+      else if (previous.reset !== reset) delta = figures.used
+      else delta = Math.max(0, figures.used - previous.used)
+      stats.points += delta
+      const sameWindow = previous && previous.reset === reset
+      seen.set(resource, {used: sameWindow ? Math.max(previous.used, figures.used) : figures.used, reset})
+    },
+  }
+}
+
+/** Hands out start times at least `intervalMs` apart. */
+function pacer(intervalMs: number): () => Promise<void> {
+  let next = 0
+  return async () => {
+    if (intervalMs <= 0) return
+    const now = Date.now()
+    const at = Math.max(now, next)
+    next = at + intervalMs
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now))
+  }
+}
+
+const operationKinds = new Map<string, boolean>()
+
+/** True when the document holds a mutation (parsed once per distinct document). */
+export function isMutation(query: string): boolean {
+  let result = operationKinds.get(query)
+  if (result === undefined) {
+    try {
+      result = parse(query).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation')
+    } catch {
+      result = /^\s*mutation\b/.test(query)
+    }
+    if (operationKinds.size > 500) operationKinds.clear()
+    operationKinds.set(query, result)
+  }
+  return result
+}
