@@ -1,8 +1,8 @@
 import {promises as fs} from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import {atomicWrite} from '../util/fs.js'
 import {UserError} from '../util/errors.js'
+import {githubPmHome} from '../storage/home.js'
 
 /**
  * Configuration: `~/.github-pm/config.json` (GITHUB_PM_HOME overrides the folder), a private file of known keys.
@@ -65,9 +65,7 @@ export const CONFIG_KEYS = {
 export type ConfigKey = keyof typeof CONFIG_KEYS
 export type Config = Partial<Record<ConfigKey, ConfigValue>>
 
-export function githubPmHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GITHUB_PM_HOME || path.join(os.homedir(), '.github-pm')
-}
+export {githubPmHome}
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(githubPmHome(env), 'config.json')

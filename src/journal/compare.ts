@@ -1,0 +1,155 @@
+import type {FieldDef, ItemState, ProjectState} from '../model/state.js'
+import {canonicalJson} from '../util/canonical.js'
+import type {EventHeader} from './events.js'
+
+/** Issue identity in reports: the issue number when every issue item is in one repository, else `owner/repo#number`. */
+export type IssueRef = number | string
+
+export interface SetDiff<T> {
+  added: T[]
+  modified: T[]
+  removed: T[]
+}
+
+export interface Comparison {
+  differences: {
+    issues: SetDiff<IssueRef>
+    fields: SetDiff<string>
+    views: SetDiff<string>
+    settings: {modified: string[]}
+  }
+  /** what could not be compared (e.g. items when one side is a config backup) */
+  notes: string[]
+}
+
+export interface IncrementalSummary {
+  backup_type: 'incremental'
+  base_backup: string | null
+  changes: {
+    modified_issues: IssueRef[]
+    new_issues: IssueRef[]
+    removed_issues: IssueRef[]
+    /** names of changed fields, and `Field/Option` for each changed single-select option or iteration */
+    field_changes: string[]
+  }
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)
+
+function sortRefs<T extends IssueRef>(refs: T[]): T[] {
+  return [...refs].sort((a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a - b
+    if (typeof a === 'number') return -1
+    if (typeof b === 'number') return 1
+    return a < b ? -1 : a > b ? 1 : 0
+  })
+}
+
+function diffMaps<V>(a: Map<string, V>, b: Map<string, V>): SetDiff<string> {
+  const out: SetDiff<string> = {added: [], modified: [], removed: []}
+  for (const [k, v] of b) {
+    if (!a.has(k)) out.added.push(k)
+    else if (!same(a.get(k), v)) out.modified.push(k)
+  }
+  for (const k of a.keys()) if (!b.has(k)) out.removed.push(k)
+  return {added: out.added.sort(), modified: out.modified.sort(), removed: out.removed.sort()}
+}
+
+const byName = <V extends {name: string}>(rec: Record<string, V> | undefined) => new Map(Object.values(rec ?? {}).map((v) => [v.name, v]))
+
+/** A label per item key, consistent across the given states. */
+export function itemLabels(...states: ProjectState[]): Map<string, IssueRef> {
+  const repos = new Set<string>()
+  for (const s of states) for (const item of Object.values(s.items ?? {})) if (item.content) repos.add(item.content.repository)
+  const singleRepo = repos.size <= 1
+  const labels = new Map<string, IssueRef>()
+  for (const s of states) {
+    for (const [key, item] of Object.entries(s.items ?? {})) labels.set(key, itemLabel(key, item, singleRepo))
+  }
+  return labels
+}
+
+function itemLabel(key: string, item: ItemState, singleRepo: boolean): IssueRef {
+  if (item.content) return singleRepo ? item.content.number : `${item.content.repository}#${item.content.number}`
+  if (item.draft) return `draft:${item.draft.title}`
+  return key
+}
+
+function diffItems(a: ProjectState, b: ProjectState): SetDiff<IssueRef> {
+  const labels = itemLabels(a, b)
+  const d = diffMaps(new Map(Object.entries(a.items ?? {})), new Map(Object.entries(b.items ?? {})))
+  const map = (keys: string[]) => sortRefs(keys.map((k) => labels.get(k)!))
+  return {added: map(d.added), modified: map(d.modified), removed: map(d.removed)}
+}
+
+/** What changed from backup a to backup b, in the spec's shape: issues, fields and views by name, settings by key. */
+export function compareStates(a: ProjectState, b: ProjectState): Comparison {
+  const notes: string[] = []
+  const hasItems = (s: ProjectState) => s.type === 'full'
+  let issues: SetDiff<IssueRef> = {added: [], modified: [], removed: []}
+  if (hasItems(a) && hasItems(b)) issues = diffItems(a, b)
+  else notes.push(`issues not compared: a ${hasItems(a) ? b.type : a.type} backup holds no items`)
+
+  const hasViews = (s: ProjectState) => s.type !== 'minimal'
+  let views: SetDiff<string> = {added: [], modified: [], removed: []}
+  if (hasViews(a) && hasViews(b)) views = diffMaps(byName(a.views), byName(b.views))
+  else notes.push('views not compared: a minimal backup holds no views')
+
+  const settings: string[] = []
+  const pa = a.project as unknown as Record<string, unknown>
+  const pb = b.project as unknown as Record<string, unknown>
+  for (const k of new Set([...Object.keys(pa), ...Object.keys(pb)])) if (!same(pa[k], pb[k])) settings.push(k)
+  const sections = ['workflows', 'repositories', 'teams', 'statusUpdates', 'milestones', 'itemOrder'] as const
+  for (const s of sections) {
+    const both = a[s] !== undefined && b[s] !== undefined
+    const comparable = both || (a.type === b.type)
+    if (comparable && !same(a[s] ?? null, b[s] ?? null)) settings.push(s)
+  }
+  return {
+    differences: {issues, fields: diffMaps(byName(a.fields), byName(b.fields)), views, settings: {modified: settings.sort()}},
+    notes,
+  }
+}
+
+/** Names of changed fields, plus `Field/Option` for each option or iteration added, removed or changed. */
+export function fieldChanges(a: ProjectState, b: ProjectState): string[] {
+  const fa = byName(a.fields)
+  const fb = byName(b.fields)
+  const out = new Set<string>()
+  for (const name of new Set([...fa.keys(), ...fb.keys()])) {
+    const x = fa.get(name)
+    const y = fb.get(name)
+    if (same(x, y)) continue
+    out.add(name)
+    if (x && y) for (const sub of subChanges(x, y)) out.add(`${name}/${sub}`)
+  }
+  return [...out].sort()
+}
+
+function subChanges(x: FieldDef, y: FieldDef): string[] {
+  const named = (f: FieldDef) =>
+    new Map<string, unknown>([
+      ...Object.values(f.options ?? {}).map((o) => [o.name, o] as [string, unknown]),
+      ...Object.values(f.iteration?.iterations ?? {}).map((i) => [i.title, i] as [string, unknown]),
+      ...Object.values(f.iteration?.completedIterations ?? {}).map((i) => [i.title, i] as [string, unknown]),
+    ])
+  const d = diffMaps(named(x), named(y))
+  return [...d.added, ...d.modified, ...d.removed]
+}
+
+/** The spec's incremental backup report: what the new state changed relative to the previous backup. */
+export function incrementalSummary(prevHeader: Pick<EventHeader, 'name'> | undefined, prevState: ProjectState | undefined, newState: ProjectState): IncrementalSummary {
+  const before: ProjectState = prevState ?? {...newState, fields: {}, items: {}}
+  const empty: SetDiff<IssueRef> = {added: [], modified: [], removed: []}
+  const items = newState.type !== 'full' ? empty : diffItems(before.type === 'full' ? before : {...before, items: {}}, newState)
+  return {
+    backup_type: 'incremental',
+    base_backup: prevHeader?.name ?? null,
+    changes: {
+      modified_issues: items.modified,
+      new_issues: items.added,
+      removed_issues: items.removed,
+      field_changes: fieldChanges(before, newState),
+    },
+  }
+}

@@ -1,0 +1,187 @@
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {BackupType, ProjectState} from '../model/state.js'
+import {canonicalJson, hashOf, sha256} from '../util/canonical.js'
+import type {Delta} from './diff.js'
+
+/** Event files and the journal head: types, keys, hashing and the byte codec. The format is docs/journal-format.md. */
+
+export const EVENT_FORMAT = 'github-pm-journal-event'
+export const HEAD_FORMAT = 'github-pm-journal'
+export const INDEX_FORMAT = 'github-pm-backup-index'
+export const FORMAT_VERSION = 1
+export const CREATOR = 'github-pm-cli'
+
+export interface EventStats {
+  /** issue items (not pull requests or drafts) in the event's state */
+  issues: number
+  items: number
+  fields: number
+  views: number
+  /** bytes the event file takes in storage (after the codec) */
+  bytes: number
+  /** bytes of the event's whole state in canonical JSON: what a non-incremental backup would hold */
+  rawBytes: number
+}
+
+export interface EventHeader {
+  seq: number
+  name: string
+  kind: 'base' | 'patch'
+  /** ISO 8601 time of the capture */
+  timestamp: string
+  type: BackupType
+  creator: typeof CREATOR
+  version: string
+  projectId: string
+  /** hash of the previous event (canonical header + payload), null for the first */
+  prevEventHash: string | null
+  /** hashOf the state this event materialises (only the sections of its type) */
+  stateHash: string
+  stats: EventStats
+  /** pinned events are never removed by compact (cleanup) */
+  pinned?: boolean
+  summary?: unknown
+}
+
+/** The immutable part of a header, stored in the event file: everything but `pinned` and `stats.bytes`. */
+export type EventCore = Omit<EventHeader, 'pinned' | 'stats'> & {stats: Omit<EventStats, 'bytes'>}
+
+export type EventPayload = {state: ProjectState} | {delta: Delta | null}
+
+/** What an event file holds (before the codec). */
+export interface EventRecord {
+  format: typeof EVENT_FORMAT
+  formatVersion: number
+  header: EventCore
+  payload: EventPayload
+}
+
+/** One event in the journal head. */
+export interface HeadEntry {
+  header: EventHeader
+  /** key of the event file, relative to the project directory (`events/000007-1a2b3c4d5e6f.json`) */
+  file: string
+  /** sha256 of canonicalJson({header: core, payload}) */
+  eventHash: string
+  /** sha256 of the stored bytes of the event file */
+  fileHash: string
+}
+
+export interface ProjectInfo {
+  id: string
+  title: string
+  url: string
+  owner: string
+}
+
+/** metadata.json: the journal head, its commit point. */
+export interface JournalHead {
+  format: typeof HEAD_FORMAT
+  formatVersion: number
+  projectId: string
+  project: ProjectInfo | null
+  /** the seq the next event gets (seqs are never reused, even after deletes) */
+  nextSeq: number
+  events: HeadEntry[]
+  /** hashOf this object without `checksum` */
+  checksum: string
+}
+
+/** Turns stored bytes into plain bytes and back: identity now, compression or encryption later. */
+export interface Codec {
+  encode(bytes: Uint8Array): Promise<Uint8Array>
+  decode(bytes: Uint8Array, key: string): Promise<Uint8Array>
+}
+
+export const identityCodec: Codec = {
+  encode: async (bytes) => bytes,
+  decode: async (bytes) => bytes,
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// keys
+
+/**
+ * A project id as a path segment: letters, digits, `_` and `-` are kept; every other character becomes `~` and two
+ * hex digits per UTF-8 byte, so distinct ids never share a directory.
+ */
+export function sanitizeId(id: string): string {
+  if (!id) throw new Error('empty project id')
+  let out = ''
+  for (const ch of id) {
+    if (/[A-Za-z0-9_-]/.test(ch)) out += ch
+    else for (const b of Buffer.from(ch, 'utf8')) out += '~' + b.toString(16).padStart(2, '0')
+  }
+  return out
+}
+
+export const projectDir = (projectId: string) => `project-${sanitizeId(projectId)}`
+export const headKey = (projectId: string) => `${projectDir(projectId)}/metadata.json`
+export const lockKey = (projectId: string) => `${projectDir(projectId)}/lock`
+export const eventsPrefix = (projectId: string) => `${projectDir(projectId)}/events/`
+export const INDEX_KEY = 'global/backup-index.json'
+export const INDEX_LOCK_KEY = 'global/lock'
+
+/** Event files are named by seq and event hash, so a rewritten event never overwrites the file the head points at. */
+export function eventFileName(seq: number, eventHash: string): string {
+  return `events/${String(seq).padStart(6, '0')}-${eventHash.replace(/^sha256:/, '').slice(0, 12)}.json`
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// hashing and encoding
+
+export function coreOf(header: EventHeader): EventCore {
+  const {pinned: _pinned, stats, ...rest} = header
+  const {bytes: _bytes, ...coreStats} = stats
+  return {...rest, stats: coreStats}
+}
+
+export function eventHashOf(core: EventCore, payload: EventPayload): string {
+  return sha256(canonicalJson({header: core, payload}))
+}
+
+export function encodeText(value: unknown): Uint8Array {
+  return new Uint8Array(Buffer.from(canonicalJson(value), 'utf8'))
+}
+
+export function decodeText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+}
+
+export function headChecksum(head: Omit<JournalHead, 'checksum'> & {checksum?: string}): string {
+  const {checksum: _c, ...rest} = head
+  return hashOf(rest)
+}
+
+export function emptyHead(projectId: string): JournalHead {
+  const head = {format: HEAD_FORMAT, formatVersion: FORMAT_VERSION, projectId, project: null, nextSeq: 1, events: []} as const
+  return {...head, events: [], checksum: headChecksum({...head, events: []})}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the version written into events
+
+let cachedVersion: string | undefined
+
+/** This package's version, from the nearest package.json named @github-pm/plugin-backup above this module. */
+export function toolVersion(): string {
+  if (cachedVersion) return cachedVersion
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 8; i++) {
+    const file = path.join(dir, 'package.json')
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8'))
+        if (pkg?.name === '@github-pm/plugin-backup' && typeof pkg.version === 'string') return (cachedVersion = pkg.version as string)
+      } catch {
+        // keep looking
+      }
+    }
+    const up = path.dirname(dir)
+    if (up === dir) break
+    dir = up
+  }
+  return (cachedVersion = '0.0.0')
+}

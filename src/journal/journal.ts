@@ -1,0 +1,436 @@
+import type {BackupType, ProjectState} from '../model/state.js'
+import type {LockOptions, StorageBackend} from '../storage/backend.js'
+import {hashOf} from '../util/canonical.js'
+import {UserError} from '../util/errors.js'
+import {updateBackupIndex} from './catalog.js'
+import {type Delta, applyDelta, normalize, verifiedDelta} from './diff.js'
+import {
+  CREATOR,
+  type Codec,
+  type EventCore,
+  type EventHeader,
+  type EventPayload,
+  type HeadEntry,
+  type JournalHead,
+  eventsPrefix,
+  identityCodec,
+  lockKey,
+  toolVersion,
+} from './events.js'
+import {validateBackupName} from './names.js'
+import {materialize, mergeCapture, stateStats} from './sections.js'
+import {buildEvent, eventKey, readEvent, readHead, writeHead} from './store.js'
+import {type ValidationReport, validateJournal} from './validate.js'
+
+export interface KeyframePolicy {
+  /** at most this many patch events follow a base before the next base (default 50) */
+  maxChain: number
+  /** a new base when the stored bytes of the patches since the last base would exceed this share of it (default 0.5) */
+  maxPatchRatio: number
+}
+
+export interface JournalOptions {
+  codec?: Codec
+  keyframe?: Partial<KeyframePolicy>
+  now?: () => Date
+  /** the tool version written into events (default: this package's version) */
+  version?: string
+  /** options of the project lock taken around every write (default: wait up to 30 s) */
+  lock?: LockOptions
+  /** refresh global/backup-index.json after every write (default true) */
+  updateIndex?: boolean
+}
+
+export interface AppendMeta {
+  name: string
+  type: BackupType
+  summary?: unknown
+}
+
+export interface AppendResult {
+  event: EventHeader
+  /** the delta from the previous chain state (undefined for the first event or when nothing changed) */
+  delta: Delta
+  /** nothing in the captured sections changed since the previous event */
+  unchanged: boolean
+}
+
+export interface CompactResult {
+  removed: EventHeader[]
+  bytesFreed: number
+}
+
+/** Opens the journal of one project on a backend (an empty journal when there are no backups yet). */
+export async function openJournal(backend: StorageBackend, projectId: string, opts: JournalOptions = {}): Promise<Journal> {
+  const journal = new Journal(backend, projectId, opts)
+  await journal.reload()
+  return journal
+}
+
+/**
+ * The event-sourced history of one project: BASE events hold a whole state, PATCH events the jsondiffpatch delta from
+ * the previous one. metadata.json (the head) lists the events with the hash of each event file and is the commit
+ * point: event files are written first, the head last, so a crash leaves at most an orphan file that is ignored and
+ * removed by the next write.
+ */
+export class Journal {
+  readonly backend: StorageBackend
+  readonly projectId: string
+  private readonly codec: Codec
+  private readonly policy: KeyframePolicy
+  private readonly now: () => Date
+  private readonly version: string
+  private readonly lockOpts: LockOptions
+  private readonly updateIndex: boolean
+  private head!: JournalHead
+  /** the chain state of the last event replayed */
+  private cache: {seq: number; chain: ProjectState} | undefined
+
+  constructor(backend: StorageBackend, projectId: string, opts: JournalOptions = {}) {
+    if (!projectId) throw new Error('openJournal: empty project id')
+    this.backend = backend
+    this.projectId = projectId
+    this.codec = opts.codec ?? identityCodec
+    this.policy = {maxChain: opts.keyframe?.maxChain ?? 50, maxPatchRatio: opts.keyframe?.maxPatchRatio ?? 0.5}
+    this.now = opts.now ?? (() => new Date())
+    this.version = opts.version ?? toolVersion()
+    this.lockOpts = {waitMs: 30_000, ...opts.lock}
+    this.updateIndex = opts.updateIndex ?? true
+  }
+
+  /** Re-reads metadata.json (other processes may have written since). */
+  async reload(): Promise<void> {
+    this.head = await readHead(this.backend, this.codec, this.projectId)
+  }
+
+  /** Every event, oldest first, as of the last reload (no I/O). */
+  headers(): EventHeader[] {
+    return this.head.events.map((e) => structuredClone(e.header))
+  }
+
+  /** Every event, oldest first, freshly read. */
+  async list(): Promise<EventHeader[]> {
+    await this.reload()
+    return this.headers()
+  }
+
+  /** `latest`, an exact name, or a unique prefix of one. */
+  find(nameOrLatest: string): EventHeader {
+    return structuredClone(this.entryNamed(nameOrLatest, true).header)
+  }
+
+  /** The newest event taken at or before time. */
+  at(time: Date): EventHeader {
+    const t = time.getTime()
+    if (Number.isNaN(t)) throw new UserError('the time to recover to is not a valid date: use ISO 8601, e.g. 2026-11-25T10:00:00Z')
+    const events = this.head.events
+    if (events.length === 0) throw this.noBackups()
+    const found = [...events].reverse().find((e) => Date.parse(e.header.timestamp) <= t)
+    if (!found) {
+      const oldest = events.reduce((a, b) => (Date.parse(b.header.timestamp) < Date.parse(a.header.timestamp) ? b : a))
+      throw new UserError(
+        `no backup of project ${this.projectId} at or before ${time.toISOString()}: the oldest is ${oldest.header.name} (${oldest.header.timestamp})`,
+        {code: 'ENOTFOUND'},
+      )
+    }
+    return structuredClone(found.header)
+  }
+
+  /** The state an event materialises: only the sections of its type. Replays from the nearest base at or before it. */
+  async state(ref: number | Pick<EventHeader, 'seq'>): Promise<ProjectState> {
+    const seq = typeof ref === 'number' ? ref : ref.seq
+    let index = this.head.events.findIndex((e) => e.header.seq === seq)
+    if (index < 0) {
+      await this.reload()
+      index = this.head.events.findIndex((e) => e.header.seq === seq)
+    }
+    if (index < 0) throw new UserError(`project ${this.projectId} has no backup with sequence number ${seq}: run \`github-pm backup list\``, {code: 'ENOTFOUND'})
+    const chain = await this.chainAt(this.head.events, index)
+    return materialize(chain, this.head.events[index].header.type)
+  }
+
+  /** Appends one event for a captured state. */
+  async append(state: ProjectState, meta: AppendMeta): Promise<AppendResult> {
+    validateBackupName(meta.name)
+    if (!['full', 'config', 'minimal'].includes(meta.type)) throw new UserError(`backup type "${meta.type}" is not known: use full, config or minimal`)
+    if (state?.project?.id !== this.projectId) {
+      throw new Error(`journal of project ${this.projectId} cannot store a state of project ${state?.project?.id}`)
+    }
+    return this.withLock(async () => {
+      await this.reload()
+      const events = this.head.events
+      if (events.some((e) => e.header.name === meta.name)) {
+        throw new UserError(`a backup named "${meta.name}" already exists for project ${this.projectId}: choose another name or delete that one first`, {code: 'EEXIST'})
+      }
+      await this.removeOrphans(events)
+
+      const captured = normalize(state)
+      const prevChain = events.length > 0 ? await this.chainAt(events, events.length - 1) : undefined
+      const chain = normalize(mergeCapture(prevChain, captured, meta.type))
+      const visible = materialize(chain, meta.type)
+      const last = events.at(-1)
+      const core: EventCore = {
+        seq: this.head.nextSeq,
+        name: meta.name,
+        kind: 'patch',
+        timestamp: this.now().toISOString(),
+        type: meta.type,
+        creator: CREATOR,
+        version: this.version,
+        projectId: this.projectId,
+        prevEventHash: last?.eventHash ?? null,
+        stateHash: hashOf(visible),
+        stats: stateStats(visible),
+        ...(meta.summary === undefined ? {} : {summary: normalize(meta.summary)}),
+      }
+
+      let delta: Delta
+      let unchanged = false
+      let built
+      if (prevChain) {
+        const verified = verifiedDelta(prevChain, chain)
+        delta = verified.delta
+        unchanged = verified.delta === undefined
+        if (verified.ok && !this.chainTooLong(events)) {
+          const candidate = await buildEvent(this.codec, core, {delta: verified.delta ?? null})
+          if (unchanged || !this.patchesTooHeavy(events, candidate.bytes.byteLength)) built = candidate
+        }
+      }
+      if (!built) built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain})
+
+      const entry: HeadEntry = {...built.entry, header: {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}}
+      await this.backend.put(eventKey(this.projectId, entry), built.bytes)
+      await this.commit({
+        ...this.head,
+        project: {id: captured.project.id, title: captured.project.title, url: captured.project.url, owner: captured.project.owner.login},
+        nextSeq: this.head.nextSeq + 1,
+        events: [...events, entry],
+      })
+      this.cache = {seq: entry.header.seq, chain}
+      return {event: structuredClone(entry.header), delta, unchanged}
+    })
+  }
+
+  /**
+   * Removes one event (exact name). Every other event still rebuilds byte-identically: its successor becomes a base
+   * when the removed event was a base (or the first), otherwise its delta is recomputed from the new predecessor.
+   */
+  async delete(name: string): Promise<CompactResult> {
+    return this.withLock(async () => {
+      await this.reload()
+      const target = this.entryNamed(name, false)
+      return this.rewrite(this.head.events.map((e) => e !== target))
+    })
+  }
+
+  /**
+   * Removes every event `keep` rejects, folding the chain as `delete` does; pinned events are always kept.
+   * Returns the removed headers and the stored bytes freed.
+   */
+  async compact(keep: (header: EventHeader) => boolean): Promise<CompactResult> {
+    return this.withLock(async () => {
+      await this.reload()
+      return this.rewrite(this.head.events.map((e) => e.header.pinned === true || keep(structuredClone(e.header))))
+    })
+  }
+
+  /** Pins (cleanup never removes it) or unpins an event. */
+  async pin(name: string, pinned: boolean): Promise<EventHeader> {
+    return this.withLock(async () => {
+      await this.reload()
+      const target = this.entryNamed(name, false)
+      const events = this.head.events.map((e) => {
+        if (e !== target) return e
+        const header = {...e.header}
+        if (pinned) header.pinned = true
+        else delete header.pinned
+        return {...e, header}
+      })
+      await this.commit({...this.head, events})
+      return structuredClone(events.find((e) => e.header.seq === target.header.seq)!.header)
+    })
+  }
+
+  /** Replays the whole chain (or up to the named event) and checks every hash; names the first bad event. */
+  async validate(name?: string): Promise<ValidationReport> {
+    let upto: number | undefined
+    if (name !== undefined) {
+      await this.reload()
+      upto = this.find(name).seq
+    }
+    return validateJournal(this.backend, this.codec, this.projectId, upto)
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const handle = await this.backend.lock(lockKey(this.projectId), this.lockOpts)
+    try {
+      return await fn()
+    } finally {
+      await handle.release()
+    }
+  }
+
+  private async commit(head: Omit<JournalHead, 'checksum'>): Promise<void> {
+    this.head = await writeHead(this.backend, this.codec, head)
+    if (this.updateIndex) await updateBackupIndex(this.backend, this.codec, this.head, this.lockOpts)
+  }
+
+  private noBackups(): UserError {
+    return new UserError(`project ${this.projectId} has no backups in ${this.backend.url} yet: run \`github-pm backup create\` first`, {code: 'ENOTFOUND'})
+  }
+
+  private entryNamed(name: string, allowPrefix: boolean): HeadEntry {
+    const events = this.head.events
+    if (events.length === 0) throw this.noBackups()
+    if (name === 'latest') return events[events.length - 1]
+    const exact = events.find((e) => e.header.name === name)
+    if (exact) return exact
+    if (allowPrefix && name.length > 0) {
+      const matches = events.filter((e) => e.header.name.startsWith(name))
+      if (matches.length === 1) return matches[0]
+      if (matches.length > 1) {
+        const names = matches.slice(0, 5).map((e) => e.header.name)
+        throw new UserError(`"${name}" matches ${matches.length} backups of project ${this.projectId} (${names.join(', ')}${matches.length > 5 ? ', ...' : ''}): give more of the name`, {code: 'EAMBIGUOUS'})
+      }
+    }
+    const closest = closestNames(name, events.map((e) => e.header.name))
+    throw new UserError(
+      `no backup named "${name}" for project ${this.projectId}; closest: ${closest.join(', ')} (run \`github-pm backup list\` to see all)`,
+      {code: 'ENOTFOUND'},
+    )
+  }
+
+  /** The chain state after events[index], replayed from the nearest base (or the cached replay). A fresh value. */
+  private async chainAt(events: HeadEntry[], index: number): Promise<ProjectState> {
+    let start = index
+    while (start > 0 && events[start].header.kind !== 'base') start--
+    let chain: ProjectState | undefined
+    let from = start
+    if (this.cache) {
+      const cached = events.findIndex((e) => e.header.seq === this.cache!.seq)
+      if (cached >= start && cached <= index) {
+        chain = this.cache.chain
+        from = cached + 1
+      }
+    }
+    for (let i = from; i <= index; i++) {
+      const record = await readEvent(this.backend, this.codec, this.projectId, events[i])
+      chain = applyPayload(chain, record.payload, events[i].header)
+    }
+    this.cache = {seq: events[index].header.seq, chain: chain!}
+    return structuredClone(chain!)
+  }
+
+  private chainTooLong(events: HeadEntry[]): boolean {
+    let patches = 0
+    for (let i = events.length - 1; i >= 0 && events[i].header.kind === 'patch'; i--) patches++
+    return patches + 1 > this.policy.maxChain
+  }
+
+  private patchesTooHeavy(events: HeadEntry[], candidateBytes: number): boolean {
+    let patchBytes = candidateBytes
+    for (let i = events.length - 1; i >= 0; i--) {
+      const h = events[i].header
+      if (h.kind === 'base') return patchBytes > this.policy.maxPatchRatio * h.stats.bytes
+      patchBytes += h.stats.bytes
+    }
+    return true
+  }
+
+  /** Stored event files no head entry points at: left by a crash between event write and commit, or by a rewrite. */
+  private async removeOrphans(events: HeadEntry[]): Promise<number> {
+    const referenced = new Set(events.map((e) => eventKey(this.projectId, e)))
+    let freed = 0
+    for (const key of await this.backend.list(eventsPrefix(this.projectId))) {
+      if (referenced.has(key)) continue
+      freed++
+      await this.backend.delete(key)
+    }
+    return freed
+  }
+
+  /** Rewrites the journal keeping the events flagged in keep (see delete). */
+  private async rewrite(keep: boolean[]): Promise<CompactResult> {
+    const events = this.head.events
+    const first = keep.indexOf(false)
+    if (first < 0) return {removed: [], bytesFreed: 0}
+    const out: HeadEntry[] = events.slice(0, first)
+    const removed: EventHeader[] = []
+    const written: string[] = []
+    let prevKept: {entry: HeadEntry; chain: ProjectState} | undefined =
+      first > 0 ? {entry: events[first - 1], chain: await this.chainAt(events, first - 1)} : undefined
+    let chain = prevKept?.chain
+    let gap = false
+    let gapHadBase = false
+    let relink = false
+    for (let i = first; i < events.length; i++) {
+      const entry = events[i]
+      const record = await readEvent(this.backend, this.codec, this.projectId, entry)
+      chain = applyPayload(chain, record.payload, entry.header)
+      if (!keep[i]) {
+        removed.push(structuredClone(entry.header))
+        gap = true
+        if (entry.header.kind === 'base') gapHadBase = true
+        relink = true
+        continue
+      }
+      let core = record.header
+      let payload: EventPayload = record.payload
+      if (gap && core.kind === 'patch') {
+        const verified = prevKept && !gapHadBase ? verifiedDelta(prevKept.chain, chain) : undefined
+        if (verified?.ok) payload = {delta: verified.delta ?? null}
+        else {
+          core = {...core, kind: 'base'}
+          payload = {state: chain!}
+        }
+      }
+      let next = entry
+      if (relink) {
+        const built = await buildEvent(this.codec, {...core, prevEventHash: prevKept?.entry.eventHash ?? null}, payload)
+        const header: EventHeader = {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}
+        if (entry.header.pinned) header.pinned = true
+        next = {...built.entry, header}
+        await this.backend.put(eventKey(this.projectId, next), built.bytes)
+        written.push(next.file)
+      }
+      out.push(next)
+      prevKept = {entry: next, chain: chain!}
+      gap = false
+      gapHadBase = false
+    }
+    const before = events.reduce((n, e) => n + e.header.stats.bytes, 0)
+    const after = out.reduce((n, e) => n + e.header.stats.bytes, 0)
+    await this.commit({...this.head, events: out})
+    await this.removeOrphans(out)
+    if (this.cache && !out.some((e) => e.header.seq === this.cache!.seq)) this.cache = undefined
+    return {removed, bytesFreed: before - after}
+  }
+}
+
+function applyPayload(chain: ProjectState | undefined, payload: EventPayload, header: EventHeader): ProjectState {
+  if ('state' in payload) return structuredClone(payload.state)
+  if (!chain) throw new UserError(`backup ${header.name} is a patch with no base before it: run \`github-pm backup validate\``, {code: 'ECORRUPT'})
+  return applyDelta(chain, payload.delta ?? undefined)
+}
+
+/** Up to three names nearest to name (edit distance), for "did you mean". */
+export function closestNames(name: string, names: string[], count = 3): string[] {
+  return [...new Set(names)]
+    .map((n) => ({n, d: editDistance(name.toLowerCase(), n.toLowerCase())}))
+    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.n)
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    prev = cur
+  }
+  return prev[b.length]
+}
+

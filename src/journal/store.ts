@@ -1,0 +1,117 @@
+import type {StorageBackend} from '../storage/backend.js'
+import {sha256} from '../util/canonical.js'
+import {UserError} from '../util/errors.js'
+import {
+  type Codec,
+  EVENT_FORMAT,
+  type EventCore,
+  type EventPayload,
+  type EventRecord,
+  FORMAT_VERSION,
+  HEAD_FORMAT,
+  type HeadEntry,
+  type JournalHead,
+  decodeText,
+  emptyHead,
+  encodeText,
+  eventFileName,
+  eventHashOf,
+  headChecksum,
+  headKey,
+  projectDir,
+} from './events.js'
+
+/** Reading and writing journal files on a backend; every read is verified. */
+
+export type HeadRead = {head: JournalHead; exists: boolean} | {problem: string}
+
+/** The journal head of a project, or what is wrong with it. A project with no metadata.json has an empty head. */
+export async function readHeadChecked(backend: StorageBackend, codec: Codec, projectId: string): Promise<HeadRead> {
+  const key = headKey(projectId)
+  const stored = await backend.get(key)
+  if (!stored) return {head: emptyHead(projectId), exists: false}
+  let head: JournalHead
+  try {
+    head = JSON.parse(decodeText(await codec.decode(stored, key))) as JournalHead
+  } catch (error: any) {
+    return {problem: `metadata.json cannot be read: ${error?.message ?? error}`}
+  }
+  if (!head || typeof head !== 'object' || head.format !== HEAD_FORMAT || !Array.isArray(head.events)) {
+    return {problem: 'metadata.json is not a github-pm journal head'}
+  }
+  if (head.formatVersion > FORMAT_VERSION) {
+    return {problem: `metadata.json has format version ${head.formatVersion}; this github-pm reads up to ${FORMAT_VERSION}: upgrade github-pm`}
+  }
+  if (typeof head.checksum !== 'string' || headChecksum(head) !== head.checksum) return {problem: 'metadata.json checksum mismatch'}
+  if (head.projectId !== projectId) return {problem: `metadata.json belongs to project ${head.projectId}, not ${projectId}`}
+  return {head, exists: true}
+}
+
+export async function readHead(backend: StorageBackend, codec: Codec, projectId: string): Promise<JournalHead> {
+  const read = await readHeadChecked(backend, codec, projectId)
+  if ('problem' in read) {
+    throw new UserError(
+      `the backup journal of project ${projectId} in ${backend.url} is damaged (${read.problem}): run \`github-pm backup validate\``,
+      {code: 'ECORRUPT'},
+    )
+  }
+  return read.head
+}
+
+/** Writes the head atomically: the commit point of every journal change. */
+export async function writeHead(backend: StorageBackend, codec: Codec, head: Omit<JournalHead, 'checksum'>): Promise<JournalHead> {
+  const {checksum: _old, ...rest} = head as JournalHead
+  const full: JournalHead = {...rest, checksum: headChecksum(rest)}
+  const key = headKey(head.projectId)
+  await backend.put(key, await codec.encode(encodeText(full)))
+  return full
+}
+
+export interface BuiltEvent {
+  entry: Omit<HeadEntry, 'header'>
+  bytes: Uint8Array
+  record: EventRecord
+}
+
+/** Encodes an event file; nothing is written. */
+export async function buildEvent(codec: Codec, core: EventCore, payload: EventPayload): Promise<BuiltEvent> {
+  const record: EventRecord = {format: EVENT_FORMAT, formatVersion: FORMAT_VERSION, header: core, payload}
+  const eventHash = eventHashOf(core, payload)
+  const bytes = await codec.encode(encodeText(record))
+  return {entry: {file: eventFileName(core.seq, eventHash), eventHash, fileHash: sha256(bytes)}, bytes, record}
+}
+
+export function eventKey(projectId: string, entry: Pick<HeadEntry, 'file'>): string {
+  return `${projectDir(projectId)}/${entry.file}`
+}
+
+export type EventRead = {record: EventRecord} | {problem: string; checksum: boolean}
+
+/** An event file, verified against the head's file hash, or what is wrong with it. */
+export async function readEventChecked(backend: StorageBackend, codec: Codec, projectId: string, entry: HeadEntry): Promise<EventRead> {
+  const key = eventKey(projectId, entry)
+  const stored = await backend.get(key)
+  if (!stored) return {problem: `event file ${entry.file} is missing`, checksum: true}
+  if (sha256(stored) !== entry.fileHash) return {problem: `event file ${entry.file} checksum mismatch`, checksum: true}
+  let record: EventRecord
+  try {
+    record = JSON.parse(decodeText(await codec.decode(stored, key))) as EventRecord
+  } catch (error: any) {
+    return {problem: `event file ${entry.file} cannot be read: ${error?.message ?? error}`, checksum: false}
+  }
+  if (!record || record.format !== EVENT_FORMAT || !record.header || !record.payload) {
+    return {problem: `event file ${entry.file} is not a github-pm journal event`, checksum: false}
+  }
+  return {record}
+}
+
+export async function readEvent(backend: StorageBackend, codec: Codec, projectId: string, entry: HeadEntry): Promise<EventRecord> {
+  const read = await readEventChecked(backend, codec, projectId, entry)
+  if ('problem' in read) {
+    throw new UserError(
+      `backup ${entry.header.name} of project ${projectId} is damaged (${read.problem}): run \`github-pm backup validate\``,
+      {code: 'ECORRUPT'},
+    )
+  }
+  return read.record
+}
