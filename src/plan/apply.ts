@@ -1,0 +1,476 @@
+/**
+ * applyPlan: performs a plan's operations, exactly those, in dependency order.
+ * - look-ups first (issue node ids, labels, users, ...), many aliased into one query;
+ * - mutations aliased into ONE GraphQL request, up to `batchSize` per request (`contentBatchSize` for
+ *   content-creating ones); a request never holds an operation together with one it needs data from;
+ * - ids remapped as they are created: new field ids, new option / iteration ids by name from the payload of the
+ *   mutation that re-ided them, new item ids, new issue ids;
+ * - every completed operation is recorded in a ProgressStore with what it created, so a second run skips it and
+ *   still knows the ids it made.
+ * Never prints: progress goes through `onProgress`.
+ */
+import {promises as fs} from 'node:fs'
+import type {ProjectState} from '../model/state.js'
+import {atomicWrite, readJsonFile} from '../util/fs.js'
+import {CONTENT_CREATING, STAGE, type FieldRef, type Operation, type Plan} from './plan.js'
+import {
+  ResolveError,
+  buildMutationDocument,
+  graphqlCall,
+  isRest,
+  restCall,
+  type GraphqlCall,
+  type Resolver,
+} from './mutations.js'
+import {SEP, callGraphql, collectLookups, emptyLookups, resolveLookups, type GraphqlFn, type Lookups} from './lookup.js'
+import {DEFAULT_BATCH_SIZE, DEFAULT_CONTENT_BATCH_SIZE, DEFAULT_LOOKUP_BATCH_SIZE} from './estimate.js'
+
+/** Where apply records finished operations, to resume after an interruption. */
+export interface ProgressStore {
+  done(opId: string, result: unknown): Promise<void>
+  completed(): Promise<Map<string, unknown>>
+  /** optional: record many at once (one write instead of many) */
+  doneMany?(entries: Array<[string, unknown]>): Promise<void>
+}
+
+export class MemoryProgressStore implements ProgressStore {
+  private readonly map = new Map<string, unknown>()
+
+  async done(opId: string, result: unknown): Promise<void> {
+    this.map.set(opId, result)
+  }
+
+  async doneMany(entries: Array<[string, unknown]>): Promise<void> {
+    for (const [id, result] of entries) this.map.set(id, result)
+  }
+
+  async completed(): Promise<Map<string, unknown>> {
+    return new Map(this.map)
+  }
+}
+
+interface ProgressFile {
+  version: 1
+  completed: Record<string, unknown>
+}
+
+/**
+ * Progress kept in a JSON file, rewritten atomically after each request, so a crash leaves the previous or the new
+ * record, never a torn one. Use one file per restore: operation ids are stable, so a file reused for a later restore
+ * would skip operations that have to run again.
+ */
+export class FileProgressStore implements ProgressStore {
+  private entries: Map<string, unknown> | undefined
+
+  constructor(readonly file: string) {}
+
+  private async load(): Promise<Map<string, unknown>> {
+    if (!this.entries) {
+      const data = await readJsonFile<ProgressFile>(this.file)
+      this.entries = new Map(Object.entries(data?.completed ?? {}))
+    }
+    return this.entries
+  }
+
+  async done(opId: string, result: unknown): Promise<void> {
+    await this.doneMany([[opId, result]])
+  }
+
+  async doneMany(entries: Array<[string, unknown]>): Promise<void> {
+    const map = await this.load()
+    for (const [id, result] of entries) map.set(id, result ?? null)
+    const body: ProgressFile = {version: 1, completed: Object.fromEntries(map)}
+    await atomicWrite(this.file, JSON.stringify(body, null, 1) + '\n')
+  }
+
+  async completed(): Promise<Map<string, unknown>> {
+    return new Map(await this.load())
+  }
+
+  /** Removes the file (after a restore finished without failures). */
+  async clear(): Promise<void> {
+    this.entries = new Map()
+    await fs.rm(this.file, {force: true})
+  }
+}
+
+export interface ApplyContext {
+  graphql: GraphqlFn
+  rest(route: string, params: Record<string, unknown>): Promise<any>
+  projectId: string
+  /** the live state the plan was computed against: ids of existing fields, options, iterations */
+  live: ProjectState
+  /** aliased mutations per request (default 50) */
+  batchSize?: number
+  /** aliased content-creating mutations per request (default 10, never more than batchSize) */
+  contentBatchSize?: number
+  /** aliased look-ups per query (default 50) */
+  lookupBatchSize?: number
+  onProgress?(done: number, total: number): void
+  journal?: ProgressStore
+}
+
+/** Ids created by apply. */
+export interface IdMap {
+  /** field name → id of the field created */
+  fields: Record<string, string>
+  /** field id → option name → option id, for fields whose options were created or replaced */
+  options: Record<string, Record<string, string>>
+  /** field id → iteration title → iteration id */
+  iterations: Record<string, Record<string, string>>
+  /** item key → id of the item added */
+  items: Record<string, string>
+  /** content URL in the plan → node id (and database id) of the issue created to replace it */
+  content: Record<string, {id: string; url: string; databaseId: number | null}>
+  /** content URL in the plan → URL of its replacement: pass as `urlMap` to later diffs */
+  urls: Record<string, string>
+}
+
+export interface ApplyFailure {
+  id: string
+  op: Operation['op']
+  error: string
+}
+
+export interface ApplyResult {
+  /** operations performed by this run */
+  applied: number
+  /** operations skipped because the progress store says a previous run performed them */
+  skipped: number
+  failed: ApplyFailure[]
+  idMap: IdMap
+}
+
+interface FieldResult {
+  fieldId: string
+  options?: Record<string, string>
+  iterations?: Record<string, string>
+}
+
+interface Pending {
+  op: Operation
+  call: GraphqlCall
+}
+
+export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
+  return new Applier(plan, ctx).run()
+}
+
+class Applier {
+  private readonly idMap: IdMap = {fields: {}, options: {}, iterations: {}, items: {}, content: {}, urls: {}}
+  private readonly state = new Map<string, 'done' | 'failed'>()
+  private readonly failed: ApplyFailure[] = []
+  private lookups: Lookups = emptyLookups()
+  private viewInfo: {fields: Map<string, number>; ownerDatabaseId: number | null} | undefined
+  private applied = 0
+  private skipped = 0
+  private processed = 0
+  private readonly batchSize: number
+  private readonly contentBatchSize: number
+  private stopped: string | undefined
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly ctx: ApplyContext,
+  ) {
+    this.batchSize = Math.max(1, Math.floor(ctx.batchSize ?? DEFAULT_BATCH_SIZE))
+    this.contentBatchSize = Math.max(1, Math.min(this.batchSize, Math.floor(ctx.contentBatchSize ?? DEFAULT_CONTENT_BATCH_SIZE)))
+  }
+
+  async run(): Promise<ApplyResult> {
+    const completed = (await this.ctx.journal?.completed()) ?? new Map<string, unknown>()
+    const pending: Operation[] = []
+    for (const op of this.plan.operations) {
+      if (completed.has(op.id)) {
+        this.record(op, completed.get(op.id))
+        this.state.set(op.id, 'done')
+        this.skipped++
+        this.processed++
+      } else {
+        pending.push(op)
+      }
+    }
+    this.progress()
+    this.lookups = await resolveLookups(this.ctx.graphql, collectLookups(pending), emptyLookups(), this.ctx.lookupBatchSize ?? DEFAULT_LOOKUP_BATCH_SIZE)
+
+    let batch: Pending[] = []
+    for (const op of pending) {
+      if (this.stopped) {
+        this.fail(op, `not attempted: ${this.stopped}`)
+        continue
+      }
+      if (batch.length && this.mustFlush(batch, op)) {
+        await this.flush(batch)
+        batch = []
+        if (this.stopped) {
+          this.fail(op, `not attempted: ${this.stopped}`)
+          continue
+        }
+      }
+      const broken = op.deps.find((d) => this.state.get(d) === 'failed')
+      if (broken) {
+        this.fail(op, `not attempted: it needs ${broken}, which failed`)
+        continue
+      }
+      if (isRest(op)) {
+        await this.runRest(op)
+        continue
+      }
+      try {
+        batch.push({op, call: graphqlCall(op, this.resolver())})
+      } catch (error) {
+        if (!(error instanceof ResolveError)) throw error
+        this.fail(op, error.message)
+      }
+    }
+    if (batch.length) await this.flush(batch)
+    return {applied: this.applied, skipped: this.skipped, failed: this.failed, idMap: this.idMap}
+  }
+
+  private mustFlush(batch: Pending[], op: Operation): boolean {
+    if (isRest(op)) return true
+    const first = batch[0].op
+    const content = CONTENT_CREATING.has(op.op)
+    if (STAGE[first.op] !== STAGE[op.op] || CONTENT_CREATING.has(first.op) !== content) return true
+    if (batch.length >= (content ? this.contentBatchSize : this.batchSize)) return true
+    const inBatch = new Set(batch.map((p) => p.op.id))
+    // aliased mutations run one after the other, so an operation that only needs to come AFTER another (a move after a
+    // move) may share its request; one that needs an id the other creates may not
+    return op.deps.some((d) => inBatch.has(d) && !(op.op === 'moveItem' && batch.find((p) => p.op.id === d)?.op.op === 'moveItem'))
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    const {query, variables, aliases} = buildMutationDocument(batch.map((p) => p.call))
+    let answer: Awaited<ReturnType<typeof callGraphql>>
+    try {
+      answer = await callGraphql(this.ctx.graphql, query, variables, aliases[0])
+    } catch (error) {
+      const message = errorMessage(error)
+      this.stopped = `apply stopped after a failed request (${message})`
+      for (const p of batch) this.fail(p.op, message)
+      this.progress()
+      return
+    }
+    const done: Array<[string, unknown]> = []
+    batch.forEach((p, i) => {
+      const alias = aliases[i]
+      const error = answer.errors.find((e) => e.path?.[0] === alias)
+      const payload = answer.data?.[alias]
+      if (error || payload === null || payload === undefined) {
+        this.fail(p.op, error ? error.message : 'GitHub returned no result')
+        return
+      }
+      try {
+        const result = extractResult(p.op, payload)
+        this.record(p.op, result)
+        this.state.set(p.op.id, 'done')
+        this.applied++
+        this.processed++
+        done.push([p.op.id, result])
+      } catch (e) {
+        this.fail(p.op, errorMessage(e))
+      }
+    })
+    await this.journal(done)
+    this.progress()
+  }
+
+  private async runRest(op: Operation): Promise<void> {
+    try {
+      if (op.op === 'createView' && !this.viewInfo) await this.loadViewInfo()
+      const {route, params} = restCall(op, this.resolver())
+      const response = await this.ctx.rest(route, params)
+      const data = response && typeof response === 'object' && 'data' in response ? response.data : response
+      const result = op.op === 'createView' ? {viewId: data?.id ?? null, number: data?.number ?? null} : null
+      this.state.set(op.id, 'done')
+      this.applied++
+      this.processed++
+      await this.journal([[op.id, result]])
+    } catch (error) {
+      this.fail(op, errorMessage(error))
+    }
+    this.progress()
+  }
+
+  /** Field database ids (REST views name fields by them) and, for a user's project, the user's database id. */
+  private async loadViewInfo(): Promise<void> {
+    const owner = this.ctx.live.project.owner
+    const user = owner.type === 'User' && typeof owner.databaseId !== 'number'
+    const query = user ? VIEW_INFO_USER_QUERY : VIEW_INFO_QUERY
+    const {data} = await callGraphql(this.ctx.graphql, query, {project: this.ctx.projectId, ...(user ? {login: owner.login} : {})}, 'node')
+    const fields = new Map<string, number>()
+    for (const f of data?.node?.fields?.nodes ?? []) {
+      if (f?.name && typeof f.databaseId === 'number') fields.set(f.name, f.databaseId)
+    }
+    this.viewInfo = {fields, ownerDatabaseId: owner.databaseId ?? (user ? (data?.user?.databaseId ?? null) : null)}
+  }
+
+  private async journal(entries: Array<[string, unknown]>): Promise<void> {
+    const j = this.ctx.journal
+    if (!j || !entries.length) return
+    if (j.doneMany) await j.doneMany(entries)
+    else for (const [id, result] of entries) await j.done(id, result)
+  }
+
+  private fail(op: Operation, error: string): void {
+    this.state.set(op.id, 'failed')
+    this.failed.push({id: op.id, op: op.op, error})
+    this.processed++
+  }
+
+  private progress(): void {
+    this.ctx.onProgress?.(this.processed, this.plan.operations.length)
+  }
+
+  /** Remembers what an operation created (from this run's payload or a previous run's journal). */
+  private record(op: Operation, result: unknown): void {
+    const r = (result ?? {}) as Record<string, any>
+    switch (op.op) {
+      case 'createField':
+      case 'renameField':
+      case 'restoreOptions':
+      case 'restoreIterations': {
+        const f = r as FieldResult
+        if (!f.fieldId) return
+        if (op.op === 'createField') this.idMap.fields[op.field.name] = f.fieldId
+        // aliased mutations run in order, so the latest payload always holds the field's current option ids
+        if (f.options) this.idMap.options[f.fieldId] = f.options
+        if (f.iterations) this.idMap.iterations[f.fieldId] = f.iterations
+        return
+      }
+      case 'addItem':
+      case 'createDraft':
+        if (r.itemId) this.idMap.items[op.item.key] = r.itemId
+        return
+      case 'createIssue':
+        if (r.id) {
+          this.idMap.content[op.content.url] = {id: r.id, url: r.url, databaseId: r.databaseId ?? null}
+          if (r.url) this.idMap.urls[op.content.url] = r.url
+        }
+        return
+      default:
+        return
+    }
+  }
+
+  private resolver(): Resolver {
+    const {live, projectId} = this.ctx
+    const idMap = this.idMap
+    const lookups = this.lookups
+    const fieldId = (f: FieldRef): string => {
+      const id = f.liveId ?? idMap.fields[f.name]
+      if (!id) throw new ResolveError(`field '${f.name}' does not exist (it was not created)`)
+      return id
+    }
+    const named = <T>(map: Map<string, T | null>, key: string, what: string): T => {
+      const v = map.get(key)
+      if (v === null || v === undefined) throw new ResolveError(`${what} not found on GitHub`)
+      return v
+    }
+    return {
+      projectId,
+      fieldId,
+      itemId: (item) => {
+        const id = item.liveId ?? idMap.items[item.key]
+        if (!id) throw new ResolveError(`item ${item.label} is not in the project (it was not added)`)
+        return id
+      },
+      optionId: (f, name) => {
+        const id = fieldId(f)
+        const options =
+          idMap.options[id] ??
+          Object.fromEntries(Object.values(live.fields[id]?.options ?? {}).map((o) => [o.name, o.id] as [string, string]))
+        const optionId = options[name]
+        if (!optionId) throw new ResolveError(`option '${name}' does not exist on field '${f.name}'`)
+        return optionId
+      },
+      iterationId: (f, title) => {
+        const id = fieldId(f)
+        const it = live.fields[id]?.iteration
+        const iterations =
+          idMap.iterations[id] ??
+          Object.fromEntries([...Object.values(it?.iterations ?? {}), ...Object.values(it?.completedIterations ?? {})].map((i) => [i.title, i.id]))
+        const iterationId = iterations[title]
+        if (!iterationId) throw new ResolveError(`iteration '${title}' does not exist on field '${f.name}'`)
+        return iterationId
+      },
+      contentId: (c) => {
+        if (c.createdBy) {
+          const made = idMap.content[c.url]
+          if (!made) throw new ResolveError(`issue recreated for ${c.url} does not exist`)
+          return made.id
+        }
+        return named(lookups.content, c.url, `${c.repository}#${c.number}`).id
+      },
+      contentDatabaseId: (c) => {
+        const ids = c.createdBy ? idMap.content[c.url] : lookups.content.get(c.url)
+        if (!ids || ids.databaseId === null) throw new ResolveError(`${c.repository}#${c.number} not found on GitHub`)
+        return ids.databaseId
+      },
+      labelIds: (repo, names) => names.map((n) => named(lookups.label, repo + SEP + n, `label '${n}' in ${repo}`)),
+      userIds: (logins) => logins.map((l) => named(lookups.user, l, `user '${l}'`)),
+      milestoneId: (repo, title) => named(lookups.milestone, repo + SEP + title, `milestone '${title}' in ${repo}`),
+      repositoryId: (repo) => named(lookups.repository, repo, `repository ${repo}`),
+      teamId: (team) => named(lookups.team, team, `team ${team}`),
+      fieldDatabaseId: (name) => {
+        const id = this.viewInfo?.fields.get(name)
+        if (id === undefined) throw new ResolveError(`field '${name}' has no database id in the project`)
+        return id
+      },
+      viewRoute: () => {
+        const {owner, number} = live.project
+        if (owner.type === 'Organization') return {route: 'orgs/{org}', params: {org: owner.login, project_number: number}}
+        const userId = this.viewInfo?.ownerDatabaseId
+        if (userId === null || userId === undefined) throw new ResolveError(`user ${owner.login} not found on GitHub`)
+        return {route: 'users/{user_id}', params: {user_id: userId, project_number: number}}
+      },
+    }
+  }
+}
+
+export const VIEW_INFO_QUERY = `query RestoreViewFields($project: ID!) {
+  node(id: $project) { ... on ProjectV2 { fields(first: 100) { nodes { ... on ProjectV2FieldCommon { name databaseId } } } } }
+}`
+
+export const VIEW_INFO_USER_QUERY = `query RestoreViewFields($project: ID!, $login: String!) {
+  node(id: $project) { ... on ProjectV2 { fields(first: 100) { nodes { ... on ProjectV2FieldCommon { name databaseId } } } } }
+  user(login: $login) { databaseId }
+}`
+
+/** What an operation's payload tells us, kept in the progress store. */
+function extractResult(op: Operation, payload: any): unknown {
+  switch (op.op) {
+    case 'createField':
+    case 'renameField':
+    case 'restoreOptions':
+    case 'restoreIterations': {
+      const f = payload.projectV2Field
+      if (!f?.id) throw new Error('GitHub did not return the field')
+      const result: FieldResult = {fieldId: f.id}
+      if (Array.isArray(f.options)) result.options = Object.fromEntries(f.options.map((o: any) => [o.name, o.id]))
+      if (f.configuration) {
+        const all = [...(f.configuration.iterations ?? []), ...(f.configuration.completedIterations ?? [])]
+        result.iterations = Object.fromEntries(all.map((i: any) => [i.title, i.id]))
+      }
+      if (op.op === 'restoreOptions' && !result.options) throw new Error('GitHub did not return the new options')
+      if (op.op === 'restoreIterations' && !result.iterations) throw new Error('GitHub did not return the new iterations')
+      return result
+    }
+    case 'addItem':
+      if (!payload.item?.id) throw new Error('GitHub did not return the item')
+      return {itemId: payload.item.id}
+    case 'createDraft':
+      if (!payload.projectItem?.id) throw new Error('GitHub did not return the draft item')
+      return {itemId: payload.projectItem.id, draftId: payload.projectItem.content?.id ?? null}
+    case 'createIssue':
+      if (!payload.issue?.id) throw new Error('GitHub did not return the issue')
+      return {id: payload.issue.id, url: payload.issue.url, number: payload.issue.number, databaseId: payload.issue.databaseId ?? null}
+    default:
+      return null
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0]
+  return String(error)
+}

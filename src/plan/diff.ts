@@ -1,0 +1,1056 @@
+/**
+ * diff(desired, live) → Plan: the operations that make the live project equal to the desired state (a backup),
+ * and nothing more. Matching is by id first, then by name (fields, options, iterations, views, workflows, drafts by
+ * title) or by content URL (items), because ids die with deletion. What no API can do becomes a warning; what the
+ * live project has and the backup lacks becomes a conflict, deleted only with `destructive`.
+ */
+import {
+  CREATABLE_FIELD_TYPES,
+  type FieldDef,
+  type FieldValue,
+  type IssueContent,
+  type ItemState,
+  type ProjectState,
+  type ViewDef,
+} from '../model/state.js'
+import {UserError} from '../util/errors.js'
+import {estimateOperations} from './estimate.js'
+import {
+  CONTENT_CREATING,
+  STAGE,
+  type Conflict,
+  type ContentRef,
+  type DiffOptions,
+  type FieldRef,
+  type ItemRef,
+  type IterationSpec,
+  type Operation,
+  type OptionSpec,
+  type Plan,
+  type PlannedValue,
+  type ProjectChanges,
+  type Section,
+} from './plan.js'
+
+const ALL_SECTIONS: Section[] = ['config', 'fields', 'issues']
+const URL_RE = /^(https?:\/\/[^/]+\/)([^/]+\/[^/]+)\/(issues|pull)\/(\d+)(.*)$/i
+
+/** Everything diff knows about one desired field. */
+interface FieldPlan {
+  desired: FieldDef
+  live?: FieldDef
+  ref: FieldRef
+  /** in the field scope (`--fields`) */
+  inScope: boolean
+  /** values can be set: the field exists live (same type) or is created by the plan */
+  usable: boolean
+  /** every desired value must be set again: field created, options or iterations replaced */
+  reset: boolean
+  /** operations that must run before values are set */
+  deps: string[]
+  /** option names / iteration titles that will exist after the plan */
+  names: Set<string>
+  /** why values cannot be restored (warned once) */
+  unusableReason?: string
+  warnedUnusable?: boolean
+}
+
+/** One desired item and what it maps to. */
+interface ItemPlan {
+  key: string
+  desired: ItemState
+  live?: ItemState
+  liveKey?: string
+  ref: ItemRef
+  /** the operation that creates it (addItem / createDraft), if any */
+  createdBy?: string
+  /** ids of its setValue operations */
+  valueOps: string[]
+  /** unarchive op (values wait for it) */
+  unarchive?: string
+}
+
+export function diff(desiredState: ProjectState, live: ProjectState, options: DiffOptions = {}): Plan {
+  return new Differ(mapDesired(desiredState, options), live, options).run()
+}
+
+class Differ {
+  private readonly ops: Operation[] = []
+  private readonly opIds = new Set<string>()
+  private readonly warnings: string[] = []
+  private readonly conflicts: Conflict[] = []
+  private readonly sections: Set<Section>
+  private readonly fieldFilter: Set<string> | null
+  private readonly include: (item: ItemState) => boolean
+  private readonly missing: Set<string>
+  private readonly fields = new Map<string, FieldPlan>()
+  private readonly items = new Map<string, ItemPlan>()
+
+  constructor(
+    private readonly desired: ProjectState,
+    private readonly live: ProjectState,
+    private readonly options: DiffOptions,
+  ) {
+    this.sections = new Set(effectiveSections(options))
+    this.fieldFilter = options.fields?.length ? new Set(options.fields.map((f) => f.trim().toLowerCase())) : null
+    this.include = itemFilter(options)
+    this.missing = new Set(options.missingContent ?? [])
+  }
+
+  run(): Plan {
+    const config = this.sections.has('config')
+    const fields = this.sections.has('fields')
+    const issues = this.sections.has('issues')
+    if (config) this.projectSettings()
+    this.planFields(fields)
+    if (config) {
+      this.views()
+      this.workflows()
+      this.links()
+      this.statusUpdates()
+    }
+    if (issues || fields) this.planItems(issues)
+    if (issues) {
+      this.subIssues()
+      this.blockedBy()
+      this.order()
+    }
+    const operations = sortOperations(this.ops)
+    const {latencyMs, batchSize, contentBatchSize} = this.options
+    const estimate = estimateOperations(operations, {latencyMs, batchSize, contentBatchSize})
+    return {
+      operations,
+      warnings: this.warnings,
+      conflicts: this.conflicts,
+      summary: summarize(operations, this.conflicts.length, this.warnings.length),
+      estimate,
+    }
+  }
+
+  private add<T extends Operation>(op: T): T {
+    if (this.opIds.has(op.id)) throw new Error(`duplicate plan operation id ${op.id}`)
+    op.deps = [...new Set(op.deps.filter((d) => d !== op.id))]
+    this.opIds.add(op.id)
+    this.ops.push(op)
+    return op
+  }
+
+  private warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message)
+  }
+
+  // ---------------------------------------------------------------- project settings
+
+  private projectSettings(): void {
+    const d = this.desired.project
+    const l = this.live.project
+    const changes: ProjectChanges = {}
+    const before: ProjectChanges = {}
+    for (const key of ['title', 'shortDescription', 'readme', 'public', 'closed'] as const) {
+      if ((d[key] ?? null) !== (l[key] ?? null)) {
+        ;(changes as Record<string, unknown>)[key] = d[key]
+        ;(before as Record<string, unknown>)[key] = l[key]
+      }
+    }
+    if (Object.keys(changes).length) this.add({op: 'updateProject', id: 'project', deps: [], changes, before})
+    if (d.template !== l.template) {
+      this.warn(
+        `the backup's project ${d.template ? 'is' : 'is not'} a template: ${d.template ? 'mark' : 'unmark'} it as a template by hand in the project's settings`,
+      )
+    }
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  private planFields(restoreDefinitions: boolean): void {
+    const claimed = new Set<string>()
+    const liveFields = Object.values(this.live.fields)
+    const desiredFields = Object.values(this.desired.fields).sort((a, b) => a.name.localeCompare(b.name))
+    // pass 1: by id; pass 2: by exact name; pass 3: by name ignoring case
+    const match = new Map<string, FieldDef>()
+    const tryMatch = (pred: (d: FieldDef, l: FieldDef) => boolean) => {
+      for (const d of desiredFields) {
+        if (match.has(d.id)) continue
+        const l = liveFields.find((f) => !claimed.has(f.id) && pred(d, f))
+        if (l) {
+          match.set(d.id, l)
+          claimed.add(l.id)
+        }
+      }
+    }
+    tryMatch((d, l) => d.id === l.id)
+    tryMatch((d, l) => d.name === l.name)
+    tryMatch((d, l) => d.name.toLowerCase() === l.name.toLowerCase())
+
+    for (const d of desiredFields) {
+      const inScope = !this.fieldFilter || this.fieldFilter.has(d.name.toLowerCase())
+      const l = match.get(d.id)
+      const restore = restoreDefinitions && inScope
+      const fp: FieldPlan = {
+        desired: d,
+        live: l,
+        ref: {name: d.name, dataType: d.dataType, liveId: l?.id ?? null},
+        inScope,
+        usable: false,
+        reset: false,
+        deps: [],
+        names: new Set(),
+      }
+      this.fields.set(d.id, fp)
+      const creatable = CREATABLE_FIELD_TYPES.includes(d.dataType)
+      if (l && l.dataType !== d.dataType) {
+        if (restore && this.options.destructive && creatable) {
+          const del = this.add({op: 'deleteField', id: `field.delete:${l.id}`, deps: [], field: {...fp.ref}})
+          fp.ref = {name: d.name, dataType: d.dataType, liveId: null}
+          this.createField(fp, [del.id])
+        } else {
+          this.conflicts.push({
+            kind: 'field',
+            name: d.name,
+            detail: `is ${l.dataType} live but ${d.dataType} in the backup; left alone${creatable && restore ? ' (--confirm-destructive replaces it)' : ''}`,
+          })
+          fp.unusableReason = `field '${d.name}' has another type live`
+        }
+        continue
+      }
+      if (!l) {
+        if (!creatable) {
+          if (restore) this.warn(`field '${d.name}' (${d.dataType}) is built in and cannot be created; its values were not restored`)
+          fp.unusableReason = `field '${d.name}' (${d.dataType}) cannot be created`
+        } else if (restore) {
+          this.createField(fp, [])
+        } else {
+          fp.unusableReason = `field '${d.name}' does not exist live: restore it with --partial=fields`
+        }
+        continue
+      }
+      fp.usable = true
+      fp.names = liveNames(l)
+      if (!restore) continue
+      if (l.name !== d.name) {
+        this.add({op: 'renameField', id: `field.rename:${l.id}`, deps: [], field: fp.ref, from: l.name})
+      }
+      if (d.dataType === 'SINGLE_SELECT') {
+        const want = optionSpecs(d)
+        if (canonical(want) !== canonical(optionSpecs(l))) {
+          const op = this.add({
+            op: 'restoreOptions',
+            id: `field.options:${l.id}`,
+            deps: [],
+            field: fp.ref,
+            options: want,
+            before: optionSpecs(l).map((o) => o.name),
+          })
+          fp.reset = true
+          fp.deps.push(op.id)
+          fp.names = new Set(want.map((o) => o.name))
+        }
+      }
+      if (d.dataType === 'ITERATION' && d.iteration) {
+        const want = iterationSpec(d, l)
+        if (!want) {
+          this.warn(`field '${d.name}': the backup has no iterations to restore`)
+        } else if (!l.iteration || canonical(want) !== canonical(iterationSpec(l, l))) {
+          const op = this.add({op: 'restoreIterations', id: `field.iterations:${l.id}`, deps: [], field: fp.ref, iteration: want})
+          fp.reset = true
+          fp.deps.push(op.id)
+          fp.names = new Set(want.iterations.map((i) => i.title))
+        }
+      }
+    }
+
+    if (!restoreDefinitions) return
+    for (const l of liveFields) {
+      if (claimed.has(l.id) || !CREATABLE_FIELD_TYPES.includes(l.dataType)) continue
+      if (this.fieldFilter && !this.fieldFilter.has(l.name.toLowerCase())) continue
+      if (this.options.destructive) {
+        this.add({op: 'deleteField', id: `field.delete:${l.id}`, deps: [], field: {name: l.name, dataType: l.dataType, liveId: l.id}})
+      } else {
+        this.conflicts.push({kind: 'field', name: l.name, detail: 'exists live but not in the backup; left alone (--confirm-destructive deletes it)'})
+      }
+    }
+  }
+
+  private createField(fp: FieldPlan, deps: string[]): void {
+    const d = fp.desired
+    const id = `field.create:${d.name}`
+    const options = d.dataType === 'SINGLE_SELECT' ? optionSpecs(d) : undefined
+    const iteration = d.dataType === 'ITERATION' ? (iterationSpec(d, undefined) ?? undefined) : undefined
+    fp.ref = {name: d.name, dataType: d.dataType, liveId: null, createdBy: id}
+    this.add({op: 'createField', id, deps, field: fp.ref, ...(options ? {options} : {}), ...(iteration ? {iteration} : {})})
+    fp.usable = true
+    fp.reset = true
+    fp.deps = [id]
+    fp.names = new Set(options ? options.map((o) => o.name) : (iteration?.iterations.map((i) => i.title) ?? []))
+  }
+
+  // ---------------------------------------------------------------- views, workflows, links, status updates
+
+  private views(): void {
+    const desired = Object.values(this.desired.views ?? {}).sort((a, b) => a.number - b.number)
+    const live = Object.values(this.live.views ?? {})
+    const claimed = new Set<string>()
+    for (const d of desired) {
+      const l =
+        live.find((v) => !claimed.has(v.id) && v.number === d.number && v.name === d.name) ??
+        live.find((v) => !claimed.has(v.id) && v.name === d.name)
+      if (l) {
+        claimed.add(l.id)
+        const differs = viewDifferences(d, l)
+        if (differs.length) {
+          this.warn(
+            `view '${d.name}' differs from the backup (${differs.join(', ')}); no API edits a view: change it by hand, or delete it in the project and restore again to recreate it`,
+          )
+        }
+        continue
+      }
+      const deps: string[] = []
+      const known = (name: string): boolean => {
+        const fp = [...this.fields.values()].find((f) => f.desired.name === name)
+        if (fp?.usable) {
+          deps.push(...fp.deps)
+          return true
+        }
+        return Object.values(this.live.fields).some((f) => f.name === name)
+      }
+      const dropped = new Set<string>()
+      const keep = (name: string) => {
+        if (known(name)) return true
+        dropped.add(name)
+        return false
+      }
+      const view: Omit<ViewDef, 'id'> = {
+        number: d.number,
+        name: d.name,
+        layout: d.layout,
+        filter: d.filter,
+        visibleFields: d.visibleFields.filter(keep),
+        sortBy: d.sortBy.filter((s) => keep(s.field)),
+        groupBy: d.groupBy.filter(keep),
+        verticalGroupBy: d.verticalGroupBy.filter(keep),
+      }
+      if (dropped.size) {
+        this.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
+      }
+      this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
+    }
+    for (const l of live) {
+      if (!claimed.has(l.id)) {
+        this.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
+      }
+    }
+  }
+
+  private workflows(): void {
+    const live = Object.values(this.live.workflows ?? {})
+    for (const d of Object.values(this.desired.workflows ?? {}).sort((a, b) => a.number - b.number)) {
+      const l = live.find((w) => w.number === d.number && w.name === d.name) ?? live.find((w) => w.name === d.name)
+      if (!l) {
+        this.warn(`workflow '${d.name}' does not exist in the project: create it by hand in the project's Workflows settings${d.enabled ? ' and enable it' : ''}`)
+      } else if (l.enabled !== d.enabled) {
+        this.warn(`${d.enabled ? 'enable' : 'disable'} workflow '${d.name}' by hand in the project's Workflows settings`)
+      }
+    }
+  }
+
+  private links(): void {
+    if (this.desired.repositories) {
+      const live = new Set((this.live.repositories ?? []).map((r) => r.toLowerCase()))
+      const want = new Set(this.desired.repositories.map((r) => r.toLowerCase()))
+      for (const r of this.desired.repositories) {
+        if (!live.has(r.toLowerCase())) this.add({op: 'linkRepository', id: `link.repository:${r}`, deps: [], repository: r})
+      }
+      for (const r of this.live.repositories ?? []) {
+        if (!want.has(r.toLowerCase())) this.conflicts.push({kind: 'repository', name: r, detail: 'linked live but not in the backup; left linked'})
+      }
+    }
+    if (this.desired.teams) {
+      const live = new Set((this.live.teams ?? []).map((t) => t.toLowerCase()))
+      const want = new Set(this.desired.teams.map((t) => t.toLowerCase()))
+      for (const t of this.desired.teams) {
+        if (!live.has(t.toLowerCase())) this.add({op: 'linkTeam', id: `link.team:${t}`, deps: [], team: t})
+      }
+      for (const t of this.live.teams ?? []) {
+        if (!want.has(t.toLowerCase())) this.conflicts.push({kind: 'team', name: t, detail: 'linked live but not in the backup; left linked'})
+      }
+    }
+  }
+
+  private statusUpdates(): void {
+    if (!this.desired.statusUpdates) return
+    const live = Object.values(this.live.statusUpdates ?? {})
+    const same = (a: {body: unknown; status: unknown; startDate: unknown; targetDate: unknown}, b: typeof a) =>
+      a.body === b.body && a.status === b.status && a.startDate === b.startDate && a.targetDate === b.targetDate
+    const claimed = new Set<string>()
+    const desired = Object.values(this.desired.statusUpdates).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    for (const d of desired) {
+      const l = live.find((s) => !claimed.has(s.id) && s.id === d.id) ?? live.find((s) => !claimed.has(s.id) && same(s, d))
+      if (l) {
+        claimed.add(l.id)
+        continue
+      }
+      this.add({
+        op: 'createStatusUpdate',
+        id: `status.create:${d.id}`,
+        deps: [],
+        body: d.body,
+        status: d.status,
+        startDate: d.startDate,
+        targetDate: d.targetDate,
+      })
+    }
+  }
+
+  // ---------------------------------------------------------------- items
+
+  private planItems(restoreItems: boolean): void {
+    const desiredItems = this.desired.items ?? {}
+    const liveItems = this.live.items ?? {}
+    const claimed = new Set<string>()
+    const entries = orderedEntries(desiredItems, this.desired.itemOrder).filter(([, it]) => this.include(it))
+    // match: by key (content URL, draft id), by item id, then drafts by title
+    const matched = new Map<string, string>()
+    for (const [key, it] of entries) {
+      const byKey = liveItems[key] && !claimed.has(key) ? key : undefined
+      const byId = byKey ?? Object.keys(liveItems).find((k) => !claimed.has(k) && liveItems[k].id === it.id && liveItems[k].type === it.type)
+      if (byId) {
+        matched.set(key, byId)
+        claimed.add(byId)
+      }
+    }
+    for (const [key, it] of entries) {
+      if (matched.has(key) || it.type !== 'DRAFT_ISSUE' || !it.draft) continue
+      const title = it.draft.title
+      const lk = Object.keys(liveItems).find((k) => !claimed.has(k) && liveItems[k].type === 'DRAFT_ISSUE' && liveItems[k].draft?.title === title)
+      if (lk) {
+        matched.set(key, lk)
+        claimed.add(lk)
+      }
+    }
+
+    let notRestored = 0
+    for (const [key, it] of entries) {
+      const liveKey = matched.get(key)
+      const l = liveKey ? liveItems[liveKey] : undefined
+      const ip: ItemPlan = {key, desired: it, live: l, liveKey, ref: {key, label: itemLabel(key, it), liveId: l?.id ?? null}, valueOps: []}
+      this.items.set(key, ip)
+      if (!l) {
+        if (!restoreItems) {
+          notRestored++
+          continue
+        }
+        if (!this.createItem(ip)) continue
+      } else if (restoreItems && l.archived && !it.archived) {
+        ip.unarchive = this.add({op: 'unarchiveItem', id: `item.unarchive:${key}`, deps: [], item: ip.ref}).id
+      }
+      this.values(ip)
+      if (restoreItems) {
+        const wasArchived = l ? l.archived : false
+        if (it.archived && !wasArchived) {
+          this.add({op: 'archiveItem', id: `item.archive:${key}`, deps: [...(ip.createdBy ? [ip.createdBy] : []), ...ip.valueOps], item: ip.ref})
+        }
+        if (l) this.content(ip)
+      }
+    }
+    if (notRestored) {
+      this.warn(`${notRestored} item(s) of the backup are not in the project and were not restored: restore them with --partial=issues`)
+    }
+
+    if (!restoreItems) return
+    for (const [lk, l] of Object.entries(liveItems)) {
+      if (claimed.has(lk) || !this.include(l)) continue
+      const ref: ItemRef = {key: lk, label: itemLabel(lk, l), liveId: l.id}
+      if (this.options.destructive) {
+        this.add({op: 'deleteItem', id: `item.delete:${lk}`, deps: [], item: ref})
+      } else {
+        this.conflicts.push({kind: 'item', name: ref.label, detail: 'is in the project but not in the backup; left alone (--confirm-destructive removes it)'})
+      }
+    }
+  }
+
+  /** Plans the creation of a desired item missing live; false when it cannot be created. */
+  private createItem(ip: ItemPlan): boolean {
+    const it = ip.desired
+    if (it.type === 'REDACTED' || (!it.content && !it.draft)) {
+      this.warn(`item ${ip.ref.label} is redacted (no access to its content) and cannot be restored`)
+      return false
+    }
+    if (it.draft) {
+      const id = `item.draft:${ip.key}`
+      ip.ref = {...ip.ref, createdBy: id}
+      ip.createdBy = id
+      this.add({op: 'createDraft', id, deps: [], item: ip.ref, title: it.draft.title, body: it.draft.body, assignees: [...it.draft.assignees]})
+      return true
+    }
+    const c = it.content as IssueContent
+    const content = contentRef(c)
+    const deps: string[] = []
+    if (this.missing.has(c.url)) {
+      if (!(this.options.recreateMissingIssues && c.kind === 'Issue')) {
+        this.warn(
+          `${ip.ref.label} no longer exists (deleted issues cannot be recreated with their number)${c.kind === 'Issue' ? '; restore with --recreate-missing-issues to recreate it as a new issue' : ''}`,
+        )
+        return false
+      }
+      const createId = `issue.create:${c.url}`
+      this.add({
+        op: 'createIssue',
+        id: createId,
+        deps: [],
+        item: ip.ref,
+        content,
+        title: c.title,
+        body: c.body,
+        labels: [...c.labels],
+        assignees: [...c.assignees],
+      })
+      this.warn(`${ip.ref.label} no longer exists: it is recreated as a NEW issue with a new number`)
+      content.createdBy = createId
+      deps.push(createId)
+    }
+    const id = `item.add:${ip.key}`
+    ip.ref = {...ip.ref, createdBy: id}
+    ip.createdBy = id
+    this.add({op: 'addItem', id, deps, item: ip.ref, content})
+    if (content.createdBy) {
+      // a recreated issue starts open, without milestone: restore those too
+      const milestone = this.milestoneOf(c)
+      if (milestone) this.add({op: 'setMilestone', id: `issue.milestone:${c.url}`, deps: [content.createdBy], content, milestone})
+      if (c.state.toUpperCase() === 'CLOSED') {
+        this.add({op: 'setIssueState', id: `issue.state:${c.url}`, deps: [content.createdBy], content, state: 'CLOSED', stateReason: c.stateReason})
+      }
+    }
+    return true
+  }
+
+  private values(ip: ItemPlan): void {
+    for (const fp of this.fields.values()) {
+      if (!fp.inScope) continue
+      const dv = ip.desired.values[fp.desired.id]
+      const lv = ip.live && fp.live && !fp.reset ? ip.live.values[fp.live.id] : undefined
+      if (!dv && !lv) continue
+      if (!fp.usable) {
+        if (dv && fp.unusableReason && !fp.warnedUnusable) {
+          fp.warnedUnusable = true
+          this.warn(`values of ${fp.unusableReason} were not restored`)
+        }
+        continue
+      }
+      const deps = [...fp.deps, ...(ip.createdBy ? [ip.createdBy] : []), ...(ip.unarchive ? [ip.unarchive] : [])]
+      if (!dv) {
+        if (lv && !fp.reset) {
+          this.add({op: 'clearValue', id: `value.clear:${ip.key}:${fp.desired.name}`, deps, item: ip.ref, field: fp.ref, before: showValue(lv)})
+        }
+        continue
+      }
+      const planned = plannedValue(dv, fp.desired.dataType)
+      if (!planned) {
+        this.warn(`value of '${fp.desired.name}' on ${ip.ref.label} does not fit a ${fp.desired.dataType} field; not restored`)
+        continue
+      }
+      if ((planned.type === 'singleSelect' || planned.type === 'iteration') && !fp.names.has(planned.type === 'singleSelect' ? planned.name : planned.title)) {
+        const what = planned.type === 'singleSelect' ? `option '${planned.name}'` : `iteration '${planned.title}'`
+        this.warn(`${what} of field '${fp.desired.name}' does not exist live (restore the field with --partial=fields); ${ip.ref.label} keeps its value`)
+        continue
+      }
+      if (lv && valueEquals(dv, lv, fp.live)) continue
+      const op = this.add({
+        op: 'setValue',
+        id: `value.set:${ip.key}:${fp.desired.name}`,
+        deps,
+        item: ip.ref,
+        field: fp.ref,
+        value: planned,
+        before: lv ? showValue(lv) : null,
+      })
+      ip.valueOps.push(op.id)
+    }
+  }
+
+  private milestoneOf(c: IssueContent): {title: string; repository: string} | null {
+    if (!c.milestone) return null
+    const m = this.desired.milestones?.[c.milestone]
+    if (!m) {
+      this.warn(`milestone ${c.milestone} of ${c.repository}#${c.number} is not in the backup; not restored`)
+      return null
+    }
+    return {title: m.title, repository: m.repository}
+  }
+
+  private content(ip: ItemPlan): void {
+    const d = ip.desired
+    const l = ip.live as ItemState
+    if (d.draft && l.draft) {
+      const title = d.draft.title !== l.draft.title ? d.draft.title : undefined
+      const body = d.draft.body !== l.draft.body ? d.draft.body : undefined
+      const assignees = canonical([...d.draft.assignees].sort()) !== canonical([...l.draft.assignees].sort()) ? [...d.draft.assignees] : undefined
+      if (title !== undefined || body !== undefined || assignees !== undefined) {
+        this.add({
+          op: 'updateDraft',
+          id: `draft.update:${ip.key}`,
+          deps: [],
+          item: ip.ref,
+          draftId: l.draft.id,
+          ...(title !== undefined ? {title} : {}),
+          ...(body !== undefined ? {body} : {}),
+          ...(assignees !== undefined ? {assignees} : {}),
+        })
+      }
+      return
+    }
+    if (!d.content || !l.content) return
+    const dc = d.content
+    const lc = l.content
+    const content = contentRef(lc)
+    const url = dc.url
+    if (dc.title !== lc.title || dc.body !== lc.body) {
+      this.add({
+        op: 'updateContent',
+        id: `issue.update:${url}`,
+        deps: [],
+        content,
+        ...(dc.title !== lc.title ? {title: dc.title} : {}),
+        ...(dc.body !== lc.body ? {body: dc.body} : {}),
+      })
+    }
+    const ds = dc.state.toUpperCase()
+    const ls = lc.state.toUpperCase()
+    const reasonDiffers = ds === 'CLOSED' && dc.kind === 'Issue' && (dc.stateReason ?? '').toUpperCase() !== (lc.stateReason ?? '').toUpperCase()
+    if (ds !== ls || reasonDiffers) {
+      if (ds === 'MERGED' || ls === 'MERGED') {
+        this.warn(`${ip.ref.label} is ${ls.toLowerCase()} live but ${ds.toLowerCase()} in the backup; a merge cannot be changed`)
+      } else if (ds === 'OPEN' || ds === 'CLOSED') {
+        this.add({op: 'setIssueState', id: `issue.state:${url}`, deps: [], content, state: ds, stateReason: dc.stateReason})
+      }
+    }
+    const addLabels = dc.labels.filter((x) => !lc.labels.includes(x))
+    const removeLabels = lc.labels.filter((x) => !dc.labels.includes(x))
+    if (addLabels.length) this.add({op: 'addLabels', id: `issue.labels.add:${url}`, deps: [], content, labels: addLabels})
+    if (removeLabels.length) this.add({op: 'removeLabels', id: `issue.labels.remove:${url}`, deps: [], content, labels: removeLabels})
+    const addAssignees = dc.assignees.filter((x) => !lc.assignees.includes(x))
+    const removeAssignees = lc.assignees.filter((x) => !dc.assignees.includes(x))
+    if (addAssignees.length) this.add({op: 'addAssignees', id: `issue.assignees.add:${url}`, deps: [], content, assignees: addAssignees})
+    if (removeAssignees.length) {
+      this.add({op: 'removeAssignees', id: `issue.assignees.remove:${url}`, deps: [], content, assignees: removeAssignees})
+    }
+    const dm = dc.milestone ? this.milestoneOf(dc) : null
+    const lmDef = lc.milestone ? this.live.milestones?.[lc.milestone] : undefined
+    const lm = lc.milestone ? {title: lmDef?.title ?? lc.milestone, repository: lmDef?.repository ?? lc.repository} : null
+    if (dc.milestone && !dm) return
+    if ((dm?.title ?? null) !== (lm?.title ?? null) || (dm && lm && dm.repository.toLowerCase() !== lm.repository.toLowerCase())) {
+      this.add({op: 'setMilestone', id: `issue.milestone:${url}`, deps: [], content, milestone: dm})
+    }
+  }
+
+  // ---------------------------------------------------------------- issue relations
+
+  /** Issues whose relations the plan may change: in scope, with content, present live or recreated. */
+  private relationItems(): ItemPlan[] {
+    return [...this.items.values()].filter(
+      (ip) => ip.desired.content?.kind === 'Issue' && (!!ip.live?.content || this.isRecreated(ip)),
+    )
+  }
+
+  private isRecreated(ip: ItemPlan): boolean {
+    return this.opIds.has(`issue.create:${ip.desired.content?.url}`)
+  }
+
+  private ref(url: string): ContentRef {
+    const ip = this.items.get(url)
+    if (ip?.live?.content) return contentRef(ip.live.content)
+    if (ip?.desired.content) {
+      const r = contentRef(ip.desired.content)
+      if (this.isRecreated(ip)) r.createdBy = `issue.create:${url}`
+      return r
+    }
+    return contentRefFromUrl(url)
+  }
+
+  private subIssues(): void {
+    const desired = new Map<string, [string, string]>()
+    const live = new Map<string, [string, string]>()
+    const edge = (m: Map<string, [string, string]>, p: string, c: string) => m.set(`${p} > ${c}`, [p, c])
+    for (const ip of this.relationItems()) {
+      const dc = ip.desired.content as IssueContent
+      for (const s of dc.subIssues) edge(desired, dc.url, s)
+      if (dc.parent) edge(desired, dc.parent, dc.url)
+      const lc = ip.live?.content
+      if (lc) {
+        // live URLs are real ones; express them in desired keys where the item is matched (same URL for issues)
+        for (const s of lc.subIssues) edge(live, lc.url, s)
+        if (lc.parent) edge(live, lc.parent, lc.url)
+      }
+    }
+    const removals = new Map<string, string[]>()
+    for (const [k, [p, c]] of live) {
+      if (desired.has(k)) continue
+      const op = this.add({op: 'removeSubIssue', id: `subissue.remove:${k}`, deps: [], parent: this.ref(p), child: this.ref(c)})
+      removals.set(c, [...(removals.get(c) ?? []), op.id])
+    }
+    for (const [k, [p, c]] of desired) {
+      if (live.has(k)) continue
+      const parent = this.ref(p)
+      const child = this.ref(c)
+      const deps = [...(removals.get(c) ?? []), ...(parent.createdBy ? [parent.createdBy] : []), ...(child.createdBy ? [child.createdBy] : [])]
+      this.add({op: 'addSubIssue', id: `subissue.add:${k}`, deps, parent, child})
+    }
+  }
+
+  private blockedBy(): void {
+    let unread = 0
+    for (const ip of this.relationItems()) {
+      const dc = ip.desired.content as IssueContent
+      if (!dc.blockedBy) continue
+      const have = this.isRecreated(ip) ? [] : ip.live?.content?.blockedBy
+      if (!have) {
+        if (dc.blockedBy.length) unread++
+        continue
+      }
+      const want = dc.blockedBy
+      const content = this.ref(dc.url)
+      for (const b of have.filter((x) => !want.includes(x))) {
+        this.add({op: 'removeBlockedBy', id: `blockedby.remove:${dc.url} < ${b}`, deps: [], content, blocker: this.ref(b)})
+      }
+      for (const b of want.filter((x) => !have.includes(x))) {
+        const blocker = this.ref(b)
+        const deps = [...(content.createdBy ? [content.createdBy] : []), ...(blocker.createdBy ? [blocker.createdBy] : [])]
+        this.add({op: 'addBlockedBy', id: `blockedby.add:${dc.url} < ${b}`, deps, content, blocker})
+      }
+    }
+    if (unread) {
+      this.warn(`blocked-by dependencies of ${unread} issue(s) were not compared: the live capture did not read dependencies (capture with --dependencies=all)`)
+    }
+  }
+
+  // ---------------------------------------------------------------- order
+
+  /**
+   * Minimal moves: the items already in the project keep their places when they belong to a longest increasing
+   * subsequence of the desired order; every other item (and every added item) moves right after its desired
+   * predecessor, in desired order, so each move lands next to an item already in place.
+   */
+  private order(): void {
+    if (!this.desired.itemOrder) return
+    const wanted = this.desired.itemOrder.filter((k) => {
+      const ip = this.items.get(k)
+      return ip && (ip.live || ip.createdBy)
+    })
+    if (wanted.length < 2 && wanted.every((k) => this.items.get(k)?.live)) return
+    const rank = new Map(wanted.map((k, i) => [k, i]))
+    const liveToDesired = new Map<string, string>()
+    for (const k of wanted) {
+      const lk = this.items.get(k)?.liveKey
+      if (lk) liveToDesired.set(lk, k)
+    }
+    const liveOrder = this.live.itemOrder ?? Object.keys(this.live.items ?? {})
+    const current = liveOrder.map((lk) => liveToDesired.get(lk)).filter((k): k is string => k !== undefined)
+    const stay = new Set(longestIncreasing(current, (k) => rank.get(k) as number))
+    let previousMove: string | undefined
+    wanted.forEach((k, i) => {
+      if (stay.has(k)) return
+      const ip = this.items.get(k) as ItemPlan
+      const prev = i > 0 ? (this.items.get(wanted[i - 1]) as ItemPlan) : undefined
+      const deps = [
+        ...(previousMove ? [previousMove] : []),
+        ...(ip.createdBy ? [ip.createdBy] : []),
+        ...(prev?.createdBy ? [prev.createdBy] : []),
+      ]
+      previousMove = this.add({op: 'moveItem', id: `item.move:${k}`, deps, item: ip.ref, after: prev ? prev.ref : null}).id
+    })
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function effectiveSections(options: DiffOptions): Section[] {
+  if (options.sections?.length) {
+    for (const s of options.sections) {
+      if (!ALL_SECTIONS.includes(s)) throw new UserError(`--partial "${s}" is not a section: use config, fields or issues`)
+    }
+    return options.sections
+  }
+  const narrowed: Section[] = []
+  if (options.fields?.length) narrowed.push('fields')
+  if (options.issues?.length) narrowed.push('issues')
+  return narrowed.length ? narrowed : ALL_SECTIONS
+}
+
+interface IssueSelector {
+  repository?: string
+  number: number
+}
+
+function parseSelector(value: number | string, flag: string): IssueSelector {
+  const text = String(value).trim().replace(/^#/, '')
+  if (/^\d+$/.test(text)) return {number: Number(text)}
+  const m = /^([^/\s#]+\/[^/\s#]+)#(\d+)$/.exec(text) ?? URL_RE.exec(text)
+  if (m && m.length === 3) return {repository: m[1].toLowerCase(), number: Number(m[2])}
+  if (m) return {repository: m[2].toLowerCase(), number: Number(m[4])}
+  throw new UserError(`${flag} "${value}" is not an issue: use a number (39), owner/repo#39 or the issue URL`)
+}
+
+function itemFilter(options: DiffOptions): (item: ItemState) => boolean {
+  const mapSel = (s: IssueSelector): IssueSelector =>
+    s.repository ? {...s, repository: (mapRepoName(s.repository, options.repoMap) ?? s.repository).toLowerCase()} : s
+  const only = options.issues?.length ? options.issues.map((v) => mapSel(parseSelector(v, '--issues'))) : null
+  const except = (options.excludeIssues ?? []).map((v) => mapSel(parseSelector(v, '--exclude-issues')))
+  const hit = (sels: IssueSelector[], item: ItemState) =>
+    !!item.content &&
+    sels.some((s) => s.number === item.content?.number && (!s.repository || s.repository === item.content.repository.toLowerCase()))
+  return (item) => (!only || hit(only, item)) && !hit(except, item)
+}
+
+function mapRepoName(repo: string, repoMap: Record<string, string> | undefined): string | undefined {
+  if (!repoMap) return undefined
+  const lower = repo.toLowerCase()
+  for (const [from, to] of Object.entries(repoMap)) if (from.toLowerCase() === lower) return to
+  return undefined
+}
+
+/** The desired state with `repoMap` and `urlMap` applied to every repository name, content URL and item key. */
+export function mapDesired(state: ProjectState, options: Pick<DiffOptions, 'repoMap' | 'urlMap'>): ProjectState {
+  const {repoMap, urlMap} = options
+  if (!(repoMap && Object.keys(repoMap).length) && !(urlMap && Object.keys(urlMap).length)) return state
+  const repo = (r: string) => mapRepoName(r, repoMap) ?? r
+  const url = (u: string) => {
+    const m = URL_RE.exec(u)
+    const mapped = m ? `${m[1]}${repo(m[2])}/${m[3]}/${m[4]}${m[5]}` : u
+    return urlMap?.[mapped] ?? urlMap?.[u] ?? mapped
+  }
+  const milestoneKey = (k: string) => {
+    const i = k.lastIndexOf('#')
+    return i > 0 ? `${repo(k.slice(0, i))}${k.slice(i)}` : k
+  }
+  const keyOf = (k: string, it?: ItemState) => (it?.content ? url(it.content.url) : URL_RE.test(k) ? url(k) : k)
+  const items: Record<string, ItemState> | undefined = state.items
+    ? Object.fromEntries(
+        Object.entries(state.items).map(([k, it]) => [
+          keyOf(k, it),
+          it.content
+            ? {
+                ...it,
+                content: {
+                  ...it.content,
+                  url: url(it.content.url),
+                  repository: repo(it.content.repository),
+                  milestone: it.content.milestone ? milestoneKey(it.content.milestone) : null,
+                  parent: it.content.parent ? url(it.content.parent) : null,
+                  subIssues: it.content.subIssues.map(url),
+                  ...(it.content.blockedBy ? {blockedBy: it.content.blockedBy.map(url).sort()} : {}),
+                },
+              }
+            : it,
+        ]),
+      )
+    : undefined
+  return {
+    ...state,
+    repositories: state.repositories?.map(repo),
+    items,
+    itemOrder: state.itemOrder?.map((k) => keyOf(k, state.items?.[k])),
+    milestones: state.milestones
+      ? Object.fromEntries(Object.entries(state.milestones).map(([k, m]) => [milestoneKey(k), {...m, repository: repo(m.repository)}]))
+      : undefined,
+  }
+}
+
+function orderedEntries(items: Record<string, ItemState>, order: string[] | undefined): Array<[string, ItemState]> {
+  const seen = new Set<string>()
+  const out: Array<[string, ItemState]> = []
+  for (const k of order ?? []) {
+    if (items[k] && !seen.has(k)) {
+      seen.add(k)
+      out.push([k, items[k]])
+    }
+  }
+  for (const k of Object.keys(items).sort()) if (!seen.has(k)) out.push([k, items[k]])
+  return out
+}
+
+function itemLabel(key: string, it: ItemState): string {
+  if (it.content) return `${it.content.repository}#${it.content.number}`
+  if (it.draft) return `draft "${it.draft.title}"`
+  return key
+}
+
+function contentRef(c: IssueContent): ContentRef {
+  return {url: c.url, kind: c.kind, repository: c.repository, number: c.number}
+}
+
+function contentRefFromUrl(url: string): ContentRef {
+  const m = URL_RE.exec(url)
+  if (!m) return {url, kind: 'Issue', repository: '', number: 0}
+  return {url, kind: m[3].toLowerCase() === 'pull' ? 'PullRequest' : 'Issue', repository: m[2], number: Number(m[4])}
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value)
+}
+
+function optionSpecs(f: FieldDef): OptionSpec[] {
+  return Object.values(f.options ?? {})
+    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    .map((o) => ({name: o.name, description: o.description ?? '', color: o.color}))
+}
+
+function allIterations(f: FieldDef): Array<{title: string; startDate: string; duration: number}> {
+  const it = f.iteration
+  if (!it) return []
+  return [...Object.values(it.completedIterations), ...Object.values(it.iterations)]
+    .map((i) => ({title: i.title, startDate: i.startDate, duration: i.duration}))
+    .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title))
+}
+
+/** The iteration configuration input for a field; null when it has no iteration to start from. */
+function iterationSpec(f: FieldDef, fallback: FieldDef | undefined): IterationSpec | null {
+  if (!f.iteration) return null
+  const iterations = allIterations(f)
+  const startDate = iterations[0]?.startDate ?? allIterations(fallback ?? f)[0]?.startDate
+  if (!startDate) return null
+  return {duration: f.iteration.duration, startDate, iterations}
+}
+
+function liveNames(f: FieldDef): Set<string> {
+  if (f.dataType === 'SINGLE_SELECT') return new Set(Object.values(f.options ?? {}).map((o) => o.name))
+  if (f.dataType === 'ITERATION') return new Set(allIterations(f).map((i) => i.title))
+  return new Set()
+}
+
+function plannedValue(v: FieldValue, dataType: string): PlannedValue | null {
+  switch (v.type) {
+    case 'text':
+      return dataType === 'TEXT' ? {type: 'text', text: v.text} : null
+    case 'number':
+      return dataType === 'NUMBER' ? {type: 'number', number: v.number} : null
+    case 'date':
+      return dataType === 'DATE' ? {type: 'date', date: v.date} : null
+    case 'singleSelect':
+      return dataType === 'SINGLE_SELECT' ? {type: 'singleSelect', name: v.name} : null
+    case 'iteration':
+      return dataType === 'ITERATION' ? {type: 'iteration', title: v.title} : null
+  }
+}
+
+/** Equal as the user sees it: options by name, iterations by title, and the live id must still exist (not orphaned). */
+function valueEquals(d: FieldValue, l: FieldValue, liveField: FieldDef | undefined): boolean {
+  if (d.type !== l.type) return false
+  switch (d.type) {
+    case 'text':
+      return d.text === (l as typeof d).text
+    case 'number':
+      return d.number === (l as typeof d).number
+    case 'date':
+      return d.date.slice(0, 10) === (l as typeof d).date.slice(0, 10)
+    case 'singleSelect': {
+      const lv = l as typeof d
+      return lv.name === d.name && !!liveField?.options?.[lv.optionId]
+    }
+    case 'iteration': {
+      const lv = l as typeof d
+      const it = liveField?.iteration
+      return lv.title === d.title && !!(it?.iterations[lv.iterationId] ?? it?.completedIterations[lv.iterationId])
+    }
+  }
+}
+
+export function showValue(v: FieldValue): string {
+  switch (v.type) {
+    case 'text':
+      return JSON.stringify(v.text)
+    case 'number':
+      return String(v.number)
+    case 'date':
+      return v.date
+    case 'singleSelect':
+      return JSON.stringify(v.name)
+    case 'iteration':
+      return JSON.stringify(v.title)
+  }
+}
+
+function viewDifferences(d: ViewDef, l: ViewDef): string[] {
+  const out: string[] = []
+  if (d.layout !== l.layout) out.push(`layout ${l.layout} live, ${d.layout} in the backup`)
+  if ((d.filter ?? '') !== (l.filter ?? '')) out.push(`filter "${l.filter ?? ''}" live, "${d.filter ?? ''}" in the backup`)
+  if (canonical(d.visibleFields) !== canonical(l.visibleFields)) out.push('visible fields')
+  if (canonical(d.sortBy) !== canonical(l.sortBy)) out.push('sorting')
+  if (canonical(d.groupBy) !== canonical(l.groupBy)) out.push('grouping')
+  if (canonical(d.verticalGroupBy) !== canonical(l.verticalGroupBy)) out.push('columns')
+  return out
+}
+
+/** Longest subsequence of `seq` whose ranks increase (patience sorting, O(n log n)). */
+export function longestIncreasing<T>(seq: readonly T[], rank: (x: T) => number): T[] {
+  const tails: number[] = []
+  const prev: number[] = new Array(seq.length).fill(-1)
+  for (let i = 0; i < seq.length; i++) {
+    const r = rank(seq[i])
+    let lo = 0
+    let hi = tails.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (rank(seq[tails[mid]]) < r) lo = mid + 1
+      else hi = mid
+    }
+    if (lo > 0) prev[i] = tails[lo - 1]
+    tails[lo] = i
+  }
+  const out: T[] = []
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) out.push(seq[i])
+  return out.reverse()
+}
+
+/**
+ * Operations in apply order: by stage, then non-content before content-creating (apply batches them apart), then the
+ * plan's own order; dependencies always come first.
+ */
+function sortOperations(ops: Operation[]): Operation[] {
+  const content = (op: Operation) => (CONTENT_CREATING.has(op.op) ? 1 : 0)
+  const sorted = ops
+    .map((op, i) => ({op, i}))
+    .sort((a, b) => STAGE[a.op.op] - STAGE[b.op.op] || content(a.op) - content(b.op) || a.i - b.i)
+  const seen = new Set<string>()
+  for (const {op} of sorted) {
+    for (const d of op.deps) if (!seen.has(d)) throw new Error(`plan operation ${op.id} depends on ${d}, which does not come first`)
+    seen.add(op.id)
+  }
+  return sorted.map(({op}) => op)
+}
+
+function summarize(ops: Operation[], conflicts: number, warnings: number): Plan['summary'] {
+  const fields = new Set<string>()
+  const items = new Set<string>()
+  const count = (...kinds: string[]) => ops.filter((o) => kinds.includes(o.op)).length
+  for (const op of ops) {
+    if ('field' in op && op.op !== 'setValue' && op.op !== 'clearValue') fields.add(op.field.name)
+    if ('item' in op) items.add(op.item.key)
+    if ('content' in op) items.add(op.content.url)
+    if (op.op === 'addSubIssue' || op.op === 'removeSubIssue') items.add(op.child.url)
+  }
+  return {
+    operations: ops.length,
+    fields_to_restore: fields.size,
+    issues_to_update: items.size,
+    items_to_add: count('addItem', 'createDraft'),
+    items_to_delete: count('deleteItem'),
+    values_to_set: count('setValue'),
+    values_to_clear: count('clearValue'),
+    content_updates: count(
+      'updateContent',
+      'setIssueState',
+      'addLabels',
+      'removeLabels',
+      'addAssignees',
+      'removeAssignees',
+      'setMilestone',
+      'addSubIssue',
+      'removeSubIssue',
+      'addBlockedBy',
+      'removeBlockedBy',
+      'updateDraft',
+    ),
+    views_to_create: count('createView'),
+    conflicts,
+    warnings,
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Look-ups: the node ids a restore needs but a backup cannot keep (issue and pull request node ids, label, user,
+ * milestone, repository and team ids), fetched before the mutations by aliased queries, many per request.
+ */
+import type {ContentRef, Operation} from './plan.js'
+
+export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team'
+
+export interface LookupKey {
+  kind: LookupKind
+  /** content: URL; label/milestone: `owner/name` + NUL + name/title; user: login; repository: `owner/name`; team: `org/slug` */
+  key: string
+}
+
+export interface ContentIds {
+  id: string
+  databaseId: number | null
+}
+
+/** Resolved look-ups; `null` means GitHub answered that it does not exist (or is not visible). */
+export interface Lookups {
+  content: Map<string, ContentIds | null>
+  label: Map<string, string | null>
+  user: Map<string, string | null>
+  milestone: Map<string, string | null>
+  repository: Map<string, string | null>
+  team: Map<string, string | null>
+}
+
+export type GraphqlFn = (query: string, variables: Record<string, unknown>) => Promise<any>
+
+export const SEP = '\u0000'
+
+export function emptyLookups(): Lookups {
+  return {content: new Map(), label: new Map(), user: new Map(), milestone: new Map(), repository: new Map(), team: new Map()}
+}
+
+/** The look-ups one operation needs before it can be sent. */
+export function lookupsFor(op: Operation): LookupKey[] {
+  const content = (c: ContentRef): LookupKey[] => (c.createdBy ? [] : [{kind: 'content', key: c.url}])
+  const users = (logins: string[]): LookupKey[] => logins.map((key) => ({kind: 'user', key}))
+  const labels = (repo: string, names: string[]): LookupKey[] => names.map((n) => ({kind: 'label', key: repo + SEP + n}))
+  switch (op.op) {
+    case 'addItem':
+    case 'updateContent':
+    case 'setIssueState':
+      return content(op.content)
+    case 'addLabels':
+    case 'removeLabels':
+      return [...content(op.content), ...labels(op.content.repository, op.labels)]
+    case 'addAssignees':
+    case 'removeAssignees':
+      return [...content(op.content), ...users(op.assignees)]
+    case 'setMilestone':
+      return [
+        ...content(op.content),
+        ...(op.milestone ? [{kind: 'milestone' as const, key: op.milestone.repository + SEP + op.milestone.title}] : []),
+      ]
+    case 'addSubIssue':
+    case 'removeSubIssue':
+      return [...content(op.parent), ...content(op.child)]
+    case 'addBlockedBy':
+    case 'removeBlockedBy':
+      return content(op.blocker)
+    case 'createIssue':
+      return [{kind: 'repository', key: op.content.repository}, ...labels(op.content.repository, op.labels), ...users(op.assignees)]
+    case 'createDraft':
+      return users(op.assignees)
+    case 'updateDraft':
+      return users(op.assignees ?? [])
+    case 'linkRepository':
+      return [{kind: 'repository', key: op.repository}]
+    case 'linkTeam':
+      return [{kind: 'team', key: op.team}]
+    default:
+      return []
+  }
+}
+
+/** Distinct look-ups a list of operations needs. */
+export function collectLookups(operations: readonly Operation[]): LookupKey[] {
+  const seen = new Set<string>()
+  const out: LookupKey[] = []
+  for (const op of operations) {
+    for (const k of lookupsFor(op)) {
+      const id = k.kind + SEP + k.key
+      if (!seen.has(id)) {
+        seen.add(id)
+        out.push(k)
+      }
+    }
+  }
+  return out
+}
+
+export function countLookups(operations: readonly Operation[]): number {
+  return collectLookups(operations).length
+}
+
+interface Part {
+  alias: string
+  variables: Record<string, unknown>
+  declarations: string[]
+  selection: string
+  read(data: any): unknown
+}
+
+function splitRepo(repo: string): [string, string] {
+  const i = repo.indexOf('/')
+  return [repo.slice(0, i), repo.slice(i + 1)]
+}
+
+function part(k: LookupKey, alias: string): Part {
+  switch (k.kind) {
+    case 'content':
+      return {
+        alias,
+        variables: {[alias]: k.key},
+        declarations: [`$${alias}: URI!`],
+        selection: `${alias}: resource(url: $${alias}) { __typename ... on Issue { id databaseId } ... on PullRequest { id databaseId } }`,
+        read: (d) => (d?.id ? {id: d.id, databaseId: typeof d.databaseId === 'number' ? d.databaseId : null} : null),
+      }
+    case 'label': {
+      const [repo, name] = k.key.split(SEP)
+      const [owner, repoName] = splitRepo(repo)
+      return {
+        alias,
+        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: name},
+        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
+        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { label(name: $${alias}x) { id } }`,
+        read: (d) => d?.label?.id ?? null,
+      }
+    }
+    case 'milestone': {
+      const [repo, title] = k.key.split(SEP)
+      const [owner, repoName] = splitRepo(repo)
+      return {
+        alias,
+        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: title},
+        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
+        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { milestones(first: 100, query: $${alias}x) { nodes { id title } } }`,
+        read: (d) => (d?.milestones?.nodes ?? []).find((m: any) => m?.title === title)?.id ?? null,
+      }
+    }
+    case 'user':
+      return {
+        alias,
+        variables: {[alias]: k.key},
+        declarations: [`$${alias}: String!`],
+        selection: `${alias}: user(login: $${alias}) { id }`,
+        read: (d) => d?.id ?? null,
+      }
+    case 'repository': {
+      const [owner, name] = splitRepo(k.key)
+      return {
+        alias,
+        variables: {[`${alias}o`]: owner, [`${alias}n`]: name},
+        declarations: [`$${alias}o: String!`, `$${alias}n: String!`],
+        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { id }`,
+        read: (d) => d?.id ?? null,
+      }
+    }
+    case 'team': {
+      const [org, slug] = splitRepo(k.key)
+      return {
+        alias,
+        variables: {[`${alias}o`]: org, [`${alias}s`]: slug},
+        declarations: [`$${alias}o: String!`, `$${alias}s: String!`],
+        selection: `${alias}: organization(login: $${alias}o) { team(slug: $${alias}s) { id } }`,
+        read: (d) => d?.team?.id ?? null,
+      }
+    }
+  }
+}
+
+/** One aliased look-up query for up to `keys.length` look-ups. */
+export function buildLookupQuery(keys: readonly LookupKey[]): {query: string; variables: Record<string, unknown>; parts: Part[]} {
+  const parts = keys.map((k, i) => part(k, `q${i}`))
+  const query = `query RestoreLookup(${parts.flatMap((p) => p.declarations).join(', ')}) {\n${parts
+    .map((p) => '  ' + p.selection)
+    .join('\n')}\n}`
+  return {query, variables: Object.assign({}, ...parts.map((p) => p.variables)), parts}
+}
+
+/** GraphQL answer normalised: data (possibly partial) and errors; transport failures are rethrown. */
+export async function callGraphql(
+  graphql: GraphqlFn,
+  query: string,
+  variables: Record<string, unknown>,
+  firstAlias: string,
+): Promise<{data: Record<string, any>; errors: Array<{message: string; path?: Array<string | number>; type?: string}>}> {
+  try {
+    const result = await graphql(query, variables)
+    if (result && typeof result === 'object' && 'data' in result && !(firstAlias in result)) {
+      return {data: result.data ?? {}, errors: result.errors ?? []}
+    }
+    return {data: result ?? {}, errors: []}
+  } catch (error: any) {
+    if (error && typeof error === 'object' && Array.isArray(error.errors) && (error.data || error.errors.some((e: any) => e?.path))) {
+      return {data: error.data ?? {}, errors: error.errors}
+    }
+    throw error
+  }
+}
+
+/** Resolves look-ups into `into`, `batchSize` per query. Unknown or forbidden ids resolve to null. */
+export async function resolveLookups(
+  graphql: GraphqlFn,
+  keys: readonly LookupKey[],
+  into: Lookups = emptyLookups(),
+  batchSize = 50,
+): Promise<Lookups> {
+  const todo = keys.filter((k) => !into[k.kind].has(k.key))
+  for (let i = 0; i < todo.length; i += batchSize) {
+    const batch = todo.slice(i, i + batchSize)
+    const {query, variables, parts} = buildLookupQuery(batch)
+    const {data} = await callGraphql(graphql, query, variables, parts[0].alias)
+    batch.forEach((k, j) => {
+      ;(into[k.kind] as Map<string, unknown>).set(k.key, parts[j].read(data[parts[j].alias]))
+    })
+  }
+  return into
+}
+
+/**
+ * Content URLs that no longer resolve (deleted issues, or not visible to the token): pass them to `diff` as
+ * `missingContent`, so that the plan warns (or recreates, with `recreateMissingIssues`) instead of failing to add them.
+ */
+export async function findMissingContent(graphql: GraphqlFn, urls: readonly string[], batchSize = 50): Promise<string[]> {
+  const found = await resolveLookups(
+    graphql,
+    [...new Set(urls)].map((key) => ({kind: 'content' as const, key})),
+    emptyLookups(),
+    batchSize,
+  )
+  return [...found.content].filter(([, v]) => v === null).map(([url]) => url)
+}

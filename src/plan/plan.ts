@@ -1,0 +1,224 @@
+/**
+ * The restore plan: typed operations that turn the live project into the desired one (a backup), Terraform style.
+ * `diff` builds it, `renderPlan` shows it, `estimate` prices it against GitHub's limits and `applyPlan` performs
+ * exactly these operations, nothing else.
+ *
+ * Operations never carry option or iteration ids: values name an option by NAME and an iteration by TITLE, fields
+ * and items are referenced by a handle that holds the live id when one exists (`liveId`) and otherwise the id of the
+ * plan operation that creates them. Apply resolves both at run time, after the operations they depend on have run.
+ */
+import type {FieldDataType, OptionColor, ViewDef} from '../model/state.js'
+import type {Estimate} from './estimate.js'
+
+export type Section = 'config' | 'fields' | 'issues'
+
+export interface DiffOptions {
+  /** `--partial`: only these sections (config = settings, views, links; fields = definitions and their values; issues = items) */
+  sections?: Section[]
+  /** `--issues`: only these items, by number (`39`) or reference (`owner/repo#39`) */
+  issues?: Array<number | string>
+  /** `--exclude-issues`: never these items */
+  excludeIssues?: Array<number | string>
+  /** `--fields`: only these fields (by name, case-insensitive) and their values */
+  fields?: string[]
+  /** `--confirm-destructive`: delete live fields and items that the backup does not have */
+  destructive?: boolean
+  /** `--map-repo OLD=NEW`: `owner/name` of a repository in the backup → `owner/name` to restore into */
+  repoMap?: Record<string, string>
+  /** content URL in the backup → URL of the issue that replaced it (from a previous apply's `idMap.urls`) */
+  urlMap?: Record<string, string>
+  /** content URLs (after mapping) the caller found no longer resolve (deleted issues); see `findMissingContent` */
+  missingContent?: string[]
+  /** recreate a missing issue as a NEW issue (it gets a new number) instead of only warning */
+  recreateMissingIssues?: boolean
+  /** estimate settings */
+  latencyMs?: number
+  batchSize?: number
+  contentBatchSize?: number
+}
+
+/** A field as operations see it: the live id when the field exists, else the id of the operation creating it. */
+export interface FieldRef {
+  /** name in the backup (the name it has after the restore) */
+  name: string
+  dataType: FieldDataType
+  liveId: string | null
+  createdBy?: string
+}
+
+/** An item as operations see it: its key in the (mapped) desired state, live id or the operation adding it. */
+export interface ItemRef {
+  key: string
+  /** human label: `owner/repo#12`, `draft "Title"` */
+  label: string
+  liveId: string | null
+  createdBy?: string
+}
+
+export interface OptionSpec {
+  name: string
+  description: string
+  color: OptionColor
+}
+
+export interface IterationSpec {
+  duration: number
+  startDate: string
+  iterations: Array<{title: string; startDate: string; duration: number}>
+}
+
+/** A field value as planned: single select by option NAME, iteration by TITLE (ids are resolved at apply time). */
+export type PlannedValue =
+  | {type: 'text'; text: string}
+  | {type: 'number'; number: number}
+  | {type: 'date'; date: string}
+  | {type: 'singleSelect'; name: string}
+  | {type: 'iteration'; title: string}
+
+export interface ProjectChanges {
+  title?: string
+  shortDescription?: string | null
+  readme?: string | null
+  public?: boolean
+  closed?: boolean
+}
+
+interface Base {
+  /** stable: the same change in the same project always gets the same id (used to resume) */
+  id: string
+  /** ids of operations that must run first */
+  deps: string[]
+}
+
+/** An issue or pull request, named by URL; its node id is looked up at apply time (or taken from `createdBy`). */
+export interface ContentRef {
+  url: string
+  kind: 'Issue' | 'PullRequest'
+  /** `owner/name` */
+  repository: string
+  number: number
+  createdBy?: string
+}
+
+export type Operation =
+  | (Base & {op: 'updateProject'; changes: ProjectChanges; before: ProjectChanges})
+  | (Base & {op: 'createField'; field: FieldRef; options?: OptionSpec[]; iteration?: IterationSpec})
+  | (Base & {op: 'renameField'; field: FieldRef; from: string})
+  | (Base & {op: 'restoreOptions'; field: FieldRef; options: OptionSpec[]; before: string[]})
+  | (Base & {op: 'restoreIterations'; field: FieldRef; iteration: IterationSpec})
+  | (Base & {op: 'deleteField'; field: FieldRef})
+  | (Base & {op: 'createView'; view: Omit<ViewDef, 'id'>})
+  | (Base & {op: 'createIssue'; item: ItemRef; content: ContentRef; title: string; body: string; labels: string[]; assignees: string[]})
+  | (Base & {op: 'addItem'; item: ItemRef; content: ContentRef})
+  | (Base & {op: 'createDraft'; item: ItemRef; title: string; body: string; assignees: string[]})
+  | (Base & {op: 'updateDraft'; item: ItemRef; draftId: string; title?: string; body?: string; assignees?: string[]})
+  | (Base & {op: 'archiveItem'; item: ItemRef})
+  | (Base & {op: 'unarchiveItem'; item: ItemRef})
+  | (Base & {op: 'deleteItem'; item: ItemRef})
+  | (Base & {op: 'setValue'; item: ItemRef; field: FieldRef; value: PlannedValue; before: string | null})
+  | (Base & {op: 'clearValue'; item: ItemRef; field: FieldRef; before: string})
+  | (Base & {op: 'moveItem'; item: ItemRef; after: ItemRef | null})
+  | (Base & {op: 'updateContent'; content: ContentRef; title?: string; body?: string})
+  | (Base & {op: 'setIssueState'; content: ContentRef; state: 'OPEN' | 'CLOSED'; stateReason: string | null})
+  | (Base & {op: 'addLabels' | 'removeLabels'; content: ContentRef; labels: string[]})
+  | (Base & {op: 'addAssignees' | 'removeAssignees'; content: ContentRef; assignees: string[]})
+  | (Base & {op: 'setMilestone'; content: ContentRef; milestone: {title: string; repository: string} | null})
+  | (Base & {op: 'addSubIssue' | 'removeSubIssue'; parent: ContentRef; child: ContentRef})
+  | (Base & {op: 'addBlockedBy' | 'removeBlockedBy'; content: ContentRef; blocker: ContentRef})
+  | (Base & {
+      op: 'createStatusUpdate'
+      body: string | null
+      status: string | null
+      startDate: string | null
+      targetDate: string | null
+    })
+  | (Base & {op: 'linkRepository'; repository: string})
+  | (Base & {op: 'linkTeam'; team: string})
+
+export type OperationKind = Operation['op']
+/** The operation type of one kind (also for kinds that share a member, such as addLabels / removeLabels). */
+export type OperationOf<K extends OperationKind> = Operation extends infer O
+  ? O extends {op: infer P}
+    ? K extends P
+      ? O & {op: K}
+      : never
+    : never
+  : never
+
+export interface Conflict {
+  kind: 'field' | 'item' | 'view' | 'repository' | 'team'
+  name: string
+  detail: string
+}
+
+export interface PlanSummary {
+  operations: number
+  fields_to_restore: number
+  issues_to_update: number
+  items_to_add: number
+  items_to_delete: number
+  values_to_set: number
+  values_to_clear: number
+  content_updates: number
+  views_to_create: number
+  conflicts: number
+  warnings: number
+}
+
+export interface Plan {
+  operations: Operation[]
+  warnings: string[]
+  conflicts: Conflict[]
+  summary: PlanSummary
+  estimate: Estimate
+}
+
+/** Operations that create content on GitHub (limited to 80/minute and 500/hour), batched smaller. */
+export const CONTENT_CREATING: ReadonlySet<OperationKind> = new Set<OperationKind>([
+  'createIssue',
+  'addItem',
+  'createDraft',
+  'createStatusUpdate',
+  'addBlockedBy',
+])
+
+/** Operations performed through REST rather than GraphQL. */
+export const REST_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind>(['createView', 'addBlockedBy', 'removeBlockedBy'])
+
+/**
+ * Apply order: a stage is a group of operations apply may batch together; stages run in this order.
+ * settings → fields → views → items → values/archive → positions → content → status updates and links.
+ */
+export const STAGE: Record<OperationKind, number> = {
+  updateProject: 0,
+  deleteField: 1,
+  createField: 1,
+  renameField: 1,
+  restoreOptions: 1,
+  restoreIterations: 1,
+  createView: 2,
+  createIssue: 3,
+  addItem: 4,
+  createDraft: 4,
+  setValue: 5,
+  clearValue: 5,
+  updateDraft: 5,
+  deleteItem: 5,
+  archiveItem: 6,
+  unarchiveItem: 4,
+  moveItem: 7,
+  updateContent: 8,
+  setIssueState: 8,
+  addLabels: 8,
+  removeLabels: 8,
+  addAssignees: 8,
+  removeAssignees: 8,
+  setMilestone: 8,
+  removeSubIssue: 8,
+  addSubIssue: 9,
+  removeBlockedBy: 10,
+  addBlockedBy: 10,
+  createStatusUpdate: 11,
+  linkRepository: 11,
+  linkTeam: 11,
+}

@@ -1,0 +1,76 @@
+import {expect} from 'chai'
+import {estimate, estimateOperations, humanDuration} from '../../src/plan/estimate.js'
+import type {Operation} from '../../src/plan/plan.js'
+
+const setValue = (i: number): Operation => ({
+  op: 'setValue',
+  id: `v${i}`,
+  deps: [],
+  item: {key: `k${i}`, label: `#${i}`, liveId: `I${i}`},
+  field: {name: 'Status', dataType: 'SINGLE_SELECT', liveId: 'F'},
+  value: {type: 'singleSelect', name: 'Done'},
+  before: null,
+})
+
+describe('plan/estimate', () => {
+  it('5,000 value mutations in batches of 50: 100 requests, 500 points, 30 seconds of latency', () => {
+    const e = estimate({mutations: 5000})
+    expect(e).to.include({requests: 100, mutations: 5000, points: 500, seconds: 30, human: '30 seconds', bound: 'latency'})
+  })
+
+  it('one mutation per request: 5,000 requests, 25,000 points, more than 12 minutes', () => {
+    const e = estimate({mutations: 5000}, {batchSize: 1})
+    expect(e).to.include({requests: 5000, points: 25000, seconds: 1500, human: '25 minutes'})
+    // without latency the points alone need 12 more minutes: 25,000 points at 2,000 a minute
+    const points = estimate({mutations: 5000}, {batchSize: 1, latencyMs: 0})
+    expect(points).to.include({seconds: 720, bound: 'points', human: '12 minutes'})
+  })
+
+  it('content creation is bound by 80 a minute and 500 an hour', () => {
+    // 80 drafts fit in the first minute
+    expect(estimate({mutations: 0, contentMutations: 80}, {latencyMs: 0}).seconds).to.equal(0)
+    // 81..160 need a second minute
+    expect(estimate({mutations: 0, contentMutations: 81}, {latencyMs: 0}).seconds).to.equal(60)
+    // 600 drafts: 500 in the first hour (the 500th at minute 6), the other 100 in the next hour: 1 hour 1 minute
+    const e = estimate({mutations: 0, contentMutations: 600}, {latencyMs: 0})
+    expect(e).to.include({seconds: 3660, bound: 'content', human: '1 hour 1 minute', content_creations: 600, requests: 60})
+  })
+
+  it('REST writes cost 5 of 900 points a minute', () => {
+    const e = estimate({mutations: 0, restCalls: 400}, {latencyMs: 0})
+    // 2,000 REST points: 3 minutes' budgets, the last one 2 minutes after the first
+    expect(e).to.include({seconds: 120, bound: 'rest_points', requests: 400, rest_calls: 400})
+  })
+
+  it('look-ups cost 1 point per query of 50', () => {
+    const e = estimate({mutations: 50, lookups: 120})
+    expect(e).to.include({requests: 4, points: 5 + 3})
+  })
+
+  it('estimates plan operations batched per stage like apply', () => {
+    const ops = Array.from({length: 120}, (_, i) => setValue(i))
+    const e = estimateOperations(ops, {batchSize: 50, latencyMs: 300})
+    expect(e).to.include({requests: 3, mutations: 120, points: 15, lookups: 0})
+    const drafts: Operation[] = Array.from({length: 25}, (_, i) => ({
+      op: 'createDraft',
+      id: `d${i}`,
+      deps: [],
+      item: {key: `draft${i}`, label: 'd', liveId: null},
+      title: 't',
+      body: '',
+      assignees: [],
+    }))
+    const mixed = estimateOperations([...drafts, ...ops], {batchSize: 50})
+    expect(mixed).to.include({requests: 3 + 3, content_creations: 25})
+    expect(estimateOperations([]).requests).to.equal(0)
+  })
+
+  it('says durations the way people do', () => {
+    expect(humanDuration(0)).to.equal('0 seconds')
+    expect(humanDuration(1)).to.equal('1 second')
+    expect(humanDuration(59.2)).to.equal('1 minute')
+    expect(humanDuration(61)).to.equal('2 minutes')
+    expect(humanDuration(3600)).to.equal('1 hour')
+    expect(humanDuration(3600 + 3599)).to.equal('2 hours')
+  })
+})
