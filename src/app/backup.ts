@@ -1,0 +1,84 @@
+import type {GitHubClient} from '../github/client.js'
+import {captureProject, type DependencyMode} from '../github/capture.js'
+import {listOwnerProjects, type ProjectInfo} from '../github/project-ref.js'
+import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js'
+import type {EventHeader} from '../journal/events.js'
+import {autoName, validateBackupName} from '../journal/names.js'
+import type {BackupType} from '../model/state.js'
+import {UserError} from '../util/errors.js'
+import {journalFor, type Repository, type Session} from './session.js'
+
+export interface BackupRequest {
+  project: ProjectInfo
+  /** backup name; default `<type>-<UTC stamp>` */
+  name?: string
+  /** prefix of the generated name when no name is given (`auto`, `auto-configure`, `pre-restore`) */
+  prefix?: string
+  type?: BackupType
+  dependencies?: DependencyMode
+}
+
+export interface BackupResult {
+  project: {id: string; title: string; url: string}
+  event: EventHeader
+  /** nothing changed since the previous backup (the event stores an empty delta) */
+  unchanged: boolean
+  /** the spec's incremental summary against the previous backup */
+  incremental: IncrementalSummary
+  warnings: string[]
+  api: {requests: number; points: number}
+  seconds: number
+}
+
+/**
+ * Captures a project and appends it to its journal: the first backup is a base, every later one a patch holding only
+ * what changed. The name is checked before any request is made, so a bad name costs nothing.
+ */
+export async function runBackup(session: Session, client: GitHubClient, repo: Repository, request: BackupRequest): Promise<BackupResult> {
+  const started = Date.now()
+  const type = request.type ?? ((session.config.get('backup.type') as BackupType | undefined) ?? 'full')
+  const name = request.name ?? autoName(request.prefix ?? type, session.now())
+  validateBackupName(name)
+  const journal = await journalFor(session, repo, request.project.id)
+  const previous = journal.headers().at(-1)
+  if (journal.headers().some((h) => h.name === name)) {
+    // append checks again under the journal lock; failing here saves a whole capture
+    throw new UserError(`project ${request.project.url} already has a backup named "${name}": choose another name or delete that one first`, {
+      code: 'EEXIST',
+    })
+  }
+  const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
+  const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
+  const prevState = previous ? await journal.state(previous) : undefined
+  const summary = incrementalSummary(previous, prevState, captured.state)
+  const appended = await journal.append(captured.state, {name, type, summary})
+  return {
+    project: {id: request.project.id, title: request.project.title, url: request.project.url},
+    event: appended.event,
+    unchanged: appended.unchanged,
+    incremental: summary,
+    warnings: captured.warnings,
+    api: captured.stats,
+    seconds: (Date.now() - started) / 1000,
+  }
+}
+
+/** Backs up every project of an owner (cross-project backup); one failure does not stop the others. */
+export async function backupOwner(
+  session: Session,
+  client: GitHubClient,
+  repo: Repository,
+  owner: string,
+  request: Omit<BackupRequest, 'project'>,
+): Promise<Array<{project: ProjectInfo; result?: BackupResult; error?: string}>> {
+  const projects = await listOwnerProjects(client, owner)
+  const out: Array<{project: ProjectInfo; result?: BackupResult; error?: string}> = []
+  for (const project of projects) {
+    try {
+      out.push({project, result: await runBackup(session, client, repo, {...request, project})})
+    } catch (error) {
+      out.push({project, error: error instanceof Error ? error.message : String(error)})
+    }
+  }
+  return out
+}

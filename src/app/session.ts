@@ -1,0 +1,111 @@
+import {loadConfig, type ResolvedConfig} from '../config/config.js'
+import {createClient, type GitHubClient, type WaitInfo} from '../github/client.js'
+import {parseProjectRef, resolveProject, type ProjectInfo, type ProjectRef} from '../github/project-ref.js'
+import {readBackupIndex, type BackupIndexEntry} from '../journal/catalog.js'
+import {openJournal, type Journal} from '../journal/journal.js'
+import type {Codec} from '../journal/events.js'
+import type {StorageBackend} from '../storage/backend.js'
+import {openRepository} from '../storage/repository.js'
+import {UserError} from '../util/errors.js'
+
+/**
+ * What every operation runs with: environment, configuration, clock and a progress callback. Commands build one;
+ * the hook builds one; tests build one with a sandbox URL in `env.GITHUB_API_URL` and a temporary GITHUB_PM_HOME.
+ */
+export interface Session {
+  env: NodeJS.ProcessEnv
+  config: ResolvedConfig
+  now: () => Date
+  onProgress?: (progress: {phase: string; done: number; total?: number}) => void
+  onWait?: (info: WaitInfo) => void
+}
+
+export async function openSession(options: Partial<Session> = {}): Promise<Session> {
+  const env = options.env ?? process.env
+  return {
+    env,
+    config: options.config ?? (await loadConfig(env)),
+    now: options.now ?? (() => new Date()),
+    onProgress: options.onProgress,
+    onWait: options.onWait,
+  }
+}
+
+/** The project text from the flag, else the configured default; neither is a one-line error saying what to do. */
+export function projectText(session: Session, flag?: string): string {
+  const text = flag ?? (session.config.get('project') as string | undefined)
+  if (!text) {
+    throw new UserError(
+      'no project given: pass --project (a project URL, OWNER/NUMBER or PVT_ node id) or run `github-pm config set project <project>`',
+      {code: 'ENOPROJECT'},
+    )
+  }
+  return text
+}
+
+export async function connect(session: Session): Promise<GitHubClient> {
+  return createClient({env: session.env, onWait: session.onWait})
+}
+
+/** Resolves a project against GitHub (needs a token). */
+export async function resolveLiveProject(session: Session, client: GitHubClient, flag?: string): Promise<ProjectInfo> {
+  return resolveProject(client, parseProjectRef(projectText(session, flag)))
+}
+
+/** The storage URL in force: the flag, else config `backup.storage_location` (default `local`). */
+export function storageUrl(session: Session, flag?: string): string {
+  return flag ?? (session.config.get('backup.storage_location') as string | undefined) ?? 'local'
+}
+
+export interface Repository {
+  url: string
+  backend: StorageBackend
+  codec: Codec
+}
+
+export async function repository(session: Session, flag?: string): Promise<Repository> {
+  return openRepository(storageUrl(session, flag), session.env)
+}
+
+export function journalOptions(session: Session) {
+  return {
+    now: session.now,
+    keyframe: {maxChain: Number(session.config.get('backup.keyframe_max_chain') ?? 50)},
+  }
+}
+
+export async function journalFor(session: Session, repo: Repository, projectId: string): Promise<Journal> {
+  return openJournal(repo.backend, projectId, {...journalOptions(session), codec: repo.codec})
+}
+
+/**
+ * Finds a project among the backups a repository holds, without asking GitHub: by node id, by URL, or by
+ * OWNER/NUMBER. This is what lets `backup list`, `info`, `validate`, `compare` and `export` work on any machine
+ * with a copy of the backups and no token. Returns undefined when the repository has no backups of it.
+ */
+export async function findBackedUpProject(repo: Repository, text: string): Promise<BackupIndexEntry | undefined> {
+  const ref = parseProjectRef(text)
+  const entries = await readBackupIndex(repo.backend, repo.codec)
+  return entries.find((e) => matches(e, ref))
+}
+
+function matches(entry: BackupIndexEntry, ref: ProjectRef): boolean {
+  if (ref.kind === 'id') return entry.id === ref.id
+  const m = /\/(?:orgs|users)\/([^/]+)\/projects\/(\d+)/.exec(entry.url)
+  if (!m) return false
+  return m[1].toLowerCase() === ref.owner.toLowerCase() && Number(m[2]) === ref.number
+}
+
+/**
+ * The project id whose backups a command reads: found in the repository's index when possible (no network), else
+ * resolved through GitHub.
+ */
+export async function backedUpProjectId(session: Session, repo: Repository, flag?: string): Promise<string> {
+  const text = projectText(session, flag)
+  const found = await findBackedUpProject(repo, text)
+  if (found) return found.id
+  const ref = parseProjectRef(text)
+  if (ref.kind === 'id') return ref.id
+  const client = await connect(session)
+  return (await resolveProject(client, ref)).id
+}

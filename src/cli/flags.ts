@@ -1,0 +1,18 @@
+import {Flags} from '@oclif/core'
+
+/** Flags several commands share. */
+export const storageFlag = Flags.string({
+  description: 'backup storage: local (default), file:///path, git, git+file:///repo, s3://bucket/prefix, gcs://bucket/prefix (default: config backup.storage_location)',
+  helpValue: 'URL',
+})
+
+export const typeFlag = Flags.string({
+  char: 't',
+  description: 'what to capture: full (everything), config (settings, fields, views), minimal (settings, field names)',
+  options: ['full', 'config', 'minimal'],
+})
+
+export const dependenciesFlag = Flags.string({
+  description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
+  options: ['auto', 'all', 'none'],
+})

@@ -1,0 +1,25 @@
+import {Args} from '@oclif/core'
+import {appendAudit} from '../../audit/audit.js'
+import {JournalBase} from '../../cli/journal-base.js'
+import {storageFlag} from '../../cli/flags.js'
+import {bytes} from '../../cli/format.js'
+
+export default class BackupDelete extends JournalBase<typeof BackupDelete> {
+  static override summary = 'Delete one backup; every other backup still rebuilds exactly as before'
+  static override examples = ['<%= config.bin %> backup delete before-major-refactor --project acme/3']
+  static override args = {name: Args.string({required: true, description: 'exact backup name'})}
+  static override flags = {storage: storageFlag}
+
+  async run(): Promise<unknown> {
+    const {journal} = await this.openJournalFor(this.flags.storage)
+    try {
+      const result = await journal.delete(this.args.name)
+      await appendAudit({command: 'backup:delete', project: journal.projectId, backup: this.args.name, outcome: 'ok', counts: {bytesFreed: result.bytesFreed}})
+      this.log(`deleted ${this.args.name}; ${bytes(Math.max(0, result.bytesFreed))} freed`)
+      return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed}
+    } catch (error) {
+      await appendAudit({command: 'backup:delete', project: journal.projectId, backup: this.args.name, outcome: 'failed', message: (error as Error).message})
+      throw error
+    }
+  }
+}
