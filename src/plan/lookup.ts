@@ -1,3 +1,4 @@
+import {UserError} from '../util/errors.js'
 /**
  * Look-ups: the node ids a restore needs but a backup cannot keep (issue and pull request node ids, label, user,
  * milestone, repository and team ids), fetched before the mutations by aliased queries, many per request.
@@ -214,7 +215,10 @@ export async function resolveLookups(
   for (let i = 0; i < todo.length; i += batchSize) {
     const batch = todo.slice(i, i + batchSize)
     const {query, variables, parts} = buildLookupQuery(batch)
-    const {data} = await callGraphql(graphql, query, variables, parts[0].alias)
+    const {data, errors} = await callGraphql(graphql, query, variables, parts[0].alias)
+    // not found and not visible mean "missing"; any other error must not pass for a missing issue or label
+    const broken = errors.find((e) => e.type !== 'NOT_FOUND' && e.type !== 'FORBIDDEN')
+    if (broken) throw new UserError(`looking up ids for the restore failed: ${broken.message}`, {code: 'ELOOKUP'})
     batch.forEach((k, j) => {
       ;(into[k.kind] as Map<string, unknown>).set(k.key, parts[j].read(data[parts[j].alias]))
     })

@@ -930,6 +930,26 @@ export class Reader {
     return this.me
   }
 
+  /** Query.resource(url): issues, pull requests, repositories, users and organizations by their web URL; else null. */
+  resource(url: string): Obj | null {
+    const m = this.model
+    if (!url.startsWith(m.baseUrl + '/')) return null
+    const parts = url.slice(m.baseUrl.length + 1).split(/[?#]/)[0].split('/').filter(Boolean)
+    if (parts.length === 1) {
+      const owner = m.ownerOfLogin(parts[0])
+      return owner ? this.ownerView(owner.rec.id) : null
+    }
+    const repo = m.repoOf(parts[0], parts[1])
+    if (!repo || !this.canReadRepo(repo)) return null
+    if (parts.length === 2) return this.repo(repo)
+    if (parts.length === 4 && (parts[2] === 'issues' || parts[2] === 'pull') && /^\d+$/.test(parts[3])) {
+      const issue = m.issueOf(repo, Number(parts[3]))
+      if (!issue || issue.kind !== (parts[2] === 'pull' ? 'PullRequest' : 'Issue')) return null
+      return this.issue(issue)
+    }
+    return null
+  }
+
   queryRoot(): Obj {
     const m = this.model
     return present('Query', {
@@ -954,6 +974,7 @@ export class Reader {
         return this.repo(repo)
       },
       node: (a: Args) => this.node(a.id),
+      resource: (a: Args) => this.resource(String(a.url)),
       nodes: (a: Args) =>
         (a.ids as string[]).map((id) => {
           try {

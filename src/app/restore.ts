@@ -1,0 +1,355 @@
+import path from 'node:path'
+import type {GitHubClient} from '../github/client.js'
+import {captureProject} from '../github/capture.js'
+import {parseProjectRef, resolveProject, type ProjectInfo} from '../github/project-ref.js'
+import {isGitHubError} from '../github/errors.js'
+import type {EventHeader} from '../journal/events.js'
+import {validateJournal} from '../journal/validate.js'
+import {SECTIONS, type ProjectState} from '../model/state.js'
+import {applyPlan, FileProgressStore, type ApplyResult} from '../plan/apply.js'
+import {diff} from '../plan/diff.js'
+import {findMissingContent} from '../plan/lookup.js'
+import type {DiffOptions, Plan} from '../plan/plan.js'
+import {githubPmHome} from '../storage/home.js'
+import {hashOf} from '../util/canonical.js'
+import {UserError} from '../util/errors.js'
+import {atomicWrite, readJsonFile} from '../util/fs.js'
+import {stamp} from '../util/time.js'
+import {readExportFile} from './documents.js'
+import {backedUpProjectId, journalFor, projectText, type Repository, type Session} from './session.js'
+
+export interface RestoreRequest {
+  /** backup name, unique prefix or `latest` (ignored with `at` or `fromFile`) */
+  backup?: string
+  /** point in time: the newest backup at or before it */
+  at?: Date
+  /** an exported document instead of the journal */
+  fromFile?: string
+  /** --project: the project whose backups are read (and, without `to`, restored) */
+  project?: string
+  /** --to: another project to restore into, or `new:OWNER` for a new project under OWNER */
+  to?: string
+  /** allow restoring into a project other than the one backed up (another owner, host or copy) */
+  adaptEnvironment?: boolean
+  diff: DiffOptions
+}
+
+export interface Desired {
+  state: ProjectState
+  /** the backup it came from */
+  source: {name: string; timestamp: string; type: string; projectId: string; url: string; file?: string}
+}
+
+export interface PreparedRestore {
+  desired: Desired
+  target: ProjectInfo | {id: null; url: null; owner: {login: string; type: 'User' | 'Organization'}; title: string}
+  /** the live state the plan was computed against (an empty project when the target is still to be created) */
+  live: ProjectState
+  plan: Plan
+  /** where progress is recorded, unique per (target, source state, options) */
+  recordKey: string
+  /** the diff options the plan was made with (urlMap and missing content included) */
+  options: DiffOptions
+}
+
+/** Reads what the project should become: a backup from the journal (validated first) or an exported document. */
+export async function loadDesired(session: Session, repo: Repository | undefined, request: RestoreRequest): Promise<Desired> {
+  if (request.fromFile) {
+    const imported = await readExportFile(request.fromFile)
+    return {
+      state: imported.state,
+      source: {
+        name: imported.meta.name,
+        timestamp: imported.meta.timestamp,
+        type: imported.meta.type,
+        projectId: imported.state.project.id,
+        url: imported.state.project.url,
+        file: request.fromFile,
+      },
+    }
+  }
+  if (!repo) throw new Error('loadDesired: a repository is needed to read backups')
+  const projectId = await backedUpProjectId(session, repo, request.project)
+  const journal = await journalFor(session, repo, projectId)
+  const header: EventHeader = request.at ? journal.at(request.at) : journal.find(request.backup ?? 'latest')
+  const report = await validateJournal(repo.backend, repo.codec, projectId, header.seq)
+  if (report.status !== 'valid') {
+    const bad = report.issues[0]
+    throw new UserError(
+      `backup ${header.name} is damaged (${bad?.name}: ${bad?.problem}); nothing was changed. Run \`github-pm backup validate\` for details, or restore an older backup`,
+      {code: 'EDAMAGED'},
+    )
+  }
+  const state = await journal.state(header)
+  return {
+    state,
+    source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url},
+  }
+}
+
+/**
+ * A config or minimal backup says nothing about the sections it does not hold: they are taken from the live project,
+ * so the plan leaves them alone. A minimal backup keeps field names and types only: options and iterations of fields
+ * that still exist are taken from live too.
+ */
+export function completeDesired(desired: ProjectState, live: ProjectState): ProjectState {
+  if (desired.type === 'full') return desired
+  const out: ProjectState = {...desired, type: 'full'}
+  const held = new Set<string>(SECTIONS[desired.type])
+  for (const section of SECTIONS.full) {
+    if (!held.has(section)) (out as any)[section] = structuredClone((live as any)[section])
+  }
+  if (desired.type === 'minimal') {
+    const liveByName = new Map(Object.values(live.fields).map((f) => [f.name, f]))
+    out.fields = Object.fromEntries(
+      Object.entries(desired.fields).map(([id, f]) => {
+        const l = live.fields[id] ?? liveByName.get(f.name)
+        return [id, l && l.dataType === f.dataType ? {...f, options: l.options, iteration: l.iteration} : f]
+      }),
+    )
+  }
+  return out
+}
+
+/** An empty project as a live state: what a project to be created looks like to the planner. */
+export function emptyProject(owner: {login: string; type: 'User' | 'Organization'}, title: string): ProjectState {
+  return {
+    schemaVersion: 1,
+    type: 'full',
+    project: {
+      id: 'new',
+      number: 0,
+      url: '',
+      owner,
+      title,
+      shortDescription: null,
+      readme: null,
+      public: false,
+      closed: false,
+      template: false,
+    },
+    fields: {},
+    views: {},
+    workflows: {},
+    repositories: [],
+    teams: [],
+    statusUpdates: {},
+    items: {},
+    itemOrder: [],
+    milestones: {},
+  }
+}
+
+/** Which project the restore changes. */
+export async function resolveTarget(
+  client: GitHubClient,
+  desired: Desired,
+  request: RestoreRequest,
+): Promise<PreparedRestore['target']> {
+  if (request.to?.startsWith('new:')) {
+    const login = request.to.slice(4)
+    if (!login) throw new UserError('--to new:OWNER needs the owner login, e.g. --to new:acme')
+    const owner = await ownerOf(client, login)
+    return {id: null, url: null, owner, title: desired.state.project.title}
+  }
+  if (request.to) return resolveProject(client, parseProjectRef(request.to))
+  const sourceId = desired.source.projectId
+  try {
+    return await resolveProject(client, {kind: 'id', id: sourceId})
+  } catch (error) {
+    if (!isGitHubError(error) || (error as any).kind !== 'not-found') throw error
+  }
+  // the backed-up project is not here (another host, or it was deleted): find it by owner/number, or say what to do
+  if (request.adaptEnvironment) {
+    const {owner, number} = desired.state.project
+    try {
+      return await resolveProject(client, {kind: 'number', owner: owner.login, ownerType: owner.type, number})
+    } catch (error) {
+      if (!isGitHubError(error) || (error as any).kind !== 'not-found') throw error
+    }
+    return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title}
+  }
+  throw new UserError(
+    `project ${desired.source.url} (${sourceId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
+    {code: 'ENOTFOUND'},
+  )
+}
+
+async function ownerOf(client: GitHubClient, login: string): Promise<{login: string; type: 'User' | 'Organization'}> {
+  const data = await client.graphql<any>(
+    `query RestoreOwner($login: String!) { repositoryOwner(login: $login) { __typename login } }`,
+    {login},
+  )
+  const o = data?.repositoryOwner
+  if (!o) throw new UserError(`owner ${login} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
+  return {login: o.login, type: o.__typename === 'Organization' ? 'Organization' : 'User'}
+}
+
+export function restoresDir(env: NodeJS.ProcessEnv): string {
+  return path.join(githubPmHome(env), 'restores')
+}
+
+/** What a restore records about itself: read back by a re-run to resume, and by the user to see what was done. */
+export interface RestoreRecord {
+  key: string
+  status: 'running' | 'done' | 'failed'
+  started: string
+  updated: string
+  source: Desired['source']
+  target: {id: string; url: string}
+  safetyBackup: string | null
+  applied: number
+  failed: ApplyResult['failed']
+  /** content URL in the backup → URL of the issue recreated for it, for later runs */
+  urls: Record<string, string>
+  remaining: number
+}
+
+export function recordKeyOf(targetId: string, desired: ProjectState, options: DiffOptions): string {
+  const {latencyMs: _l, batchSize: _b, contentBatchSize: _c, ...opts} = options
+  return `${targetId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf({state: hashOf(desired), opts}).slice(7, 23)}`
+}
+
+async function readRecord(env: NodeJS.ProcessEnv, key: string): Promise<RestoreRecord | undefined> {
+  return readJsonFile<RestoreRecord>(path.join(restoresDir(env), `${key}.json`))
+}
+
+async function writeRecord(env: NodeJS.ProcessEnv, record: RestoreRecord): Promise<void> {
+  record.updated = new Date().toISOString()
+  await atomicWrite(path.join(restoresDir(env), `${record.key}.json`), JSON.stringify(record, null, 2) + '\n')
+}
+
+/** Everything up to the plan: nothing is changed on GitHub. */
+export async function prepareRestore(
+  session: Session,
+  client: GitHubClient,
+  repo: Repository | undefined,
+  request: RestoreRequest,
+): Promise<PreparedRestore> {
+  if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
+  const desired = await loadDesired(session, repo, request)
+  const target = await resolveTarget(client, desired, request)
+  const live = target.id
+    ? (await captureProject(client, target.id, {type: 'full', onProgress: session.onProgress})).state
+    : emptyProject(target.owner, target.title)
+  const completed = completeDesired(desired.state, live)
+  const recordKey = recordKeyOf(target.id ?? `new-${target.owner.login}`, completed, request.diff)
+  const previous = await readRecord(session.env, recordKey)
+  const options: DiffOptions = {...request.diff, urlMap: {...previous?.urls, ...request.diff.urlMap}}
+  const liveUrls = new Set(Object.values(live.items ?? {}).flatMap((i) => (i.content ? [i.content.url] : [])))
+  const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
+  const unknown = wanted.filter((u) => !liveUrls.has(u))
+  if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
+  const plan = diff(completed, live, options)
+  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options}
+}
+
+function mapUrl(url: string, options: DiffOptions): string {
+  if (options.urlMap?.[url]) return options.urlMap[url]
+  const m = /^(https?:\/\/[^/]+\/)([^/]+\/[^/]+)(\/.*)$/.exec(url)
+  if (m && options.repoMap?.[m[2]]) return `${m[1]}${options.repoMap[m[2]]}${m[3]}`
+  return url
+}
+
+export interface ApplyOutcome {
+  record: RestoreRecord
+  result: ApplyResult
+  /** operations a fresh plan still finds after applying (0 when the project equals the backup) */
+  remaining: Plan
+  resumed: boolean
+  target: ProjectInfo
+}
+
+/**
+ * Applies a prepared plan: a safety backup of the live project first (`pre-restore-…` in the target's journal), then
+ * the operations with their progress recorded, then a fresh capture and plan to prove what is left. An interrupted
+ * restore resumes when the same command is run again.
+ */
+export async function applyRestore(
+  session: Session,
+  client: GitHubClient,
+  repo: Repository,
+  prepared: PreparedRestore,
+): Promise<ApplyOutcome> {
+  let target = prepared.target
+  let plan = prepared.plan
+  let live = prepared.live
+  if (!target.id) {
+    target = await createProject(client, target.owner, prepared.desired.state)
+    live = (await captureProject(client, target.id!, {type: 'full'})).state
+    plan = diff(prepared.desired.state, live, prepared.options)
+  }
+  const info = target as ProjectInfo
+  const previous = await readRecord(session.env, prepared.recordKey)
+  const resumed = previous?.status === 'running' || previous?.status === 'failed'
+  let safetyBackup = previous?.safetyBackup ?? null
+  if (!resumed && plan.operations.length > 0) {
+    const journal = await journalFor(session, repo, info.id)
+    const name = `pre-restore-${stamp(session.now())}`
+    await journal.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
+    safetyBackup = name
+  }
+  const record: RestoreRecord = {
+    key: prepared.recordKey,
+    status: 'running',
+    started: resumed ? previous!.started : new Date().toISOString(),
+    updated: '',
+    source: prepared.desired.source,
+    target: {id: info.id, url: info.url},
+    safetyBackup,
+    applied: previous?.applied ?? 0,
+    failed: [],
+    urls: previous?.urls ?? {},
+    remaining: plan.operations.length,
+  }
+  await writeRecord(session.env, record)
+  const progressFile = path.join(restoresDir(session.env), `${prepared.recordKey}.progress.json`)
+  const store = new FileProgressStore(progressFile)
+  const result = await applyPlan(plan, {
+    graphql: (q, v) => client.graphql(q, v),
+    rest: (route, params) => client.rest(route, params),
+    projectId: info.id,
+    live,
+    journal: store,
+    onProgress: (done, total) => session.onProgress?.({phase: 'restore', done, total}),
+  })
+  record.applied += result.applied
+  record.failed = result.failed
+  record.urls = {...record.urls, ...result.idMap.urls}
+  // prove it: capture again and plan again; what is left is reported, never hidden
+  const after = (await captureProject(client, info.id, {type: 'full'})).state
+  const remaining = diff(prepared.desired.state, after, {...prepared.options, urlMap: record.urls})
+  record.remaining = remaining.operations.length
+  record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
+  await writeRecord(session.env, record)
+  if (record.status === 'done') await store.clear()
+  return {record, result, remaining, resumed, target: info}
+}
+
+const CREATE_PROJECT = `mutation RestoreCreateProject($input: CreateProjectV2Input!) {
+  createProjectV2(input: $input) { projectV2 { id number title url public closed owner { __typename ... on User { login } ... on Organization { login } } } }
+}`
+
+async function createProject(
+  client: GitHubClient,
+  owner: {login: string; type: 'User' | 'Organization'},
+  desired: ProjectState,
+): Promise<ProjectInfo> {
+  const data = await client.graphql<any>(
+    `query RestoreOwnerId($login: String!) { repositoryOwner(login: $login) { id } }`,
+    {login: owner.login},
+  )
+  const ownerId = data?.repositoryOwner?.id
+  if (!ownerId) throw new UserError(`owner ${owner.login} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
+  const created = await client.graphql<any>(CREATE_PROJECT, {input: {ownerId, title: desired.project.title}})
+  const p = created.createProjectV2.projectV2
+  return {
+    id: p.id,
+    number: p.number,
+    title: p.title,
+    url: p.url,
+    owner: {login: p.owner.login, type: p.owner.__typename === 'Organization' ? 'Organization' : 'User'},
+    public: p.public,
+    closed: p.closed,
+  }
+}

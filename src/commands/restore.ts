@@ -1,0 +1,146 @@
+import {Args, Flags} from '@oclif/core'
+import {connect, openSession, repository} from '../app/session.js'
+import {applyRestore, prepareRestore, type RestoreRequest} from '../app/restore.js'
+import {appendAudit} from '../audit/audit.js'
+import {ProjectCommand} from '../base-command.js'
+import {storageFlag} from '../cli/flags.js'
+import type {DiffOptions, Section} from '../plan/plan.js'
+import {renderPlan} from '../plan/render.js'
+import {UserError} from '../util/errors.js'
+import {parseTime} from '../util/time.js'
+
+export default class Restore extends ProjectCommand<typeof Restore> {
+  static override summary = 'Restore a project from a backup: plan, dry-run, rehearse, or apply'
+  static override description =
+    'Compares the backup with the live project and changes only what differs. Before changing anything it takes a ' +
+    'safety backup of the live project (pre-restore-…). An interrupted restore resumes when run again; afterwards the ' +
+    'project is captured again and any difference left is reported.'
+  static override aliases = ['backup:restore']
+  static override examples = [
+    '<%= config.bin %> restore latest --dry-run --project acme/3',
+    '<%= config.bin %> restore before-major-refactor --project acme/3',
+    '<%= config.bin %> restore config-backup --partial=config --dry-run',
+    '<%= config.bin %> restore full-backup --partial=fields',
+    '<%= config.bin %> restore full-backup --confirm-destructive',
+    '<%= config.bin %> restore backup-name --test-only',
+    '<%= config.bin %> backup restore --at=2026-11-24T18:00:00Z --project acme/3',
+    '<%= config.bin %> restore backup --issues=39,40,41',
+    '<%= config.bin %> restore backup --fields=status,priority',
+    '<%= config.bin %> restore --from-file=backup.json',
+    '<%= config.bin %> restore migration-source --adapt-environment --to new:other-org --map-repo acme/app=other-org/app',
+  ]
+  static override args = {
+    name: Args.string({description: 'backup name, a unique prefix of one, or latest (default: latest)'}),
+  }
+  static override flags = {
+    at: Flags.string({description: 'point-in-time: the project as it was at TIME (ISO 8601, or an age such as 2d)', exclusive: ['from-file']}),
+    'dry-run': Flags.boolean({description: 'show the plan; change nothing', exclusive: ['test-only']}),
+    'test-only': Flags.boolean({description: 'print the restore plan and rehearse it on a sandbox replica; change nothing'}),
+    partial: Flags.string({description: 'restore only these sections (comma-separated): config, fields, issues', multiple: true, delimiter: ','}),
+    issues: Flags.string({description: 'only these issues: numbers or owner/repo#number, comma-separated', multiple: true, delimiter: ','}),
+    'exclude-issues': Flags.string({description: 'never these issues, comma-separated', multiple: true, delimiter: ','}),
+    fields: Flags.string({description: 'only these fields (and their values), by name, comma-separated', multiple: true, delimiter: ','}),
+    'confirm-destructive': Flags.boolean({description: 'also delete fields and items the backup does not have'}),
+    'from-file': Flags.string({description: 'restore from a document written by `backup export`'}),
+    to: Flags.string({description: 'restore into another project (URL, OWNER/NUMBER, node id), or new:OWNER for a new project'}),
+    'adapt-environment': Flags.boolean({description: 'allow restoring into another project, owner or host; report what cannot be carried over'}),
+    'map-repo': Flags.string({description: 'OLD=NEW: issues of repository OLD (owner/name) are those of NEW in the target', multiple: true}),
+    'recreate-missing-issues': Flags.boolean({description: 'recreate deleted issues as new issues (they get new numbers)'}),
+    storage: storageFlag,
+  }
+
+  async run(): Promise<unknown> {
+    const f = this.flags
+    if (f['from-file'] && this.args.name) throw new UserError('give either a backup name or --from-file, not both')
+    const request: RestoreRequest = {
+      backup: this.args.name ?? 'latest',
+      at: f.at ? parseTime(f.at) : undefined,
+      fromFile: f['from-file'],
+      project: f.project,
+      to: f.to,
+      adaptEnvironment: f['adapt-environment'] || Boolean(f.to),
+      diff: this.diffOptions(),
+    }
+    const session = await openSession({
+      onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
+      onWait: (w) => this.progress(`waiting ${Math.ceil(w.waitMs / 1000)} s (${w.reason})`),
+    })
+    const repo = await repository(session, f.storage)
+    const client = await connect(session)
+    const prepared = await prepareRestore(session, client, repo, request)
+    this.progressDone()
+    const {plan} = prepared
+    const targetLabel = prepared.target.url ?? `a new project under ${prepared.target.owner.login}`
+
+    if (f['dry-run']) {
+      this.log(`Restore ${prepared.desired.source.name} (${prepared.desired.source.timestamp}) into ${targetLabel}`)
+      this.log(renderPlan(plan))
+      return {source: prepared.desired.source, target: prepared.target, plan}
+    }
+    if (f['test-only']) {
+      const {rehearse, testOnlyReport} = await import('../app/rehearse.js')
+      const rehearsal = await rehearse(prepared.desired.state, prepared.live, prepared.options)
+      const report = testOnlyReport(plan, rehearsal)
+      if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
+      return report
+    }
+
+    let outcome
+    try {
+      outcome = await applyRestore(session, client, repo, prepared)
+    } catch (error) {
+      await appendAudit({command: 'restore', project: prepared.target.id ?? undefined, backup: prepared.desired.source.name, outcome: 'failed', message: (error as Error).message})
+      throw error
+    }
+    this.progressDone()
+    const {record, result, remaining} = outcome
+    await appendAudit({
+      command: 'restore',
+      project: record.target.id,
+      backup: prepared.desired.source.name,
+      outcome: record.status === 'done' ? 'ok' : 'failed',
+      counts: {applied: result.applied, skipped: result.skipped, failed: result.failed.length, remaining: remaining.operations.length},
+    })
+    if (outcome.resumed) this.log(`resumed the restore started ${record.started}`)
+    if (record.safetyBackup) this.log(`safety backup of the live project: ${record.safetyBackup}`)
+    this.log(`applied ${result.applied} operations${result.skipped ? ` (${result.skipped} done by an earlier run)` : ''} to ${record.target.url}`)
+    for (const w of plan.warnings) this.warn(w)
+    if (record.status === 'done') {
+      this.log(`verified: ${record.target.url} now equals backup ${prepared.desired.source.name}`)
+      return {status: 'done', record, plan: plan.summary}
+    }
+    for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
+    if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
+    const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore ${record.safetyBackup} --project ${record.target.url} --confirm-destructive` : ''
+    if (this.jsonEnabled()) this.logJson({status: record.status, record, remaining: remaining.summary})
+    process.stderr.write(
+      `Error: restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}\n`,
+    )
+    this.exit(4)
+  }
+
+  private diffOptions(): DiffOptions {
+    const f = this.flags
+    const sections = f.partial?.map((s) => s.trim()).filter(Boolean)
+    for (const s of sections ?? []) {
+      if (!['config', 'fields', 'issues'].includes(s)) throw new UserError(`--partial takes config, fields or issues, not "${s}"`)
+    }
+    const issueRefs = (list?: string[]) =>
+      list?.map((s) => s.trim().replace(/^#/, '')).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+    const repoMap: Record<string, string> = {}
+    for (const m of f['map-repo'] ?? []) {
+      const match = /^([^/=\s]+\/[^/=\s]+)=([^/=\s]+\/[^/=\s]+)$/.exec(m)
+      if (!match) throw new UserError(`--map-repo takes OLD_OWNER/REPO=NEW_OWNER/REPO, not "${m}"`)
+      repoMap[match[1]] = match[2]
+    }
+    return {
+      sections: sections as Section[] | undefined,
+      issues: issueRefs(f.issues),
+      excludeIssues: issueRefs(f['exclude-issues']),
+      fields: f.fields?.map((s) => s.trim()).filter(Boolean),
+      destructive: f['confirm-destructive'],
+      repoMap: Object.keys(repoMap).length ? repoMap : undefined,
+      recreateMissingIssues: f['recreate-missing-issues'],
+    }
+  }
+}
