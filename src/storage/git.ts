@@ -1,0 +1,564 @@
+import {spawn} from 'node:child_process'
+import {promises as fs, statSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {randomBytes} from 'node:crypto'
+import {pathToFileURL} from 'node:url'
+import {UserError} from '../util/errors.js'
+import {
+  DEFAULT_STALE_MS,
+  LOCK_POLL_MS,
+  type LockHandle,
+  type LockInfo,
+  type LockOptions,
+  type StorageBackend,
+  defaultOwner,
+  isStaleLock,
+  lockHeldError,
+  parseLockInfo,
+  sleep,
+  validateKey,
+  validatePrefix,
+} from './backend.js'
+
+export const DEFAULT_GIT_BRANCH = 'github-pm-backups'
+
+export interface GitBackendOptions {
+  /** a work tree (its top level) or a bare repository */
+  repo: string
+  /** the dedicated branch holding the backups (default `github-pm-backups`) */
+  branch?: string
+  /** a remote name or URL: fetched before the first read, pushed to after every commit (never forced) */
+  remote?: string
+  /** the environment git runs with (default process.env); GIT_DIR, GIT_INDEX_FILE and the like are removed */
+  env?: NodeJS.ProcessEnv
+  /** create a bare repository at `repo` when the path does not exist or is an empty folder (git+file URLs) */
+  init?: boolean
+}
+
+/** A backend that can group writes into one commit (the git backend); see {@link GitBackend.withTransaction}. */
+export interface TransactionalBackend extends StorageBackend {
+  withTransaction<T>(message: string, fn: (tx: StorageBackend) => Promise<T>): Promise<T>
+}
+
+export function isTransactional(backend: StorageBackend): backend is TransactionalBackend {
+  return typeof (backend as Partial<TransactionalBackend>).withTransaction === 'function'
+}
+
+/** Staged changes of a commit: bytes to write, or null to remove the key. */
+type Changes = Map<string, Uint8Array | null>
+
+interface GitRun {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+const LOCK_REFS = 'refs/github-pm/locks/'
+const MAX_CAS_ATTEMPTS = 50
+const MAX_PUSH_ATTEMPTS = 5
+/** Variables that would point git at another repository, index or object store than the one we mean. */
+const REPO_ENV = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_COMMON_DIR',
+  'GIT_PREFIX',
+]
+
+/**
+ * Backups on a dedicated branch of a git repository, written with git's plumbing only: objects are added with
+ * `hash-object -w`, trees are built in a private temporary index (GIT_INDEX_FILE), commits are made with
+ * `commit-tree`, and the branch moves with `update-ref <ref> <new> <expected-old>` (compare-and-swap; a writer that
+ * lost the race rebuilds its commit on the new tip). The user's working tree, index, HEAD and current branch are never
+ * read or written, and no hooks run.
+ *
+ * Every put/delete is one commit (`github-pm: put <key>`). To make ONE commit for a whole backup, run the journal
+ * append inside a transaction:
+ *
+ *     await backend.withTransaction(`Backup: ${name}`, (tx) => appendBackup(tx, codec, ...))
+ *
+ * (or `inTransaction(backend, message, fn)` from open.ts, which does the same on git and just runs fn elsewhere).
+ *
+ * With a remote, the branch is fetched before the first operation (and fast-forwarded), and pushed after every commit
+ * with `--no-verify` and never forced. When the push is rejected because the remote moved, the remote branch is
+ * fetched: if it changed none of the paths this commit changed, the commit is rebuilt on top of it and pushed again;
+ * otherwise nothing is saved (the local branch takes the remote's state) and a UserError says to run again.
+ *
+ * Locks are refs `refs/github-pm/locks/<key>` pointing at a blob holding the LockInfo, created with update-ref's
+ * create-only form (expected old value all zeros). They exclude processes sharing this repository; across clones the
+ * push rules above keep histories from being overwritten.
+ */
+export class GitBackend implements StorageBackend, TransactionalBackend {
+  readonly url: string
+  readonly repo: string
+  readonly branch: string
+  readonly remote: string | undefined
+  private readonly ref: string
+  private readonly trackingRef: string | undefined
+  private readonly env: NodeJS.ProcessEnv
+  private readonly zero: string
+  private readonly identity: string[]
+  private synced: Promise<void> | undefined
+  private treeCache: {commit: string; entries: Map<string, string>} | undefined
+
+  private constructor(repo: string, branch: string, remote: string | undefined, env: NodeJS.ProcessEnv, zero: string, identity: string[]) {
+    this.repo = repo
+    this.branch = branch
+    this.remote = remote
+    this.ref = `refs/heads/${branch}`
+    this.trackingRef = remote === undefined ? undefined : `refs/github-pm/remotes/${encodeRefPart(remote)}/${encodeRefPart(branch)}`
+    this.env = env
+    this.zero = zero
+    this.identity = identity
+    const query = remote === undefined ? '' : `?remote=${encodeURIComponent(remote)}`
+    this.url = `git+${pathToFileURL(repo).href}${query}#${branch}`
+  }
+
+  /** Checks git, the repository and the branch name; creates a bare repository when `init` allows it. */
+  static async open(options: GitBackendOptions): Promise<GitBackend> {
+    const env = gitEnv(options.env ?? process.env)
+    const branch = options.branch ?? DEFAULT_GIT_BRANCH
+    const repo = path.resolve(options.repo)
+    if (options.init && (await emptyOrMissing(repo))) {
+      await fs.mkdir(repo, {recursive: true, mode: 0o700})
+      await runOk(repo, env, ['init', '--bare', '--quiet'])
+    }
+    const probe = await run(repo, env, ['rev-parse', '--is-bare-repository'])
+    if (probe.code !== 0) throw new UserError(`${repo} is not a git repository: create it with \`git init\` or use another storage location`)
+    const bare = probe.stdout.toString('utf8').trim() === 'true'
+    if ((await run(repo, env, ['check-ref-format', `refs/heads/${branch}`])).code !== 0) {
+      throw new UserError(`"${branch}" is not a valid git branch name: choose another backup branch`)
+    }
+    if (!bare) await refuseCheckedOut(repo, env, branch)
+    const format = await run(repo, env, ['rev-parse', '--show-object-format'])
+    const zero = '0'.repeat(format.code === 0 && format.stdout.toString('utf8').trim() === 'sha256' ? 64 : 40)
+    const hasName = (await run(repo, env, ['config', '--get', 'user.name'])).code === 0
+    const hasEmail = (await run(repo, env, ['config', '--get', 'user.email'])).code === 0
+    const identity = hasName && hasEmail ? [] : ['-c', 'user.name=github-pm', '-c', 'user.email=github-pm@localhost']
+    return new GitBackend(repo, branch, options.remote, env, zero, identity)
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // StorageBackend
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    validateKey(key)
+    await this.ensureSynced()
+    const commit = await this.tip()
+    if (!commit) return undefined
+    const blob = (await this.tree(commit)).get(key)
+    if (!blob) return undefined
+    return new Uint8Array(await this.gitOk(['cat-file', 'blob', blob]))
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    validateKey(key)
+    await this.commitChanges(new Map([[key, data]]), `github-pm: put ${key}`)
+  }
+
+  async delete(key: string): Promise<void> {
+    validateKey(key)
+    await this.commitChanges(new Map([[key, null]]), `github-pm: delete ${key}`)
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    validatePrefix(prefix)
+    await this.ensureSynced()
+    const commit = await this.tip()
+    if (!commit) return []
+    return [...(await this.tree(commit)).keys()].filter((k) => k.startsWith(prefix)).sort()
+  }
+
+  /**
+   * Runs fn with a view of this backend whose puts and deletes are staged and written as ONE commit with `message`
+   * when fn resolves (nothing is written when it throws). Reads through the view see the staged changes. Locks taken
+   * through the view are released only after the commit, so the next holder reads what this one wrote.
+   */
+  async withTransaction<T>(message: string, fn: (tx: StorageBackend) => Promise<T>): Promise<T> {
+    const staged: Changes = new Map()
+    const held: Array<{handle: LockHandle; released: boolean}> = []
+    const tx: StorageBackend = {
+      url: this.url,
+      get: async (key) => {
+        validateKey(key)
+        if (staged.has(key)) return copy(staged.get(key) ?? undefined)
+        return this.get(key)
+      },
+      put: async (key, data) => {
+        staged.set(validateKey(key), copy(data)!)
+      },
+      delete: async (key) => {
+        staged.set(validateKey(key), null)
+      },
+      list: async (prefix) => {
+        const keys = new Set(await this.list(prefix))
+        for (const [key, data] of staged) {
+          if (!key.startsWith(prefix)) continue
+          if (data === null) keys.delete(key)
+          else keys.add(key)
+        }
+        return [...keys].sort()
+      },
+      lock: async (key, opts) => {
+        const entry = {handle: await this.lock(key, opts), released: false}
+        held.push(entry)
+        return {
+          release: async () => {
+            entry.released = true
+          },
+        }
+      },
+      breakLock: (key) => this.breakLock(key),
+    }
+    try {
+      const result = await fn(tx)
+      if (staged.size > 0) await this.commitChanges(staged, message)
+      return result
+    } finally {
+      for (const entry of held) await entry.handle.release()
+    }
+  }
+
+  async lock(key: string, opts: LockOptions = {}): Promise<LockHandle> {
+    const ref = lockRef(validateKey(key))
+    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
+    const deadline = Date.now() + Math.max(0, opts.waitMs ?? 0)
+    const mine: LockInfo = {
+      owner: opts.owner ?? defaultOwner(),
+      host: os.hostname(),
+      pid: process.pid,
+      time: new Date().toISOString(),
+      token: randomBytes(12).toString('hex'),
+    }
+    for (;;) {
+      mine.time = new Date().toISOString()
+      const blob = await this.hashObject(Buffer.from(JSON.stringify(mine), 'utf8'))
+      if ((await this.git(['update-ref', ref, blob, this.zero])).code === 0) return this.lockHandle(ref, blob)
+      const current = await this.resolve(ref)
+      if (!current) continue // released meanwhile: try again at once
+      const info = parseLockInfo(await this.readObject(current))
+      const age = info ? Date.now() - Date.parse(info.time) : Number.POSITIVE_INFINITY
+      if (isStaleLock(info, age, staleMs)) {
+        await this.git(['update-ref', '-d', ref, current]) // only if it is still the stale lock we judged
+        continue
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw lockHeldError(key, info, this.url)
+      await sleep(Math.min(LOCK_POLL_MS, left))
+    }
+  }
+
+  async breakLock(key: string): Promise<boolean> {
+    const ref = lockRef(validateKey(key))
+    const current = await this.resolve(ref)
+    if (!current) return false
+    await this.gitOk(['update-ref', '-d', ref])
+    return true
+  }
+
+  /** Fetches the backup branch from the remote and fast-forwards the local branch (or pushes unpushed commits). */
+  async sync(): Promise<void> {
+    if (this.remote === undefined) return
+    const remoteTip = await this.fetch()
+    const local = await this.tip()
+    if (remoteTip === undefined) {
+      if (local) await this.push(local)
+      return
+    }
+    if (local === remoteTip) return
+    if (!local) {
+      await this.moveBranch(remoteTip, undefined)
+    } else if (await this.isAncestor(local, remoteTip)) {
+      await this.moveBranch(remoteTip, local)
+    } else if (await this.isAncestor(remoteTip, local)) {
+      await this.push(local)
+    } else {
+      throw this.divergedError()
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // commits
+
+  private ensureSynced(): Promise<void> {
+    if (this.remote === undefined) return Promise.resolve()
+    this.synced ??= this.sync().catch((error) => {
+      this.synced = undefined
+      throw error
+    })
+    return this.synced
+  }
+
+  private async commitChanges(changes: Changes, message: string): Promise<void> {
+    await this.ensureSynced()
+    const blobs = new Map<string, string | null>()
+    for (const [key, data] of changes) blobs.set(key, data === null ? null : await this.hashObject(data))
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const parent = await this.tip()
+      const commit = await this.buildCommit(parent, blobs, message)
+      if (commit === undefined) return // nothing changed
+      if (await this.casBranch(commit, parent)) {
+        if (this.remote !== undefined) await this.pushCommit(commit, parent, blobs, message)
+        return
+      }
+      await sleep(Math.floor(Math.random() * 20)) // another writer moved the branch: rebuild on its tip
+    }
+    throw new UserError(`could not update branch ${this.branch} in ${this.repo}: other writers kept moving it; run the command again`)
+  }
+
+  /** The commit of parent's tree with the changes applied, or undefined when the tree does not change. */
+  private async buildCommit(parent: string | undefined, blobs: Map<string, string | null>, message: string): Promise<string | undefined> {
+    const index = path.join(os.tmpdir(), `github-pm-index-${process.pid}-${randomBytes(6).toString('hex')}`)
+    const env = {...this.env, GIT_INDEX_FILE: index}
+    try {
+      await runOk(this.repo, env, parent ? ['read-tree', parent] : ['read-tree', '--empty'])
+      const records = [...blobs].map(([key, blob]) => (blob === null ? `0 ${this.zero}\t${key}` : `100644 ${blob}\t${key}`))
+      await runOk(this.repo, env, ['update-index', '-z', '--index-info'], Buffer.from(records.join('\0') + '\0', 'utf8'))
+      const tree = (await runOk(this.repo, env, ['write-tree'])).toString('utf8').trim()
+      if (parent && tree === (await this.gitOk(['rev-parse', `${parent}^{tree}`])).toString('utf8').trim()) return undefined
+      const args = [...this.identity, 'commit-tree', '--no-gpg-sign', tree, ...(parent ? ['-p', parent] : []), '-F', '-']
+      return (await this.gitOk(args, Buffer.from(message + '\n', 'utf8'))).toString('utf8').trim()
+    } finally {
+      await fs.rm(index, {force: true})
+      await fs.rm(`${index}.lock`, {force: true})
+    }
+  }
+
+  private async pushCommit(commit: string, parent: string | undefined, blobs: Map<string, string | null>, message: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
+      if (await this.push(commit, true)) return
+      const remoteTip = await this.fetch()
+      if (remoteTip === undefined || !parent || !(await this.isAncestor(parent, remoteTip))) throw this.divergedError()
+      const theirs = await this.changedPaths(parent, remoteTip)
+      const clash = [...blobs.keys()].filter((key) => theirs.has(key))
+      if (clash.length > 0) {
+        await this.moveBranch(remoteTip, commit)
+        this.treeCache = undefined
+        throw new UserError(
+          `nothing was saved: ${this.remote} changed ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ', …' : ''} on branch ${this.branch} at the same time (another machine backing up?); run the command again`,
+          {code: 'ECONFLICT'},
+        )
+      }
+      const rebuilt = await this.buildCommit(remoteTip, blobs, message)
+      const next = rebuilt ?? remoteTip
+      if (!(await this.casBranch(next, commit))) throw new UserError(`branch ${this.branch} in ${this.repo} moved while pushing; run the command again`)
+      if (rebuilt === undefined) return
+      parent = remoteTip
+      commit = rebuilt
+    }
+    throw new UserError(`could not push branch ${this.branch} to ${this.remote}: it kept moving; run the command again`)
+  }
+
+  /** Pushes commit to the remote branch; false when rejected because the remote moved (only if allowed to say so). */
+  private async push(commit: string, rejectedIsFalse = false): Promise<boolean> {
+    const result = await this.git(['push', '--porcelain', '--no-verify', '--quiet', this.remote!, `${commit}:${this.ref}`])
+    if (result.code === 0) {
+      if (this.trackingRef) await this.gitOk(['update-ref', this.trackingRef, commit])
+      return true
+    }
+    const out = result.stdout.toString('utf8') + result.stderr
+    if (rejectedIsFalse && /\[rejected\]|non-fast-forward|fetch first|\[remote rejected\].*(stale|lock)/i.test(out)) return false
+    if (/\[rejected\]|non-fast-forward|fetch first/i.test(out)) throw this.divergedError()
+    throw new UserError(`could not push backups to ${this.remote}: ${lastLine(result.stderr || out)}`)
+  }
+
+  /** Fetches the remote's backup branch; its commit, or undefined when the remote has no such branch. */
+  private async fetch(): Promise<string | undefined> {
+    const result = await this.git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.remote!, `+${this.ref}:${this.trackingRef}`])
+    if (result.code !== 0) {
+      if (/couldn't find remote ref/i.test(result.stderr)) {
+        await this.git(['update-ref', '-d', this.trackingRef!])
+        return undefined
+      }
+      throw new UserError(`could not fetch backups from ${this.remote}: ${lastLine(result.stderr)}`)
+    }
+    return this.resolve(this.trackingRef!)
+  }
+
+  private divergedError(): UserError {
+    return new UserError(
+      `branch ${this.branch} in ${this.repo} and on ${this.remote} have diverged: keep one side, e.g. \`git fetch ${this.remote} ${this.branch} && git branch -f ${this.branch} FETCH_HEAD\` to take the remote's backups, then run the command again`,
+      {code: 'ECONFLICT'},
+    )
+  }
+
+  private async changedPaths(from: string, to: string): Promise<Set<string>> {
+    const out = await this.gitOk(['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to])
+    return new Set(out.toString('utf8').split('\0').filter(Boolean))
+  }
+
+  private async casBranch(commit: string, expected: string | undefined): Promise<boolean> {
+    const result = await this.git(['update-ref', '-m', 'github-pm backup', this.ref, commit, expected ?? this.zero])
+    if (result.code === 0) return true
+    if ((await this.tip()) !== expected) return false
+    throw new Error(`git update-ref ${this.ref} failed: ${lastLine(result.stderr)}`)
+  }
+
+  private async moveBranch(commit: string, expected: string | undefined): Promise<void> {
+    if (!(await this.casBranch(commit, expected))) throw new UserError(`branch ${this.branch} in ${this.repo} moved meanwhile; run the command again`)
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // objects and refs
+
+  private tip(): Promise<string | undefined> {
+    return this.resolve(`${this.ref}^{commit}`)
+  }
+
+  private async resolve(rev: string): Promise<string | undefined> {
+    const result = await this.git(['rev-parse', '--verify', '--quiet', rev])
+    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined
+  }
+
+  private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const result = await this.git(['merge-base', '--is-ancestor', ancestor, descendant])
+    if (result.code === 0) return true
+    if (result.code === 1) return false
+    throw new Error(`git merge-base failed: ${lastLine(result.stderr)}`)
+  }
+
+  /** path → blob id of every file in the commit's tree (cached for the last commit read). */
+  private async tree(commit: string): Promise<Map<string, string>> {
+    if (this.treeCache?.commit === commit) return this.treeCache.entries
+    const out = (await this.gitOk(['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8')
+    const entries = new Map<string, string>()
+    for (const record of out.split('\0')) {
+      const tab = record.indexOf('\t')
+      if (tab < 0) continue
+      const [, type, id] = record.slice(0, tab).split(' ')
+      if (type === 'blob') entries.set(record.slice(tab + 1), id)
+    }
+    this.treeCache = {commit, entries}
+    return entries
+  }
+
+  private async hashObject(data: Uint8Array): Promise<string> {
+    return (await this.gitOk(['hash-object', '-w', '--no-filters', '--stdin'], data)).toString('utf8').trim()
+  }
+
+  private async readObject(id: string): Promise<Buffer | undefined> {
+    const result = await this.git(['cat-file', 'blob', id])
+    return result.code === 0 ? result.stdout : undefined
+  }
+
+  private lockHandle(ref: string, blob: string): LockHandle {
+    let released = false
+    return {
+      release: async () => {
+        if (released) return
+        released = true
+        await this.git(['update-ref', '-d', ref, blob]) // only if it is still ours
+      },
+    }
+  }
+
+  private git(args: string[], input?: Uint8Array): Promise<GitRun> {
+    return run(this.repo, this.env, args, input)
+  }
+
+  private gitOk(args: string[], input?: Uint8Array): Promise<Buffer> {
+    return runOk(this.repo, this.env, args, input)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// helpers
+
+/** The top level of the work tree holding dir (the `git` storage location). */
+export async function gitToplevel(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const result = await run(dir, gitEnv(env), ['rev-parse', '--show-toplevel'])
+  const top = result.stdout.toString('utf8').trim()
+  if (result.code !== 0 || !top) {
+    throw new UserError(`${dir} is not inside a git work tree: run the command in your repository, or use git+file:///path/to/repo`)
+  }
+  return top
+}
+
+/** Lock ref of a key: the whole key percent-encoded into one ref component, so no key can make an invalid ref. */
+export function lockRef(key: string): string {
+  return LOCK_REFS + encodeRefPart(key)
+}
+
+function encodeRefPart(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((b) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')))
+    .join('')
+}
+
+function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...base, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'}
+  for (const name of REPO_ENV) delete env[name]
+  return env
+}
+
+async function emptyOrMissing(dir: string): Promise<boolean> {
+  try {
+    return (await fs.readdir(dir)).length === 0
+  } catch (error: any) {
+    if (error?.code === 'ENOENT') return true
+    throw error
+  }
+}
+
+async function refuseCheckedOut(repo: string, env: NodeJS.ProcessEnv, branch: string): Promise<void> {
+  const result = await run(repo, env, ['worktree', 'list', '--porcelain'])
+  const lines = result.code === 0 ? result.stdout.toString('utf8').split('\n') : []
+  if (lines.includes(`branch refs/heads/${branch}`)) {
+    throw new UserError(`branch ${branch} is checked out in ${repo}: switch to another branch, since github-pm writes backups to it`)
+  }
+}
+
+function copy(data: Uint8Array | undefined): Uint8Array | undefined {
+  return data === undefined ? undefined : new Uint8Array(data)
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
+  return lines[lines.length - 1] ?? 'unknown error'
+}
+
+function run(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        reject(new UserError(existsSyncDir(cwd) ? 'git is not installed or not on PATH: install git to use git storage' : `${cwd} does not exist`))
+      } else reject(error)
+    })
+    child.on('close', (code) => resolve({code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8')}))
+    child.stdin.on('error', () => {
+      // git may exit before reading all of stdin; its exit code tells what happened
+    })
+    child.stdin.end(input === undefined ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength))
+  })
+}
+
+async function runOk(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<Buffer> {
+  const result = await run(cwd, env, args, input)
+  if (result.code !== 0) throw new Error(`git ${subcommand(args)} failed in ${cwd}: ${lastLine(result.stderr)}`)
+  return result.stdout
+}
+
+function subcommand(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++
+    else return args[i]
+  }
+  return ''
+}
+
+function existsSyncDir(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory()
+  } catch {
+    return false
+  }
+}

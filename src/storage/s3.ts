@@ -1,0 +1,378 @@
+import os from 'node:os'
+import {randomBytes} from 'node:crypto'
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3'
+import {UserError} from '../util/errors.js'
+import {
+  DEFAULT_STALE_MS,
+  LOCK_POLL_MS,
+  type LockHandle,
+  type LockInfo,
+  type LockOptions,
+  type StorageBackend,
+  defaultOwner,
+  isStaleLock,
+  lockHeldError,
+  parseLockInfo,
+  sleep,
+  validateKey,
+  validatePrefix,
+} from './backend.js'
+
+export const GCS_ENDPOINT = 'https://storage.googleapis.com'
+const DEFAULT_REGION = 'us-east-1'
+/** Lock candidates are `<key>.lock-<24 hex>` objects; list() never shows them. */
+const CANDIDATE = /\.lock-[0-9a-f]{24}$/
+/** Collisions with other contenders tolerated past the deadline before giving up (they back off too). */
+const CONTENTION_ROUNDS = 3
+
+export interface S3BackendOptions {
+  bucket: string
+  /** key prefix inside the bucket: '' or a path; a trailing `/` is added */
+  prefix?: string
+  /** `s3` or `gcs`: only changes the url shown in messages */
+  scheme?: 's3' | 'gcs'
+  /** a ready client (tests); otherwise one is made from the fields below */
+  client?: S3Client
+  endpoint?: string
+  region?: string
+  credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
+  /** path-style addressing (`https://host/bucket/key`); default: on when an endpoint is set */
+  forcePathStyle?: boolean
+  /** ListObjectsV2 page size (default 1000, S3's maximum) */
+  pageSize?: number
+  /** how long a lock candidate waits before looking for rivals (default 100 ms) */
+  lockSettleMs?: number
+}
+
+/**
+ * An S3 bucket (or any S3-compatible store: MinIO, Ceph, R2, and Google Cloud Storage's XML API) under a prefix.
+ * put is one PutObject (atomic in S3: readers see the old object or the new one), list pages through ListObjectsV2
+ * continuation tokens.
+ *
+ * Locks use write-then-verify, which needs nothing but the strongly consistent PUT/LIST/DELETE every S3-compatible
+ * store has (conditional writes, `If-None-Match: *`, are missing in s3rver and not uniform across S3-compatible stores
+ * — GCS's XML API uses its own `x-goog-if-generation-match` — so one protocol serves all of them). A contender lists
+ * `<key>.lock-*` first: when there is a candidate it deletes it if stale (isStaleLock, age from LastModified; by its
+ * exact name, so a takeover never removes a fresh lock) or waits / fails naming the oldest holder. When there is none
+ * it writes its own candidate `<key>.lock-<token>` holding its LockInfo, waits `lockSettleMs` and lists again: it holds
+ * the lock when its candidate is the only one; otherwise it deletes its candidate and backs off at random. Two
+ * contenders can never both hold it: whichever lists second sees the other's candidate. Release deletes only our own
+ * candidate.
+ */
+export class S3Backend implements StorageBackend {
+  readonly url: string
+  readonly bucket: string
+  readonly prefix: string
+  private readonly client: S3Client
+  private readonly ownsClient: boolean
+  private readonly pageSize: number
+  private readonly settleMs: number
+
+  constructor(options: S3BackendOptions) {
+    this.bucket = options.bucket
+    this.prefix = normalizePrefix(options.prefix ?? '')
+    this.url = `${options.scheme ?? 's3'}://${this.bucket}/${this.prefix}`
+    this.pageSize = options.pageSize ?? 1000
+    this.settleMs = options.lockSettleMs ?? 100
+    this.ownsClient = options.client === undefined
+    this.client = options.client ?? new S3Client(clientConfig(options))
+  }
+
+  /** Closes the client's connections (the backend is unusable afterwards). */
+  destroy(): void {
+    if (this.ownsClient) this.client.destroy()
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.getObject(this.objectKey(key))
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    await this.putObject(this.objectKey(key), data)
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.deleteObject(this.objectKey(key), key)
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    validatePrefix(prefix)
+    const out: string[] = []
+    for (const object of await this.listObjects(this.prefix + prefix)) {
+      const key = object.key.slice(this.prefix.length)
+      if (!CANDIDATE.test(key)) out.push(key)
+    }
+    return out.sort()
+  }
+
+  async lock(key: string, opts: LockOptions = {}): Promise<LockHandle> {
+    const base = this.objectKey(key) + '.lock-'
+    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
+    const deadline = Date.now() + Math.max(0, opts.waitMs ?? 0)
+    let collisions = 0
+    let rounds = 0
+    for (;;) {
+      const present = await this.candidates(base)
+      if (present.length > 0) {
+        // someone holds it (or is trying): do not add to the crowd, judge the holder
+        const holder = await this.judge(present, key, staleMs)
+        if (holder === 'retry') continue
+        const left = deadline - Date.now()
+        if (left <= 0) throw lockHeldError(key, holder.info, this.url)
+        await sleep(Math.min(this.backoff(rounds++), left))
+        continue
+      }
+      const mine: LockInfo = {
+        owner: opts.owner ?? defaultOwner(),
+        host: os.hostname(),
+        pid: process.pid,
+        time: new Date().toISOString(),
+        token: randomBytes(12).toString('hex'),
+      }
+      const candidate = base + mine.token
+      await this.putObject(candidate, Buffer.from(JSON.stringify(mine), 'utf8'))
+      if (this.settleMs > 0) await sleep(this.settleMs)
+      const rivals = (await this.candidates(base)).filter((o) => o.key !== candidate)
+      if (rivals.length === 0) return this.lockHandle(candidate, key)
+      await this.deleteObject(candidate, key) // a rival wrote at the same time: both back off at random
+      if (Date.now() >= deadline && ++collisions > CONTENTION_ROUNDS) {
+        const holder = await this.judge(rivals, key, staleMs)
+        throw lockHeldError(key, holder === 'retry' ? undefined : holder.info, this.url)
+      }
+      await sleep(this.backoff(rounds++))
+    }
+  }
+
+  /** Removes stale candidates ('retry' then), or names the oldest live one. */
+  private async judge(present: Array<{key: string; modified: number}>, key: string, staleMs: number): Promise<{info: LockInfo | undefined} | 'retry'> {
+    let holder: {info: LockInfo | undefined; modified: number} | undefined
+    let removed = false
+    for (const candidate of present) {
+      const bytes = await this.getObject(candidate.key)
+      if (bytes === undefined) continue // released or backed off meanwhile
+      const info = parseLockInfo(bytes)
+      if (isStaleLock(info, Date.now() - candidate.modified, staleMs)) {
+        await this.deleteObject(candidate.key, key) // by its exact name: never a fresh lock
+        removed = true
+      } else if (!holder || candidate.modified < holder.modified) {
+        holder = {info, modified: candidate.modified}
+      }
+    }
+    return removed || !holder ? 'retry' : holder
+  }
+
+  private async candidates(base: string): Promise<Array<{key: string; modified: number}>> {
+    return (await this.listObjects(base)).filter((o) => CANDIDATE.test(o.key))
+  }
+
+  /** Random exponential backoff: contenders that collided rarely collide again. */
+  private backoff(round: number): number {
+    const ceiling = Math.min(2000, (this.settleMs + LOCK_POLL_MS) * 2 ** Math.min(round, 5))
+    return LOCK_POLL_MS + Math.floor(Math.random() * ceiling)
+  }
+
+  async breakLock(key: string): Promise<boolean> {
+    const candidates = await this.candidates(this.objectKey(key) + '.lock-')
+    for (const candidate of candidates) await this.deleteObject(candidate.key, key)
+    return candidates.length > 0
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  private lockHandle(candidate: string, key: string): LockHandle {
+    let released = false
+    return {
+      release: async () => {
+        if (released) return
+        released = true
+        await this.deleteObject(candidate, key) // our own candidate only: the name holds our token
+      },
+    }
+  }
+
+  private objectKey(key: string): string {
+    return this.prefix + validateKey(key)
+  }
+
+  private async getObject(object: string): Promise<Uint8Array | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: object}))
+      return res.Body ? await res.Body.transformToByteArray() : new Uint8Array()
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw this.wrap(error, `read ${object}`)
+    }
+  }
+
+  private async putObject(object: string, data: Uint8Array): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({Bucket: this.bucket, Key: object, Body: data, ContentType: 'application/octet-stream', ContentLength: data.byteLength}),
+      )
+    } catch (error) {
+      throw this.wrap(error, `write ${object.slice(this.prefix.length)}`)
+    }
+  }
+
+  private async deleteObject(object: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({Bucket: this.bucket, Key: object}))
+    } catch (error) {
+      if (isNotFound(error)) return // GCS answers 404 for a missing object; S3 does not
+      throw this.wrap(error, `delete ${key}`)
+    }
+  }
+
+  private async listObjects(fullPrefix: string): Promise<Array<{key: string; modified: number}>> {
+    const out: Array<{key: string; modified: number}> = []
+    let token: string | undefined
+    do {
+      let page: ListObjectsV2CommandOutput
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({Bucket: this.bucket, Prefix: fullPrefix, ContinuationToken: token, MaxKeys: this.pageSize}),
+        )
+      } catch (error) {
+        throw this.wrap(error, 'list')
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) out.push({key: object.Key, modified: object.LastModified?.getTime() ?? Date.now()})
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
+    return out
+  }
+
+  /** Turns the errors a user can fix (bucket, credentials, endpoint) into one-line UserErrors. */
+  private wrap(error: unknown, what: string): Error {
+    const e = error as {name?: string; Code?: string; message?: string; $metadata?: {httpStatusCode?: number}; code?: string}
+    const name = e?.name ?? e?.Code ?? ''
+    const status = e?.$metadata?.httpStatusCode
+    const where = this.url
+    if (name === 'NoSuchBucket') return new UserError(`bucket ${this.bucket} does not exist: create it, or fix the storage location ${where}`, {cause: error})
+    if (name === 'CredentialsProviderError' || (/credential/i.test(e?.message ?? '') && !status)) {
+      return new UserError(`no credentials for ${where}: ${credentialHint(this.url)}`, {cause: error})
+    }
+    if (['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403) {
+      return new UserError(`access to ${where} was refused (${name || status}) on ${what}: ${credentialHint(this.url)}`, {cause: error})
+    }
+    if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '')) {
+      return new UserError(`cannot reach the storage service for ${where} (${e.code}): check the endpoint and your network`, {cause: error})
+    }
+    return error instanceof Error ? error : new Error(String(error))
+  }
+}
+
+function credentialHint(url: string): string {
+  return url.startsWith('gcs:')
+    ? 'set GITHUB_PM_GCS_HMAC_ACCESS_ID and GITHUB_PM_GCS_HMAC_SECRET to an HMAC key with access to the bucket'
+    : 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) to credentials with access to the bucket'
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket')
+}
+
+function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '').replace(/\/+$/, '')
+  if (trimmed === '') return ''
+  validateKey(trimmed)
+  return trimmed + '/'
+}
+
+function clientConfig(options: S3BackendOptions): S3ClientConfig {
+  const custom = options.endpoint !== undefined
+  return {
+    region: options.region ?? DEFAULT_REGION,
+    ...(custom ? {endpoint: options.endpoint} : {}),
+    forcePathStyle: options.forcePathStyle ?? custom,
+    ...(options.credentials ? {credentials: options.credentials} : {}),
+    // S3-compatible stores (and GCS) reject or ignore the newer default checksum headers; send them only when required
+    ...(custom ? {requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const} : {}),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// URLs
+
+/**
+ * `s3://bucket/prefix[?endpoint=URL&region=R]`. Credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE and ~/.aws, SSO, instance roles). Endpoint override for
+ * S3-compatible stores: `?endpoint=`, else GITHUB_PM_S3_ENDPOINT, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL; with an
+ * endpoint, requests use path-style addressing. Region: `?region=`, AWS_REGION, AWS_DEFAULT_REGION, else us-east-1.
+ */
+export function s3FromUrl(url: URL, env: NodeJS.ProcessEnv = process.env): S3Backend {
+  const {bucket, prefix} = bucketAndPrefix(url)
+  const endpoint = url.searchParams.get('endpoint') || env.GITHUB_PM_S3_ENDPOINT || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined
+  const region = url.searchParams.get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? {sessionToken: env.AWS_SESSION_TOKEN} : {})}
+      : undefined // the SDK's default chain: profiles, SSO, container and instance roles
+  return new S3Backend({bucket, prefix, scheme: 's3', endpoint: endpoint ? checkEndpoint(endpoint) : undefined, region, credentials})
+}
+
+/**
+ * `gcs://bucket/prefix`: Google Cloud Storage through its S3-compatible XML API (https://storage.googleapis.com),
+ * sharing the S3 code path. It needs an HMAC key (Cloud Console → Cloud Storage → Settings → Interoperability, for a
+ * service account with the Storage Object Admin role on the bucket — objects are read, written, listed and deleted):
+ * GITHUB_PM_GCS_HMAC_ACCESS_ID and GITHUB_PM_GCS_HMAC_SECRET, falling back to AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY. OAuth / application-default credentials are NOT used by the XML API path.
+ * `?endpoint=` or GITHUB_PM_GCS_ENDPOINT overrides the endpoint (tests, private service connect).
+ */
+export function gcsFromUrl(url: URL, env: NodeJS.ProcessEnv = process.env): S3Backend {
+  const {bucket, prefix} = bucketAndPrefix(url)
+  const accessKeyId = env.GITHUB_PM_GCS_HMAC_ACCESS_ID || env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = env.GITHUB_PM_GCS_HMAC_SECRET || env.AWS_SECRET_ACCESS_KEY
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UserError(`${url.href} needs a Cloud Storage HMAC key: ${credentialHint('gcs:')} (Cloud Storage → Settings → Interoperability)`)
+  }
+  const endpoint = url.searchParams.get('endpoint') || env.GITHUB_PM_GCS_ENDPOINT || GCS_ENDPOINT
+  return new S3Backend({
+    bucket,
+    prefix,
+    scheme: 'gcs',
+    endpoint: checkEndpoint(endpoint),
+    region: url.searchParams.get('region') || 'auto',
+    credentials: {accessKeyId, secretAccessKey},
+    forcePathStyle: true,
+  })
+}
+
+function bucketAndPrefix(url: URL): {bucket: string; prefix: string} {
+  const bucket = url.hostname
+  if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)) {
+    throw new UserError(`"${bucket}" in ${url.protocol}//${url.host}${url.pathname} is not a bucket name: use ${url.protocol}//BUCKET/PREFIX`)
+  }
+  let prefix: string
+  try {
+    prefix = decodeURIComponent(url.pathname).replace(/^\/+/, '')
+  } catch {
+    throw new UserError(`the prefix in ${url.href} is not valid percent-encoding`)
+  }
+  try {
+    normalizePrefix(prefix)
+  } catch {
+    throw new UserError(`"${prefix}" in ${url.href} is not a valid prefix: use /-separated names without . or .. segments`)
+  }
+  return {bucket, prefix}
+}
+
+function checkEndpoint(endpoint: string): string {
+  try {
+    const u = new URL(endpoint)
+    if (u.protocol === 'http:' || u.protocol === 'https:') return endpoint
+  } catch {
+    // fall through
+  }
+  throw new UserError(`storage endpoint "${endpoint}" is not an http(s) URL: use e.g. https://minio.example.com:9000`)
+}
