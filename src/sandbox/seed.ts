@@ -46,7 +46,10 @@ export interface SeedOrg {
 }
 
 export interface SeedIssue {
-  /** defaults to the next free number; issues and pull requests share one sequence per repository */
+  /**
+   * defaults to the next number; issues and pull requests share one sequence per repository. Entries with a number
+   * are created in number order, issues and pull requests together (see `numberingOrder`).
+   */
   number?: number
   title: string
   body?: string
@@ -307,8 +310,7 @@ class Loader {
       const links = {subIssues: kind === 'Issue' ? (spec as SeedIssue).subIssues : undefined, blockedBy: spec.blockedBy}
       if (links.subIssues?.length || links.blockedBy?.length) this.pendingLinks.push({issue, spec: links, where: `repositories ${r.owner}/${r.name} ${where}`})
     }
-    list(r.issues, 'issues').forEach((spec, i) => add(spec, 'Issue', `issues[${i}]`))
-    list(r.pullRequests, 'pullRequests').forEach((spec, i) => add(spec, 'PullRequest', `pullRequests[${i}]`))
+    for (const entry of numberingOrder(r)) add(entry.spec, entry.kind, entry.where)
   }
 
   /** `#n` (same repository) or `owner/repo#n`. */
@@ -468,4 +470,27 @@ class Loader {
       m.setValue(item, field, value, creator)
     }
   }
+}
+
+interface NumberingEntry {
+  spec: SeedIssue | SeedPullRequest
+  kind: 'Issue' | 'PullRequest'
+  where: string
+}
+
+/**
+ * The order a repository's issues and pull requests are created in: issues first, then pull requests, except that
+ * the entries with an explicit `number` are put in number order among themselves, issues and pull requests together
+ * (each keeps the slot of one numbered entry). A PR #5 and an issue #7 can so be written in either list; a seed whose
+ * numbered entries are already increasing is created exactly as listed.
+ */
+function numberingOrder(r: SeedRepository): NumberingEntry[] {
+  const entries: NumberingEntry[] = [
+    ...list(r.issues, 'issues').map((spec, i) => ({spec, kind: 'Issue' as const, where: `issues[${i}]`})),
+    ...list(r.pullRequests, 'pullRequests').map((spec, i) => ({spec, kind: 'PullRequest' as const, where: `pullRequests[${i}]`})),
+  ]
+  const numbered = entries.filter((e) => e.spec.number !== undefined)
+  const sorted = [...numbered].sort((a, b) => Number(a.spec.number) - Number(b.spec.number))
+  let next = 0
+  return entries.map((e) => (e.spec.number !== undefined ? sorted[next++] : e))
 }

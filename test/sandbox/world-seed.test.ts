@@ -165,6 +165,28 @@ describe('sandbox world: seed', () => {
     expect(data.organization.projectV2.items.nodes.map((n: {type: string}) => n.type)).to.deep.equal(['ISSUE', 'PULL_REQUEST', 'DRAFT_ISSUE', 'REDACTED'])
   })
 
+  it('numbers issues and pull requests with explicit numbers together, in number order', () => {
+    const world = World.fromSeed({
+      repositories: [
+        {
+          owner: 'acme',
+          name: 'mixed',
+          issues: [{title: 'first'}, {number: 7, title: 'seven'}, {title: 'second issue'}],
+          pullRequests: [{number: 5, title: 'five'}, {title: 'unnumbered pr'}],
+        },
+      ],
+    })
+    const repo = world.model.repoOf('acme', 'mixed')!
+    const numbered = Object.values(world.model.store.issues)
+      .filter((i) => i.repoId === repo.id)
+      .map((i) => `${i.number} ${i.kind} ${i.title}`)
+      .sort((a, b) => parseInt(a) - parseInt(b))
+    // unnumbered entries keep their place: issues first, then pull requests; the numbered ones go in number order
+    expect(numbered).to.deep.equal(['1 Issue first', '5 PullRequest five', '6 Issue second issue', '7 Issue seven', '8 PullRequest unnumbered pr'])
+    const refused = () => World.fromSeed({repositories: [{owner: 'acme', name: 'r', issues: [{number: 3, title: 'i'}], pullRequests: [{number: 3, title: 'p'}]}]})
+    expect(refused).to.throw(/pullRequests\[0\]: number 3 is taken/)
+  })
+
   it('refuses a broken seed with a UserError that says where and what', () => {
     const broken = (seed: Seed) => {
       try {
