@@ -17,7 +17,7 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows
   if (all.length === 0) return ''
   const widths = all[0].map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)))
-  return all.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n')
+  return all.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n')
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

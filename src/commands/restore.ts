@@ -107,12 +107,12 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     for (const w of plan.warnings) this.warn(w)
     if (record.status === 'done') {
       this.log(`verified: ${record.target.url} now equals backup ${prepared.desired.source.name}`)
-      return {status: 'done', record, plan: plan.summary}
+      return {status: 'done', record, plan: plan.summary, warnings: plan.warnings}
     }
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
     const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore ${record.safetyBackup} --project ${record.target.url} --confirm-destructive` : ''
-    if (this.jsonEnabled()) this.logJson({status: record.status, record, remaining: remaining.summary})
+    if (this.jsonEnabled()) this.logJson({status: record.status, record, remaining: remaining.summary, warnings: plan.warnings})
     process.stderr.write(
       `Error: restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}\n`,
     )

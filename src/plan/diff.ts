@@ -332,6 +332,10 @@ class Differ {
       if (dropped.size) {
         this.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
       }
+      if (view.layout === 'ROADMAP_LAYOUT' && view.visibleFields.length) {
+        // GitHub's REST API: `visible_fields` is not applicable to roadmap layout views
+        this.warn(`view '${d.name}' is a roadmap: its visible fields (${view.visibleFields.join(', ')}) cannot be set through the API; set them by hand`)
+      }
       this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
     }
     for (const l of live) {
@@ -357,8 +361,13 @@ class Differ {
     if (this.desired.repositories) {
       const live = new Set((this.live.repositories ?? []).map((r) => r.toLowerCase()))
       const want = new Set(this.desired.repositories.map((r) => r.toLowerCase()))
+      const owner = this.live.project.owner.login.toLowerCase()
       for (const r of this.desired.repositories) {
-        if (!live.has(r.toLowerCase())) this.add({op: 'linkRepository', id: `link.repository:${r}`, deps: [], repository: r})
+        if (live.has(r.toLowerCase())) continue
+        // GitHub links a project only to repositories of its own owner: a migrated project cannot keep such a link
+        if (r.split('/')[0].toLowerCase() !== owner) {
+          this.warn(`repository ${r} cannot be linked: GitHub links only repositories owned by ${this.live.project.owner.login} (map it with --map-repo)`)
+        } else this.add({op: 'linkRepository', id: `link.repository:${r}`, deps: [], repository: r})
       }
       for (const r of this.live.repositories ?? []) {
         if (!want.has(r.toLowerCase())) this.conflicts.push({kind: 'repository', name: r, detail: 'linked live but not in the backup; left linked'})
@@ -367,8 +376,12 @@ class Differ {
     if (this.desired.teams) {
       const live = new Set((this.live.teams ?? []).map((t) => t.toLowerCase()))
       const want = new Set(this.desired.teams.map((t) => t.toLowerCase()))
+      const org = this.live.project.owner.login.toLowerCase()
       for (const t of this.desired.teams) {
-        if (!live.has(t.toLowerCase())) this.add({op: 'linkTeam', id: `link.team:${t}`, deps: [], team: t})
+        if (live.has(t.toLowerCase())) continue
+        if (t.split('/')[0].toLowerCase() !== org) {
+          this.warn(`team ${t} cannot be linked: GitHub links only teams of the organization that owns the project (${this.live.project.owner.login})`)
+        } else this.add({op: 'linkTeam', id: `link.team:${t}`, deps: [], team: t})
       }
       for (const t of this.live.teams ?? []) {
         if (!want.has(t.toLowerCase())) this.conflicts.push({kind: 'team', name: t, detail: 'linked live but not in the backup; left linked'})

@@ -1,0 +1,74 @@
+import {execFile} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {demoSeed} from '../../src/sandbox/demo-seed.js'
+import type {Seed} from '../../src/sandbox/seed.js'
+import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
+import {World} from '../../src/sandbox/world.js'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const BIN = path.join(ROOT, 'bin', 'run.js')
+export const TOKEN = 'ghp_E2ETESTTOKEN0123456789abcdefABCDEF'
+
+export interface E2E {
+  sandbox: Sandbox
+  world: World
+  home: string
+  env: NodeJS.ProcessEnv
+  /** runs `github-pm ARGS` (bin/run.js) as a process against the sandbox */
+  cli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}>
+  /** GraphQL against the sandbox, as a user of GitHub's API would */
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>
+  close(): Promise<void>
+}
+
+/** A sandbox GitHub (in this process, loopback) with a seed (default: the demo project acme/1), and a private home. */
+export async function startE2E(seed: Seed = demoSeed()): Promise<E2E> {
+  const world = World.fromSeed(seed)
+  const sandbox = await startSandbox({backend: world, limits: 'off'})
+  const home = await mkdtemp(path.join(os.tmpdir(), 'github-pm-e2e-'))
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    GITHUB_PM_HOME: path.join(home, '.github-pm'),
+    GITHUB_API_URL: sandbox.url,
+    GH_TOKEN: TOKEN,
+    NO_COLOR: '1',
+  }
+  return {
+    sandbox,
+    world,
+    home,
+    env,
+    cli: (args, extraEnv = {}) =>
+      new Promise((resolve) => {
+        execFile(process.execPath, [BIN, ...args], {env: {...env, ...extraEnv}, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+          resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr})
+        })
+      }),
+    gql: async (query, variables = {}) => {
+      const res = await fetch(`${sandbox.url}/graphql`, {
+        method: 'POST',
+        headers: {authorization: `bearer ${TOKEN}`, 'content-type': 'application/json'},
+        body: JSON.stringify({query, variables}),
+      })
+      const body = (await res.json()) as any
+      if (body.errors) throw new Error(JSON.stringify(body.errors))
+      return body.data
+    },
+    close: async () => {
+      await sandbox.close()
+      await rm(home, {recursive: true, force: true})
+    },
+  }
+}
+
+export function json<T = any>(text: string): T {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new Error(`not JSON: ${text.slice(0, 500)}`)
+  }
+}
