@@ -407,6 +407,13 @@ class Applier {
         if (!ids || ids.databaseId === null) throw new ResolveError(`${c.repository}#${c.number} not found on GitHub`)
         return ids.databaseId
       },
+      contentNumber: (c) => {
+        const created = c.createdBy ? idMap.content[c.url] : undefined
+        if (!created) return c.number
+        const n = Number(/\/(\d+)$/.exec(created.url)?.[1])
+        if (!Number.isInteger(n)) throw new ResolveError(`the issue recreated for ${c.repository}#${c.number} has no number in its URL`)
+        return n
+      },
       labelIds: (repo, names) => names.map((n) => named(lookups.label, repo + SEP + n, `label '${n}' in ${repo}`)),
       userIds: (logins) => logins.map((l) => named(lookups.user, l, `user '${l}'`)),
       milestoneId: (repo, title) => named(lookups.milestone, repo + SEP + title, `milestone '${title}' in ${repo}`),

@@ -21,6 +21,8 @@ export interface Resolver {
   iterationId(field: FieldRef, title: string): string
   contentId(content: ContentRef): string
   contentDatabaseId(content: ContentRef): number
+  /** the issue number on GitHub now: the new number of an issue the plan recreated */
+  contentNumber(content: ContentRef): number
   labelIds(repository: string, names: string[]): string[]
   userIds(logins: string[]): string[]
   milestoneId(repository: string, title: string): string
@@ -240,14 +242,14 @@ export function restCall(op: Operation, r: Resolver): RestCall {
       const [owner, repo] = op.content.repository.split('/')
       return {
         route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by',
-        params: {owner, repo, issue_number: op.content.number, issue_id: r.contentDatabaseId(op.blocker)},
+        params: {owner, repo, issue_number: r.contentNumber(op.content), issue_id: r.contentDatabaseId(op.blocker)},
       }
     }
     case 'removeBlockedBy': {
       const [owner, repo] = op.content.repository.split('/')
       return {
         route: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}',
-        params: {owner, repo, issue_number: op.content.number, issue_id: r.contentDatabaseId(op.blocker)},
+        params: {owner, repo, issue_number: r.contentNumber(op.content), issue_id: r.contentDatabaseId(op.blocker)},
       }
     }
     default:

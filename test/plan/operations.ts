@@ -62,6 +62,7 @@ export const resolver: Resolver = {
   iterationId: (_f, title) => `it:${title}`,
   contentId: (c) => `C:${c.url}`,
   contentDatabaseId: () => 77,
+  contentNumber: (c) => c.number,
   labelIds: (_r, names) => names.map((n) => `L:${n}`),
   userIds: (logins) => logins.map((l) => `U:${l}`),
   milestoneId: () => 'M1',

@@ -195,8 +195,10 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
 
     addAssigneesToAssignable: ({input}) => {
       const issue = editableIssue(input.assignableId)
-      issue.assigneeIds = [...new Set([...issue.assigneeIds, ...userIds(input.assigneeIds)])]
-      if (issue.assigneeIds.length > 10) throw unprocessable('An issue can have at most 10 assignees.')
+      const assignees = [...new Set([...issue.assigneeIds, ...userIds(input.assigneeIds)])]
+      // refused calls change nothing, as on GitHub
+      if (assignees.length > 10) throw unprocessable('An issue can have at most 10 assignees.')
+      issue.assigneeIds = assignees
       model.touch(issue)
       return payload('AddAssigneesToAssignablePayload', input, {assignable: () => reader.issue(issue)})
     },
