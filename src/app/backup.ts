@@ -6,7 +6,7 @@ import type {EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType} from '../model/state.js'
 import {UserError} from '../util/errors.js'
-import {journalFor, type Repository, type Session} from './session.js'
+import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
 export interface BackupRequest {
   project: ProjectInfo
@@ -51,7 +51,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
   const prevState = previous ? await journal.state(previous) : undefined
   const summary = incrementalSummary(previous, prevState, captured.state)
-  const appended = await journal.append(captured.state, {name, type, summary})
+  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) => j.append(captured.state, {name, type, summary}))
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},
     event: appended.event,

@@ -16,7 +16,7 @@ import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
 import {stamp} from '../util/time.js'
 import {readExportFile} from './documents.js'
-import {backedUpProjectId, journalFor, projectText, type Repository, type Session} from './session.js'
+import {backedUpProjectId, journalFor, projectText, writeJournal, type Repository, type Session} from './session.js'
 
 export interface RestoreRequest {
   /** backup name, unique prefix or `latest` (ignored with `at` or `fromFile`) */
@@ -284,9 +284,10 @@ export async function applyRestore(
   const resumed = previous?.status === 'running' || previous?.status === 'failed'
   let safetyBackup = previous?.safetyBackup ?? null
   if (!resumed && plan.operations.length > 0) {
-    const journal = await journalFor(session, repo, info.id)
     const name = `pre-restore-${stamp(session.now())}`
-    await journal.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
+    await writeJournal(session, repo, info.id, `Backup: ${name}`, (j) =>
+      j.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}}),
+    )
     safetyBackup = name
   }
   const record: RestoreRecord = {

@@ -6,6 +6,7 @@ import {openJournal, type Journal} from '../journal/journal.js'
 import type {Codec} from '../journal/events.js'
 import type {StorageBackend} from '../storage/backend.js'
 import {openRepository} from '../storage/repository.js'
+import {inTransaction} from '../storage/open.js'
 import {UserError} from '../util/errors.js'
 
 /**
@@ -64,7 +65,7 @@ export interface Repository {
 }
 
 export async function repository(session: Session, flag?: string): Promise<Repository> {
-  return openRepository(storageUrl(session, flag), session.env)
+  return openRepository(storageUrl(session, flag), session.env, {remote: session.config.get('backup.git.remote') as string | undefined})
 }
 
 export function journalOptions(session: Session) {
@@ -76,6 +77,20 @@ export function journalOptions(session: Session) {
 
 export async function journalFor(session: Session, repo: Repository, projectId: string): Promise<Journal> {
   return openJournal(repo.backend, projectId, {...journalOptions(session), codec: repo.codec})
+}
+
+/**
+ * Runs a write to a project's journal as one unit: on git storage one commit named `message` (e.g. `Backup: NAME`),
+ * pushed when a remote is configured; elsewhere every write is durable on its own.
+ */
+export async function writeJournal<T>(
+  session: Session,
+  repo: Repository,
+  projectId: string,
+  message: string,
+  fn: (journal: Journal) => Promise<T>,
+): Promise<T> {
+  return inTransaction(repo.backend, message, async (tx) => fn(await openJournal(tx, projectId, {...journalOptions(session), codec: repo.codec})))
 }
 
 /**

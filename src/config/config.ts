@@ -47,6 +47,10 @@ export const CONFIG_KEYS = {
     default: 'local',
     description: 'where backups go: local, git+file:///path, s3://bucket/prefix, gcs://bucket/prefix',
   },
+  'backup.git.remote': {
+    kind: 'string',
+    description: 'with git storage: the remote to fetch backups from and push them to (e.g. origin)',
+  },
   'backup.type': {kind: 'enum', values: ['full', 'config', 'minimal'], default: 'full', description: 'default backup type'},
   'backup.dependencies': {
     kind: 'enum',

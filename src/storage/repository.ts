@@ -1,10 +1,7 @@
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {identityCodec, type Codec} from '../journal/events.js'
-import {UserError} from '../util/errors.js'
+import type {Codec} from '../journal/events.js'
 import type {StorageBackend} from './backend.js'
-import {backupsRoot} from './home.js'
-import {LocalBackend} from './local.js'
+import {openCodec} from './codec.js'
+import {openStorage} from './open.js'
 
 export interface OpenedRepository {
   url: string
@@ -12,14 +9,21 @@ export interface OpenedRepository {
   codec: Codec
 }
 
-/** Opens a backup repository by storage URL: the backend plus the codec its stored bytes need. */
-export async function openRepository(url: string, env: NodeJS.ProcessEnv): Promise<OpenedRepository> {
-  if (url === 'local' || url === '') {
-    const root = backupsRoot(env)
-    return {url: 'local', backend: new LocalBackend(root), codec: identityCodec}
-  }
-  if (url.startsWith('file://')) {
-    return {url, backend: new LocalBackend(path.resolve(fileURLToPath(url))), codec: identityCodec}
-  }
-  throw new UserError(`storage "${url}" is not supported: use local or file:///path`, {code: 'ESTORAGE'})
+export interface RepositoryOptions {
+  /** git remote to fetch from and push to (config `backup.git.remote`) */
+  remote?: string
+  /** where `git` storage finds the current repository */
+  cwd?: string
+  passphrase?: string
+  keyFile?: string
+}
+
+/**
+ * Opens a backup repository by storage URL: the backend, plus the codec its stored bytes need (gzip, and NaCl
+ * secretbox when the repository is encrypted: the passphrase is checked here, before anything else is read).
+ */
+export async function openRepository(url: string, env: NodeJS.ProcessEnv, options: RepositoryOptions = {}): Promise<OpenedRepository> {
+  const backend = await openStorage(url, env, {remote: options.remote, cwd: options.cwd})
+  const codec = await openCodec(backend, {passphrase: options.passphrase, keyFile: options.keyFile}, env)
+  return {url: backend.url, backend, codec}
 }

@@ -1,10 +1,9 @@
 import {expect} from 'chai'
-import path from 'node:path'
 import {disaster} from '../../src/app/demo.js'
 import {openJournal} from '../../src/journal/journal.js'
 import {normalizeState} from '../../src/model/normalize.js'
 import type {ProjectState} from '../../src/model/state.js'
-import {LocalBackend} from '../../src/storage/local.js'
+import {openRepository} from '../../src/storage/repository.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {createClient} from '../../src/github/client.js'
 import {captureProject} from '../../src/github/capture.js'
@@ -18,7 +17,8 @@ async function live(e: E2E, projectId: string): Promise<ProjectState> {
 }
 
 async function backupState(e: E2E, projectId: string, name: string): Promise<ProjectState> {
-  const journal = await openJournal(new LocalBackend(path.join(e.env.GITHUB_PM_HOME!, 'backups')), projectId)
+  const repo = await openRepository('local', e.env)
+  const journal = await openJournal(repo.backend, projectId, {codec: repo.codec})
   return journal.state(journal.find(name))
 }
 

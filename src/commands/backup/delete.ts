@@ -1,4 +1,5 @@
 import {Args} from '@oclif/core'
+import {writeJournal} from '../../app/session.js'
 import {appendAudit} from '../../audit/audit.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
@@ -11,9 +12,9 @@ export default class BackupDelete extends JournalBase<typeof BackupDelete> {
   static override flags = {storage: storageFlag}
 
   async run(): Promise<unknown> {
-    const {journal} = await this.openJournalFor(this.flags.storage)
+    const {journal, session, repo} = await this.openJournalFor(this.flags.storage)
     try {
-      const result = await journal.delete(this.args.name)
+      const result = await writeJournal(session, repo, journal.projectId, `Delete: ${this.args.name}`, (j) => j.delete(this.args.name))
       await appendAudit({command: 'backup:delete', project: journal.projectId, backup: this.args.name, outcome: 'ok', counts: {bytesFreed: result.bytesFreed}})
       this.log(`deleted ${this.args.name}; ${bytes(Math.max(0, result.bytesFreed))} freed`)
       return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed}
