@@ -25,6 +25,11 @@ export interface CommandInfo {
   id: string
   /** `static destructive = true` */
   destructive?: unknown
+  /**
+   * `static ownSafetyBackup = true`: the command takes its own safety backup once its input is checked and only when
+   * it will change something (this plugin's restore does: `pre-restore-…`), so the hook leaves it alone.
+   */
+  ownSafetyBackup?: unknown
   /** the command's flag definitions, to find the project flag's short name and flags the command owns */
   flags?: Record<string, {char?: string; allowNo?: boolean} | undefined>
 }
@@ -60,6 +65,7 @@ export function normalizeId(id: string): string {
 
 /** Destructive: the class says `static destructive = true`, or its id (colon or space form) is in the list. */
 export function isDestructive(command: CommandInfo, list: readonly string[]): boolean {
+  if (command.ownSafetyBackup === true) return false
   if (command.destructive === true) return true
   const id = normalizeId(command.id)
   return list.some((entry) => normalizeId(entry) === id)

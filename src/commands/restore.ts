@@ -16,6 +16,8 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'safety backup of the live project (pre-restore-…). An interrupted restore resumes when run again; afterwards the ' +
     'project is captured again and any difference left is reported.'
   static override aliases = ['backup:restore']
+  /** protects itself: a pre-restore safety backup once the input is checked and only when something will change */
+  static ownSafetyBackup = true
   static override examples = [
     '<%= config.bin %> restore latest --dry-run --project acme/3',
     '<%= config.bin %> restore before-major-refactor --project acme/3',

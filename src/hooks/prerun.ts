@@ -8,7 +8,12 @@ import {BACKUP_FAILED_EXIT, protectCommand, type CommandInfo} from '../app/prote
  */
 const hook: Hook<'prerun'> = async function (options) {
   const command = options.Command as unknown as CommandInfo & {baseFlags?: CommandInfo['flags']}
-  const info: CommandInfo = {id: command.id ?? '', destructive: command.destructive, flags: {...command.baseFlags, ...command.flags}}
+  const info: CommandInfo = {
+    id: command.id ?? '',
+    destructive: command.destructive,
+    ownSafetyBackup: command.ownSafetyBackup,
+    flags: {...command.baseFlags, ...command.flags},
+  }
   if (!info.id) return
   const outcome = await protectCommand(options.argv, info, {topicSeparator: options.config.topicSeparator})
   if (outcome.status === 'saved' || outcome.status === 'failed') process.stderr.write(`${outcome.line}\n`)

@@ -35,6 +35,9 @@ describe('protect: which commands are destructive', () => {
     expect(isDestructive({id: 'purge', destructive: 'yes'}, DEFAULT_LIST)).to.equal(false)
     expect(isDestructive({id: 'configure'}, DEFAULT_LIST)).to.equal(true)
     expect(isDestructive({id: 'backup:restore'}, DEFAULT_LIST)).to.equal(true)
+    // a command that takes its own safety backup (this plugin's restore) is left to do so
+    expect(isDestructive({id: 'restore', ownSafetyBackup: true}, DEFAULT_LIST)).to.equal(false)
+    expect(isDestructive({id: 'purge', destructive: true, ownSafetyBackup: true}, DEFAULT_LIST)).to.equal(false)
     expect(isDestructive({id: 'fields:reset'}, ['fields reset'])).to.equal(true)
     expect(isDestructive({id: 'backup:list'}, DEFAULT_LIST)).to.equal(false)
     expect(isDestructive({id: 'backup'}, DEFAULT_LIST)).to.equal(false)
