@@ -16,7 +16,9 @@ if (process.argv.includes('--check')) {
   let current = ''
   try {
     current = readFileSync(file, 'utf8')
-  } catch {}
+  } catch {
+    // no manifest yet: it is stale by definition
+  }
   if (current !== text) {
     console.error('oclif.manifest.json is stale: run `npm run build && npm run manifest` and commit the result.')
     process.exit(1)
