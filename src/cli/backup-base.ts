@@ -72,8 +72,14 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       else this.logToStderr(`failed: ${r.project.url}: ${r.error}`)
     }
     const failed = results.filter((r) => r.error).length
-    if (failed > 0 && !this.jsonEnabled()) this.logToStderr(`${failed} of ${results.length} projects failed`)
-    return {owner, projects: results.map((r) => ({project: r.project, backup: r.result?.event, error: r.error}))}
+    const summary = {owner, projects: results.map((r) => ({project: r.project, backup: r.result?.event, error: r.error}))}
+    if (failed > 0) {
+      // a scheduled job must notice: the backups that worked are kept, the exit code says not all did
+      if (this.jsonEnabled()) this.logJson(summary)
+      process.stderr.write(`Error: ${failed} of ${results.length} projects of ${owner} could not be backed up (see above)\n`)
+      this.exit(1)
+    }
+    return summary
   }
 
   protected report(result: BackupResult): void {
