@@ -177,6 +177,21 @@ describe('backup through the CLI against the sandbox', function () {
     expect((await fs.readdir(dir)).sort()).to.deep.equal(before)
   })
 
+  it('backs up every project of an owner, and lists them all', async () => {
+    const org = (await e.gql(`{ organization(login: "acme") { id } }`)).organization.id
+    await e.gql(`mutation($o: ID!) { createProjectV2(input: {ownerId: $o, title: "Ops"}) { projectV2 { id } } }`, {o: org})
+    const r = await e.cli(['backup', '--owner', 'acme', '--all-projects', '--type', 'config', '--json'])
+    expect(r.code, r.stderr).to.equal(0)
+    const out = json(r.stdout)
+    expect(out.projects.map((p: any) => p.project.title)).to.have.members(['Roadmap', 'Ops'])
+    expect(out.projects.every((p: any) => p.backup && !p.error)).to.equal(true)
+    const all = json((await e.cli(['backup', 'list', '--all', '--json'])).stdout)
+    expect(all.projects.map((p: any) => p.title)).to.have.members(['Roadmap', 'Ops'])
+    const ops = await e.cli(['backup', '--owner', 'nobody-here', '--all-projects'])
+    expect(ops.code).to.not.equal(0)
+    expect(ops.stderr).to.match(/nobody-here/)
+  })
+
   it('never prints, logs or stores the token, and keeps its files private', async () => {
     const root = e.env.GITHUB_PM_HOME!
     const walk = async (dir: string): Promise<string[]> =>
