@@ -3,8 +3,10 @@
  * 127.0.0.1 and a port the kernel picks, with a temp storage and NO uplink, so it serves only what a test publishes
  * to it and never forwards a request anywhere.
  *
- * What it cannot serve is everything else a plugin depends on (@oclif/core, @octokit/*, the AWS SDK, ...). Those
- * come from the npm cache `npm ci` filled on this machine: see `installEnv`.
+ * It serves nothing but what a test publishes, so a plugin's own dependencies (@oclif/core, @octokit/*, the AWS SDK,
+ * ...) travel inside the plugin's tarball: `packBundled` stages a copy of the package with `bundleDependencies`
+ * and the installed production tree, and `installEnv` points every request of the installing npm at this registry,
+ * with a fresh npm cache, so the install works on a machine whose npm cache is empty.
  */
 import {execFile, spawn, type ChildProcess} from 'node:child_process'
 import {promises as fs} from 'node:fs'
@@ -76,6 +78,8 @@ export async function startRegistry(): Promise<LocalRegistry> {
       '    access: $all',
       'web:',
       '  enable: false',
+      '# a tarball that bundles its dependencies is tens of MB once base64-encoded in the publish request',
+      'max_body_size: 500mb',
       'log: {type: stdout, format: json, level: error}',
       '',
     ].join('\n'),
@@ -137,35 +141,124 @@ export async function pack(dir: string, dest: string): Promise<string> {
   }
 }
 
-/** The npm cache `npm ci` filled (npm's own answer, asked with the real HOME before any test changes it). */
-export async function npmCacheDir(): Promise<string> {
-  const {stdout} = await execOk('npm', ['config', 'get', 'cache'], {cwd: REPO_ROOT})
-  return stdout.trim()
+/**
+ * The installed production dependency tree of the package in `dir`: every package directory `npm ls --omit=dev
+ * --all --parseable` lists, relative to `dir` (`node_modules/a`, `node_modules/a/node_modules/b`, ...), without `dir`
+ * itself. npm fails the listing when the tree is missing or has an invalid package, so a bundle is never built from
+ * a broken tree.
+ */
+export async function productionTree(dir: string): Promise<string[]> {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-ls-'))
+  try {
+    const {stdout} = await execOk('npm', ['ls', '--omit=dev', '--all', '--parseable'], {cwd: dir, env: npmEnv(home)})
+    const root = await fs.realpath(dir)
+    const dirs = stdout.split('\n').filter(Boolean).map((line) => path.relative(root, line)).filter((rel) => rel !== '')
+    const outside = dirs.filter((rel) => rel.split(path.sep)[0] !== 'node_modules')
+    if (outside.length > 0) throw new Error(`production dependencies outside ${dir}/node_modules (linked?) cannot be bundled: ${outside.join(', ')}`)
+    return [...new Set(dirs)].sort()
+  } finally {
+    await fs.rm(home, {recursive: true, force: true})
+  }
 }
 
 /**
- * Environment for an `npm install` (e.g. the one `plugins install` runs) that resolves `@github-pm/*` from the local
- * registry and every other package from the local npm cache, and can reach nothing but loopback:
- * - `@github-pm:registry` sends the scope to verdaccio; the default registry stays registry.npmjs.org because the
- *   cache is keyed by URL: only requests for that registry find the packuments and tarballs `npm ci` stored;
- * - `prefer-offline` answers those requests from the cache without asking the registry whether they are fresh;
- * - `https-proxy` is a closed loopback port: a package missing from the cache fails the install at once instead of
- *   being fetched from the internet (plain `offline` would also stop the loopback registry), and `noproxy` keeps
- *   loopback direct.
+ * Packs the package in `dir` the way it is published, plus its whole production dependency tree bundled, so that
+ * installing the tarball needs no registry but the one serving the tarball itself. `dir`'s package.json is not
+ * touched: the bundle is built in a staged copy.
+ *
+ * 1. `npm pack` of `dir` (honours `files`), extracted into a temp `package/` directory;
+ * 2. in the staged package.json, `bundleDependencies` lists every production dependency;
+ * 3. every directory of `productionTree(dir)` is copied into the staged `node_modules` at the same relative place
+ *    (each package without its own nested node_modules: the nested ones are listed, and copied, in their own right),
+ *    so the bundle is exactly the installed, hoisted tree `npm ci` made, with nothing from the devDependencies;
+ * 4. `tar -czf` of `package/` (the layout of an npm tarball) into `dest`, under the name `npm pack` gave.
+ *
+ * Step 4 is `tar` and not a second `npm pack`: npm pack walks and re-reads the ~5000 bundled files through its
+ * JavaScript tar in about 25 s on a 2-core machine, `tar` takes about 1 s, and the files are the same (the installed
+ * packages are already what their own tarballs contained). Answers the tarball's path.
+ */
+export async function packBundled(dir: string, dest: string): Promise<string> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-stage-'))
+  try {
+    const plain = await pack(dir, work)
+    const stage = path.join(work, 'stage')
+    await fs.mkdir(stage)
+    await execOk('tar', ['-xzf', plain, '-C', stage])
+    const pkg = path.join(stage, 'package')
+    const manifestPath = path.join(pkg, 'package.json')
+    const manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8')) as {dependencies?: Record<string, string>; bundleDependencies?: string[]}
+    manifest.bundleDependencies = Object.keys(manifest.dependencies ?? {})
+    await fs.writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n')
+
+    const root = await fs.realpath(dir)
+    for (const rel of await productionTree(dir)) {
+      const source = path.join(root, rel)
+      await fs.cp(source, path.join(pkg, rel), {
+        recursive: true,
+        dereference: true,
+        filter: (file) => !path.relative(source, file).split(path.sep).includes('node_modules'),
+      })
+    }
+    const missing: string[] = []
+    for (const name of manifest.bundleDependencies) {
+      await fs.access(path.join(pkg, 'node_modules', name, 'package.json')).catch(() => missing.push(name))
+    }
+    if (missing.length > 0) throw new Error(`not installed in ${dir}/node_modules, cannot bundle: ${missing.join(', ')} (run npm ci)`)
+
+    const tarball = path.join(dest, path.basename(plain))
+    await execOk('tar', ['-czf', tarball, '-C', stage, 'package'])
+    return tarball
+  } finally {
+    await fs.rm(work, {recursive: true, force: true})
+  }
+}
+
+/**
+ * Environment for an `npm install` (e.g. the one `plugins install` runs) that can reach nothing but the local
+ * registry, with its own npm cache:
+ * - `registry` is the local registry for every package, scoped or not; it has no uplink, so a dependency that is
+ *   not bundled is a 404 there, never a download;
+ * - `cache` should be a fresh empty directory: nothing can come from packuments or tarballs an earlier `npm install`
+ *   left in the user's cache, as on a brand-new CI machine, and afterwards its index lists every URL npm fetched;
+ * - `https-proxy` and `proxy` are a closed loopback port, a second guard: any URL that is not loopback (a tarball
+ *   URL pointing elsewhere) fails at once instead of reaching the internet; `noproxy` keeps loopback direct;
+ * - no retries, so a failure is reported at once rather than after a minute of back-off.
  */
 export function installEnv(registry: LocalRegistry, cache: string): NodeJS.ProcessEnv {
   return {
-    'npm_config_@github-pm:registry': registry.url,
-    npm_config_registry: 'https://registry.npmjs.org/',
+    npm_config_registry: registry.url,
     npm_config_cache: cache,
-    npm_config_prefer_offline: 'true',
     npm_config_https_proxy: 'http://127.0.0.1:9',
-    npm_config_proxy: '',
+    npm_config_proxy: 'http://127.0.0.1:9',
     npm_config_noproxy: '127.0.0.1,localhost,::1',
-    // fail at once on a cache miss rather than retrying the closed proxy for a minute
     npm_config_fetch_retries: '0',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   }
+}
+
+/**
+ * Every URL npm fetched through the npm cache in `cache` (`installEnv`'s cache after an install): the keys of
+ * cacache's index that make-fetch-happen wrote, one per stored response, deduplicated.
+ */
+export async function fetchedUrls(cache: string): Promise<string[]> {
+  const index = path.join(cache, '_cacache', 'index-v5')
+  const files = await fs.readdir(index, {recursive: true, withFileTypes: true}).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []
+    throw error
+  })
+  const urls = new Set<string>()
+  const prefix = 'make-fetch-happen:request-cache:'
+  for (const entry of files) {
+    if (!entry.isFile()) continue
+    const text = await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8')
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t')
+      if (tab < 0) continue
+      const {key} = JSON.parse(line.slice(tab + 1)) as {key: string}
+      if (key.startsWith(prefix)) urls.add(key.slice(prefix.length))
+    }
+  }
+  return [...urls].sort()
 }
