@@ -6,6 +6,7 @@ import type {EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType} from '../model/state.js'
 import {UserError} from '../util/errors.js'
+import {applyRetentionDays, type RetentionOutcome} from './retention.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
 export interface BackupRequest {
@@ -28,6 +29,8 @@ export interface BackupResult {
   warnings: string[]
   api: {requests: number; points: number}
   seconds: number
+  /** backups removed by `backup.retention_days` after this one (when set) */
+  retention?: RetentionOutcome
 }
 
 /**
@@ -52,6 +55,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   const prevState = previous ? await journal.state(previous) : undefined
   const summary = incrementalSummary(previous, prevState, captured.state)
   const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) => j.append(captured.state, {name, type, summary}))
+  const retention = await applyRetentionDays(session, repo, request.project.id)
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},
     event: appended.event,
@@ -60,6 +64,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     warnings: captured.warnings,
     api: captured.stats,
     seconds: (Date.now() - started) / 1000,
+    ...(retention ? {retention} : {}),
   }
 }
 

@@ -1,0 +1,242 @@
+import os from 'node:os'
+import {appendAudit} from '../audit/audit.js'
+import {readBackupIndex} from '../journal/catalog.js'
+import {type EventHeader, INDEX_LOCK_KEY, lockKey} from '../journal/events.js'
+import {type StorageBackend, processAlive} from '../storage/backend.js'
+import {UserError} from '../util/errors.js'
+import {journalFor, writeJournal, type Repository, type Session} from './session.js'
+
+/**
+ * Which backups to keep, in the spirit of restic's `forget`: a backup is kept when ANY rule keeps it; pinned backups
+ * and the newest backup are always kept. Calendar rules count in UTC and only periods that have backups (restic's
+ * rule): `keepDaily: 7` keeps the newest backup of each of the 7 most recent days on which a backup was taken.
+ */
+export interface RetentionPolicy {
+  /** keep every backup taken less than this long before now (`--older-than=30d` removes older ones) */
+  withinMs?: number
+  keepLast?: number
+  keepDaily?: number
+  keepWeekly?: number
+  keepMonthly?: number
+}
+
+export type KeepReason = 'pinned' | 'newest' | 'within' | 'last' | 'daily' | 'weekly' | 'monthly'
+
+export interface RetentionPlan {
+  keep: Array<{header: EventHeader; reasons: KeepReason[]}>
+  remove: EventHeader[]
+}
+
+/** True when the policy has at least one rule (an empty policy would remove everything but the newest). */
+export function hasRule(policy: RetentionPolicy): boolean {
+  return [policy.withinMs, policy.keepLast, policy.keepDaily, policy.keepWeekly, policy.keepMonthly].some((v) => v !== undefined)
+}
+
+/** Decides, without changing anything, which of a project's backups a policy keeps and which it removes. */
+export function planRetention(headers: EventHeader[], policy: RetentionPolicy, now: Date): RetentionPlan {
+  if (!hasRule(policy)) throw new UserError('say what to keep or remove: give --older-than=30d or a --keep-last/--keep-daily/--keep-weekly/--keep-monthly rule')
+  for (const [name, value] of Object.entries(policy)) {
+    if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new UserError(`${name} must be a positive number, not ${value}`)
+  }
+  const reasons = new Map<number, Set<KeepReason>>()
+  const add = (h: EventHeader, why: KeepReason) => {
+    const set = reasons.get(h.seq) ?? new Set<KeepReason>()
+    set.add(why)
+    reasons.set(h.seq, set)
+  }
+  // newest first; ties in time keep the journal's order (later seq is newer)
+  const newestFirst = [...headers].sort((a, b) => time(b) - time(a) || b.seq - a.seq)
+  if (newestFirst.length > 0) add(newestFirst[0], 'newest')
+  for (const h of headers) if (h.pinned) add(h, 'pinned')
+  if (policy.withinMs !== undefined) {
+    const cutoff = now.getTime() - policy.withinMs
+    for (const h of headers) if (time(h) >= cutoff) add(h, 'within')
+  }
+  if (policy.keepLast) for (const h of newestFirst.slice(0, policy.keepLast)) add(h, 'last')
+  const periodic: Array<[KeepReason, number | undefined, (d: Date) => string]> = [
+    ['daily', policy.keepDaily, (d) => d.toISOString().slice(0, 10)],
+    ['weekly', policy.keepWeekly, isoWeek],
+    ['monthly', policy.keepMonthly, (d) => d.toISOString().slice(0, 7)],
+  ]
+  for (const [why, count, bucket] of periodic) {
+    if (!count) continue
+    const seen = new Set<string>()
+    for (const h of newestFirst) {
+      const b = bucket(new Date(time(h)))
+      if (seen.has(b)) continue
+      seen.add(b)
+      add(h, why)
+      if (seen.size >= count) break
+    }
+  }
+  const keep: RetentionPlan['keep'] = []
+  const remove: EventHeader[] = []
+  for (const h of headers) {
+    const why = reasons.get(h.seq)
+    if (why) keep.push({header: h, reasons: [...why]})
+    else remove.push(h)
+  }
+  return {keep, remove}
+}
+
+/** `2026-W48`: the ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday), in UTC. */
+export function isoWeek(date: Date): string {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()))
+  const day = d.getUTCDay() || 7
+  d.setUTCDate(d.getUTCDate() + 4 - day) // the Thursday of this week decides its year
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1)
+  const week = Math.ceil((d.getTime() - yearStart) / 86_400_000 / 7 + 1 / 7)
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`
+}
+
+function time(h: EventHeader): number {
+  const t = Date.parse(h.timestamp)
+  return Number.isNaN(t) ? 0 : t
+}
+
+export interface CleanupResult {
+  projectId: string
+  dryRun: boolean
+  /** names of the backups removed (or, with dryRun, that would be) */
+  removed: string[]
+  kept: Array<{name: string; reasons: KeepReason[]}>
+  /** stored bytes freed; with dryRun an upper estimate (the removed events' bytes) */
+  bytesFreed: number
+}
+
+/**
+ * Applies a retention policy to one project's journal: journal.compact folds every removed event into the next kept
+ * one, so each remaining backup rebuilds byte-identically. One git commit on git storage. Events appended after the
+ * plan was made are never removed: only the planned ones are.
+ */
+export async function runCleanup(
+  session: Session,
+  repo: Repository,
+  projectId: string,
+  policy: RetentionPolicy,
+  options: {dryRun?: boolean} = {},
+): Promise<CleanupResult> {
+  const journal = await journalFor(session, repo, projectId)
+  const plan = planRetention(journal.headers(), policy, session.now())
+  const kept = plan.keep.map((k) => ({name: k.header.name, reasons: k.reasons}))
+  if (options.dryRun || plan.remove.length === 0) {
+    return {projectId, dryRun: Boolean(options.dryRun), removed: plan.remove.map((h) => h.name), kept, bytesFreed: plan.remove.reduce((n, h) => n + h.stats.bytes, 0)}
+  }
+  const doomed = new Set(plan.remove.map((h) => h.seq))
+  const message = `Cleanup: ${plan.remove.length === 1 ? plan.remove[0].name : `${plan.remove.length} backups`} of ${projectId}`
+  const result = await writeJournal(session, repo, projectId, message, (j) => j.compact((h) => !doomed.has(h.seq)))
+  return {projectId, dryRun: false, removed: result.removed.map((h) => h.name), kept, bytesFreed: Math.max(0, result.bytesFreed)}
+}
+
+export interface RetentionOutcome {
+  removed: string[]
+  bytesFreed?: number
+  /** set when the backup was saved but applying backup.retention_days failed */
+  error?: string
+}
+
+/**
+ * `backup.retention_days` after a backup: removes the project's backups older than that many days (pinned ones and
+ * the newest always stay). Undefined when the key is unset or 0. A failure here never undoes the backup: it is
+ * reported in `error`.
+ */
+export async function applyRetentionDays(session: Session, repo: Repository, projectId: string): Promise<RetentionOutcome | undefined> {
+  const days = Number(session.config.get('backup.retention_days') ?? 0)
+  if (!Number.isFinite(days) || days <= 0) return undefined
+  try {
+    const result = await runCleanup(session, repo, projectId, {withinMs: days * 86_400_000})
+    if (result.removed.length > 0) {
+      await appendAudit(
+        {command: 'backup:cleanup', project: projectId, outcome: 'ok', counts: {removed: result.removed.length, bytesFreed: result.bytesFreed}, message: `backup.retention_days=${days}`},
+        session.env,
+      ).catch(() => undefined)
+    }
+    return {removed: result.removed, bytesFreed: result.bytesFreed}
+  } catch (error) {
+    return {removed: [], error: `backup.retention_days was not applied: ${(error as Error).message}`}
+  }
+}
+
+/** runCleanup on every project the storage holds backups of; one project's failure does not stop the others. */
+export async function runCleanupAll(
+  session: Session,
+  repo: Repository,
+  policy: RetentionPolicy,
+  options: {dryRun?: boolean} = {},
+): Promise<Array<{projectId: string; result?: CleanupResult; error?: string}>> {
+  if (!hasRule(policy)) planRetention([], policy, session.now()) // the same one-line error before touching anything
+  const out: Array<{projectId: string; result?: CleanupResult; error?: string}> = []
+  for (const entry of await readBackupIndex(repo.backend, repo.codec)) {
+    try {
+      out.push({projectId: entry.id, result: await runCleanup(session, repo, entry.id, policy, options)})
+    } catch (error) {
+      out.push({projectId: entry.id, error: (error as Error).message})
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// locks: `backup unlock`
+
+export interface LockHolder {
+  owner: string
+  pid: number
+  host: string
+  time: string
+}
+
+export interface UnlockResult {
+  key: string
+  url: string
+  /** a live-looking lock was there (and was removed) */
+  broken: boolean
+  /** who held it; null when the lock record could not be read */
+  holder?: LockHolder | null
+}
+
+/**
+ * Breaks a stale lock (a crashed backup on another machine, a killed CI job). The lock is probed first: a lock whose
+ * holder ran on this host and is gone is cleared by the probe itself, as any writer would. A holder still running on
+ * this host is refused unless `force`; a holder on another host cannot be checked and is trusted to be gone.
+ */
+export async function breakStaleLock(backend: StorageBackend, key: string, options: {force?: boolean} = {}): Promise<UnlockResult> {
+  let holder: LockHolder | null
+  try {
+    const probe = await backend.lock(key, {waitMs: 0, staleMs: Number.MAX_SAFE_INTEGER, owner: 'github-pm backup unlock'})
+    await probe.release()
+    return {key, url: backend.url, broken: false}
+  } catch (error) {
+    if ((error as {code?: string}).code !== 'ELOCKED') throw error
+    holder = holderFromMessage((error as Error).message)
+  }
+  if (holder && holder.host === os.hostname() && processAlive(holder.pid) && !options.force) {
+    throw new UserError(
+      `${key} in ${backend.url} is held by ${describeHolder(holder)}, which is still running: wait for it to finish, or pass --force`,
+      {code: 'ELOCKED'},
+    )
+  }
+  const broken = await backend.breakLock(key)
+  return {key, url: backend.url, broken, holder}
+}
+
+export function describeHolder(holder: LockHolder | null | undefined): string {
+  return holder ? `${holder.owner} (pid ${holder.pid} on ${holder.host}, since ${holder.time})` : 'an unreadable lock record'
+}
+
+/** The holder named by lockHeldError (storage/backend.ts), or null when the record was unreadable. */
+function holderFromMessage(message: string): LockHolder | null {
+  const m = /is locked by (.*) \(pid (\d+) on (.+), since ([^)]+)\)/.exec(message)
+  return m ? {owner: m[1], pid: Number(m[2]), host: m[3], time: m[4]} : null
+}
+
+/**
+ * `backup unlock`: the project's journal lock (when a project is given) and the storage's index lock
+ * (global/lock), each probed and broken as {@link breakStaleLock} says.
+ */
+export async function unlockStorage(repo: Repository, projectId: string | undefined, options: {force?: boolean} = {}): Promise<UnlockResult[]> {
+  const keys = [...(projectId ? [lockKey(projectId)] : []), INDEX_LOCK_KEY]
+  const out: UnlockResult[] = []
+  for (const key of keys) out.push(await breakStaleLock(repo.backend, key, options))
+  return out
+}

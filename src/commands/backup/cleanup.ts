@@ -1,0 +1,87 @@
+import {Flags} from '@oclif/core'
+import {type CleanupResult, type RetentionPolicy, runCleanup, runCleanupAll} from '../../app/retention.js'
+import {backedUpProjectId, openSession, repository} from '../../app/session.js'
+import {appendAudit} from '../../audit/audit.js'
+import {ProjectCommand} from '../../base-command.js'
+import {storageFlag} from '../../cli/flags.js'
+import {bytes, list, plural} from '../../cli/format.js'
+import {parseDuration} from '../../util/time.js'
+
+export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> {
+  static override summary = 'Remove old backups by age or restic-style --keep-* rules; every remaining backup stays intact'
+  static override description =
+    'A backup is kept when any rule keeps it: younger than --older-than, among the --keep-last newest, or the newest ' +
+    'of one of the last N days / ISO weeks / months that have backups (UTC). Pinned backups (`backup pin`) and the ' +
+    'newest backup are always kept. Removed backups are folded into the next kept one, so every remaining backup ' +
+    'rebuilds exactly as before. --dry-run lists what would go.'
+  static override examples = [
+    '<%= config.bin %> backup cleanup --older-than=30d --project acme/3',
+    '<%= config.bin %> backup cleanup --keep-last 5 --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --all',
+    '<%= config.bin %> backup cleanup --older-than=90d --keep-monthly 12 --dry-run',
+  ]
+  static override flags = {
+    'older-than': Flags.string({description: 'remove backups older than this age (30d, 12h, 2w) unless a --keep rule keeps them', helpValue: 'AGE'}),
+    'keep-last': Flags.integer({description: 'keep the N newest backups', min: 0}),
+    'keep-daily': Flags.integer({description: 'keep the newest backup of each of the last N days that have backups', min: 0}),
+    'keep-weekly': Flags.integer({description: 'keep the newest backup of each of the last N ISO weeks that have backups', min: 0}),
+    'keep-monthly': Flags.integer({description: 'keep the newest backup of each of the last N months that have backups', min: 0}),
+    'dry-run': Flags.boolean({description: 'list what would be removed; change nothing'}),
+    all: Flags.boolean({char: 'a', description: 'every project in the storage'}),
+    storage: storageFlag,
+  }
+
+  async run(): Promise<unknown> {
+    const f = this.flags
+    const policy: RetentionPolicy = {
+      withinMs: f['older-than'] === undefined ? undefined : parseDuration(f['older-than'], '--older-than'),
+      keepLast: f['keep-last'],
+      keepDaily: f['keep-daily'],
+      keepWeekly: f['keep-weekly'],
+      keepMonthly: f['keep-monthly'],
+    }
+    const options = {dryRun: f['dry-run']}
+    const session = await openSession()
+    const repo = await repository(session, f.storage)
+    if (f.all) {
+      const results = await runCleanupAll(session, repo, policy, options)
+      for (const r of results) {
+        if (r.result) await this.report(r.result)
+        else {
+          await appendAudit({command: 'backup:cleanup', project: r.projectId, outcome: 'failed', message: r.error})
+          this.logToStderr(`failed: ${r.projectId}: ${r.error}`)
+        }
+      }
+      if (results.length === 0) this.log(`no backups in ${repo.url}`)
+      const failed = results.filter((r) => r.error).length
+      if (failed > 0) {
+        if (this.jsonEnabled()) this.logJson({storage: repo.url, projects: results})
+        else process.stderr.write(`Error: cleanup failed for ${failed} of ${results.length} projects\n`)
+        this.exit(1)
+      }
+      return {storage: repo.url, dryRun: options.dryRun, projects: results}
+    }
+    const projectId = await backedUpProjectId(session, repo, f.project)
+    let result: CleanupResult
+    try {
+      result = await runCleanup(session, repo, projectId, policy, options)
+    } catch (error) {
+      await appendAudit({command: 'backup:cleanup', project: projectId, outcome: 'failed', message: (error as Error).message})
+      throw error
+    }
+    await this.report(result)
+    return result
+  }
+
+  private async report(r: CleanupResult): Promise<void> {
+    if (!r.dryRun) {
+      await appendAudit({command: 'backup:cleanup', project: r.projectId, outcome: 'ok', counts: {removed: r.removed.length, kept: r.kept.length, bytesFreed: r.bytesFreed}})
+    }
+    if (r.removed.length === 0) {
+      this.log(`${r.projectId}: nothing to remove (${plural(r.kept.length, 'backup')} kept)`)
+      return
+    }
+    const verb = r.dryRun ? 'would remove' : 'removed'
+    this.log(`${r.projectId}: ${verb} ${plural(r.removed.length, 'backup')}: ${list(r.removed)}`)
+    this.log(`  ${r.dryRun ? 'up to ' : ''}${bytes(r.bytesFreed)} ${r.dryRun ? 'would be ' : ''}freed; ${plural(r.kept.length, 'backup')} kept`)
+  }
+}
