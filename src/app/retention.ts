@@ -1,8 +1,6 @@
-import os from 'node:os'
 import {appendAudit} from '../audit/audit.js'
 import {readBackupIndex} from '../journal/catalog.js'
-import {type EventHeader, INDEX_LOCK_KEY, lockKey} from '../journal/events.js'
-import {type StorageBackend, processAlive} from '../storage/backend.js'
+import type {EventHeader} from '../journal/events.js'
 import {UserError} from '../util/errors.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
@@ -173,70 +171,5 @@ export async function runCleanupAll(
       out.push({projectId: entry.id, error: (error as Error).message})
     }
   }
-  return out
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// locks: `backup unlock`
-
-export interface LockHolder {
-  owner: string
-  pid: number
-  host: string
-  time: string
-}
-
-export interface UnlockResult {
-  key: string
-  url: string
-  /** a live-looking lock was there (and was removed) */
-  broken: boolean
-  /** who held it; null when the lock record could not be read */
-  holder?: LockHolder | null
-}
-
-/**
- * Breaks a stale lock (a crashed backup on another machine, a killed CI job). The lock is probed first: a lock whose
- * holder ran on this host and is gone is cleared by the probe itself, as any writer would. A holder still running on
- * this host is refused unless `force`; a holder on another host cannot be checked and is trusted to be gone.
- */
-export async function breakStaleLock(backend: StorageBackend, key: string, options: {force?: boolean} = {}): Promise<UnlockResult> {
-  let holder: LockHolder | null
-  try {
-    const probe = await backend.lock(key, {waitMs: 0, staleMs: Number.MAX_SAFE_INTEGER, owner: 'github-pm backup unlock'})
-    await probe.release()
-    return {key, url: backend.url, broken: false}
-  } catch (error) {
-    if ((error as {code?: string}).code !== 'ELOCKED') throw error
-    holder = holderFromMessage((error as Error).message)
-  }
-  if (holder && holder.host === os.hostname() && processAlive(holder.pid) && !options.force) {
-    throw new UserError(
-      `${key} in ${backend.url} is held by ${describeHolder(holder)}, which is still running: wait for it to finish, or pass --force`,
-      {code: 'ELOCKED'},
-    )
-  }
-  const broken = await backend.breakLock(key)
-  return {key, url: backend.url, broken, holder}
-}
-
-export function describeHolder(holder: LockHolder | null | undefined): string {
-  return holder ? `${holder.owner} (pid ${holder.pid} on ${holder.host}, since ${holder.time})` : 'an unreadable lock record'
-}
-
-/** The holder named by lockHeldError (storage/backend.ts), or null when the record was unreadable. */
-function holderFromMessage(message: string): LockHolder | null {
-  const m = /is locked by (.*) \(pid (\d+) on (.+), since ([^)]+)\)/.exec(message)
-  return m ? {owner: m[1], pid: Number(m[2]), host: m[3], time: m[4]} : null
-}
-
-/**
- * `backup unlock`: the project's journal lock (when a project is given) and the storage's index lock
- * (global/lock), each probed and broken as {@link breakStaleLock} says.
- */
-export async function unlockStorage(repo: Repository, projectId: string | undefined, options: {force?: boolean} = {}): Promise<UnlockResult[]> {
-  const keys = [...(projectId ? [lockKey(projectId)] : []), INDEX_LOCK_KEY]
-  const out: UnlockResult[] = []
-  for (const key of keys) out.push(await breakStaleLock(repo.backend, key, options))
   return out
 }

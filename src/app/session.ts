@@ -65,7 +65,14 @@ export interface Repository {
 }
 
 export async function repository(session: Session, flag?: string): Promise<Repository> {
-  return openRepository(storageUrl(session, flag), session.env, {remote: session.config.get('backup.git.remote') as string | undefined})
+  return openRepository(storageUrl(session, flag), session.env, {
+    remote: session.config.get('backup.git.remote') as string | undefined,
+    // an encrypted repository and no passphrase variable: ask on the terminal when there is one
+    askPassphrase: async (url) => {
+      const {currentPassphrase, terminalIO} = await import('./prompt.js')
+      return terminalIO().interactive ? currentPassphrase(url, session.env) : undefined
+    },
+  })
 }
 
 export function journalOptions(session: Session) {

@@ -96,6 +96,8 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
         `  since ${result.incremental.base_backup}: new ${list(c.new_issues)}; modified ${list(c.modified_issues)}; removed ${list(c.removed_issues)}; fields ${list(c.field_changes)}`,
       )
     }
+    if (result.retention?.removed.length) this.log(`  retention: removed ${list(result.retention.removed)}`)
+    if (result.retention?.error) this.warn(`retention cleanup failed (the backup is saved): ${result.retention.error}`)
     for (const w of result.warnings) this.warn(w)
   }
 }

@@ -1,6 +1,6 @@
 import type {Codec} from '../journal/events.js'
 import type {StorageBackend} from './backend.js'
-import {openCodec} from './codec.js'
+import {isEncrypted, openCodec} from './codec.js'
 import {openStorage} from './open.js'
 
 export interface OpenedRepository {
@@ -16,6 +16,8 @@ export interface RepositoryOptions {
   cwd?: string
   passphrase?: string
   keyFile?: string
+  /** asked for the passphrase of an encrypted repository when no variable gives one (a terminal prompt) */
+  askPassphrase?: (url: string) => Promise<string | undefined>
 }
 
 /**
@@ -24,6 +26,9 @@ export interface RepositoryOptions {
  */
 export async function openRepository(url: string, env: NodeJS.ProcessEnv, options: RepositoryOptions = {}): Promise<OpenedRepository> {
   const backend = await openStorage(url, env, {remote: options.remote, cwd: options.cwd})
-  const codec = await openCodec(backend, {passphrase: options.passphrase, keyFile: options.keyFile}, env)
+  let passphrase = options.passphrase
+  const fromEnv = env.GITHUB_PM_PASSPHRASE || env.GITHUB_PM_PASSPHRASE_FILE || env.GITHUB_PM_KEY_FILE || options.keyFile
+  if (!passphrase && !fromEnv && options.askPassphrase && (await isEncrypted(backend))) passphrase = await options.askPassphrase(backend.url)
+  const codec = await openCodec(backend, {passphrase, keyFile: options.keyFile}, env)
   return {url: backend.url, backend, codec}
 }

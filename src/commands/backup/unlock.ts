@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {describeHolder, unlockStorage} from '../../app/retention.js'
+import {describeHolder, unlockStorage} from '../../app/locks.js'
 import {backedUpProjectId, openSession, repository} from '../../app/session.js'
 import {appendAudit} from '../../audit/audit.js'
 import {ProjectCommand} from '../../base-command.js'
