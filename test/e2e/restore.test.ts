@@ -169,6 +169,18 @@ describe('restore through the CLI against the sandbox', function () {
     expect(JSON.stringify(create().diff(JSON.parse(strip(source)), JSON.parse(strip(target))) ?? null)).to.equal("null")
   })
 
+  it('restores from an exported document on a machine without the journal (--from-file)', async () => {
+    const file = `${e.home}/good.json`
+    expect((await e.cli(['backup', 'export', 'good', '--out', file, '--project', 'acme/1'])).code).to.equal(0)
+    const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
+    await disaster(client, projectId)
+    // another machine: a fresh home with no backups at all
+    const elsewhere = {GITHUB_PM_HOME: `${e.home}/other-machine`}
+    const r = await e.cli(['restore', '--from-file', file], elsewhere)
+    expect(r.code, r.stderr).to.equal(0)
+    expect(same(await live(e, projectId), await backupState(e, projectId, 'good'))).to.equal(true)
+  })
+
   it('--test-only prints the spec report and changes nothing on the live project', async () => {
     const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
     await disaster(client, projectId)
