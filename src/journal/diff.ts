@@ -47,3 +47,107 @@ export function verifiedDelta(a: unknown, b: unknown): {delta: Delta; ok: boolea
   const ok = canonicalJson(applyDelta(a, stored)) === canonicalJson(b)
   return {delta: stored, ok}
 }
+
+/** Keys V8 enumerates first, in numeric order, whatever the insertion order (array indices). */
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/
+
+function isIndexKey(key: string): boolean {
+  return INDEX_KEY.test(key) && Number(key) < 4294967295
+}
+
+/** true when JSON.stringify(value) already gives canonicalJson(value): plain objects whose keys are in sorted order. */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (Array.isArray(value)) {
+    for (const v of value) if (!inCanonicalOrder(v)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return false
+  let previous: string | undefined
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    if (!isIndexKey(key)) {
+      if (previous !== undefined && !(previous < key)) return false
+      previous = key
+    }
+    if (!inCanonicalOrder(v)) return false
+  }
+  return true
+}
+
+/**
+ * canonicalJson(value), byte for byte, without building the sorted deep copy when the value is already in canonical
+ * key order (anything parsed from canonical text, and every capture): a 50,000-item state is one string, not a copy
+ * plus a string.
+ */
+export function canonicalText(value: unknown): string {
+  return inCanonicalOrder(value) ? JSON.stringify(value) : canonicalJson(value)
+}
+
+/**
+ * Whether two JSON values have the same canonical JSON, compared in place (no strings built): objects by their keys
+ * with a defined value, arrays element by element. Values JSON renders specially (dates, non-finite numbers,
+ * undefined in arrays) are compared by their JSON text.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    if (typeof a === 'number' && typeof b === 'number') return JSON.stringify(a) === JSON.stringify(b)
+    return false
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bb = b as unknown[]
+    if (a.length !== bb.length) return false
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === undefined || bb[i] === undefined) {
+        if (JSON.stringify(a[i] ?? null) !== JSON.stringify(bb[i] ?? null)) return false
+      } else if (!jsonEqual(a[i], bb[i])) return false
+    }
+    return true
+  }
+  if (typeof (a as any).toJSON === 'function' || typeof (b as any).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b)
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  let count = 0
+  for (const key of Object.keys(ao)) {
+    const v = ao[key]
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
+    count++
+    if (!Object.prototype.hasOwnProperty.call(bo, key) || !jsonEqual(v, bo[key])) return false
+  }
+  for (const key of Object.keys(bo)) {
+    const v = bo[key]
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
+    count--
+  }
+  return count === 0
+}
+
+/**
+ * Applies delta to `target` IN PLACE and returns the result (the same object, or a new root when the delta replaces
+ * it). For callers that own `target` (a replay), where `applyDelta`'s copy of a whole project is pure cost. The delta
+ * is copied first, so the result shares nothing with it.
+ */
+export function applyDeltaInPlace<T>(target: T, delta: Delta): T {
+  if (delta === undefined || delta === null) return target
+  return differ.patch(target, JSON.parse(JSON.stringify(delta))) as T
+}
+
+/**
+ * verifiedDelta for a caller that owns `a` and no longer needs it: the check patches `a` itself instead of a copy and
+ * compares in place. Returns the patched `a` (equal to b when ok) so it can serve as the next chain state.
+ */
+export function verifiedDeltaConsuming(a: unknown, b: unknown): {delta: Delta; ok: boolean; patched: unknown} {
+  const delta = computeDelta(a, b)
+  if (delta === undefined) return {delta: undefined, ok: jsonEqual(a, b), patched: a}
+  const stored = normalize(delta)
+  let patched: unknown
+  try {
+    patched = applyDeltaInPlace(a, stored)
+  } catch {
+    return {delta: stored, ok: false, patched: undefined}
+  }
+  return {delta: stored, ok: jsonEqual(patched, b), patched}
+}

@@ -2,7 +2,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {BackupType, ProjectState} from '../model/state.js'
-import {canonicalJson, hashOf, sha256} from '../util/canonical.js'
+import {hashOf, sha256} from '../util/canonical.js'
+import {canonicalText} from './diff.js'
 import type {Delta} from './diff.js'
 
 /** Event files and the journal head: types, keys, hashing and the byte codec. The format is docs/journal-format.md. */
@@ -139,11 +140,11 @@ export function coreOf(header: EventHeader): EventCore {
 }
 
 export function eventHashOf(core: EventCore, payload: EventPayload): string {
-  return sha256(canonicalJson({header: core, payload}))
+  return sha256(canonicalText({header: core, payload}))
 }
 
 export function encodeText(value: unknown): Uint8Array {
-  return new Uint8Array(Buffer.from(canonicalJson(value), 'utf8'))
+  return new Uint8Array(Buffer.from(canonicalText(value), 'utf8'))
 }
 
 export function decodeText(bytes: Uint8Array): string {

@@ -1,9 +1,9 @@
-import type {BackupType, ProjectState} from '../model/state.js'
+import {SECTIONS, type BackupType, type ProjectState} from '../model/state.js'
 import type {LockOptions, StorageBackend} from '../storage/backend.js'
-import {hashOf} from '../util/canonical.js'
+import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {updateBackupIndex} from './catalog.js'
-import {type Delta, applyDelta, normalize, verifiedDelta} from './diff.js'
+import {type Delta, applyDelta, applyDeltaInPlace, canonicalText, normalize, verifiedDelta, verifiedDeltaConsuming} from './diff.js'
 import {
   CREATOR,
   type Codec,
@@ -18,7 +18,7 @@ import {
   toolVersion,
 } from './events.js'
 import {validateBackupName} from './names.js'
-import {materialize, mergeCapture, stateStats} from './sections.js'
+import {materialize, mergeCapture, stateStats, visibleView} from './sections.js'
 import {buildEvent, eventKey, readEvent, readHead, writeHead} from './store.js'
 import {type ValidationReport, validateJournal} from './validate.js'
 
@@ -145,7 +145,7 @@ export class Journal {
       index = this.head.events.findIndex((e) => e.header.seq === seq)
     }
     if (index < 0) throw new UserError(`project ${this.projectId} has no backup with sequence number ${seq}: run \`github-pm backup list\``, {code: 'ENOTFOUND'})
-    const chain = await this.chainAt(this.head.events, index)
+    const chain = await this.sharedChainAt(this.head.events, index)
     return materialize(chain, this.head.events[index].header.type)
   }
 
@@ -164,10 +164,12 @@ export class Journal {
       }
       await this.removeOrphans(events)
 
-      const captured = normalize(state)
-      const prevChain = events.length > 0 ? await this.chainAt(events, events.length - 1) : undefined
-      const chain = normalize(mergeCapture(prevChain, captured, meta.type))
-      const visible = materialize(chain, meta.type)
+      // The captured state is diffed as it is (a capture is already in canonical order), never copied: the chain
+      // state to diff against is taken from the cache (or replayed) and patched in place by the verification, which
+      // leaves it equal to the new chain state, owned by the journal, ready to be the cache for the next event.
+      const prevChain = events.length > 0 ? await this.takeChainAt(events, events.length - 1) : undefined
+      const chain = sortTopLevel(mergeCapture(prevChain && {...prevChain}, state, meta.type))
+      const visibleText = canonicalText(visibleView(chain, meta.type))
       const last = events.at(-1)
       const core: EventCore = {
         seq: this.head.nextSeq,
@@ -179,34 +181,40 @@ export class Journal {
         version: this.version,
         projectId: this.projectId,
         prevEventHash: last?.eventHash ?? null,
-        stateHash: hashOf(visible),
-        stats: stateStats(visible),
+        stateHash: sha256(visibleText),
+        stats: stateStats(visibleView(chain, meta.type), visibleText),
         ...(meta.summary === undefined ? {} : {summary: normalize(meta.summary)}),
       }
 
       let delta: Delta
       let unchanged = false
       let built
+      let next: ProjectState | undefined
       if (prevChain) {
-        const verified = verifiedDelta(prevChain, chain)
+        const verified = verifiedDeltaConsuming(prevChain, chain)
         delta = verified.delta
         unchanged = verified.delta === undefined
+        if (verified.ok) next = verified.patched as ProjectState
         if (verified.ok && !this.chainTooLong(events)) {
           const candidate = await buildEvent(this.codec, core, {delta: verified.delta ?? null})
           if (unchanged || !this.patchesTooHeavy(events, candidate.bytes.byteLength)) built = candidate
         }
       }
-      if (!built) built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain})
-
+      if (!built) {
+        const sameText = meta.type === 'full' && Object.keys(chain).every((k) => k === 'schemaVersion' || k === 'type' || (SECTIONS.full as readonly string[]).includes(k))
+        const chainText = sameText ? visibleText : canonicalText(chain)
+        built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain}, `{"state":${chainText}}`)
+      }
       const entry: HeadEntry = {...built.entry, header: {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}}
       await this.backend.put(eventKey(this.projectId, entry), built.bytes)
       await this.commit({
         ...this.head,
-        project: {id: captured.project.id, title: captured.project.title, url: captured.project.url, owner: captured.project.owner.login},
+        project: {id: state.project.id, title: state.project.title, url: state.project.url, owner: state.project.owner.login},
         nextSeq: this.head.nextSeq + 1,
         events: [...events, entry],
       })
-      this.cache = {seq: entry.header.seq, chain}
+      // the patched previous chain equals the new one and belongs to the journal; the captured state does not
+      this.cache = next ? {seq: entry.header.seq, chain: next} : undefined
       return {event: structuredClone(entry.header), delta, unchanged}
     })
   }
@@ -304,28 +312,52 @@ export class Journal {
 
   /** The chain state after events[index], replayed from the nearest base (or the cached replay). A fresh value. */
   private async chainAt(events: HeadEntry[], index: number): Promise<ProjectState> {
+    return structuredClone(await this.sharedChainAt(events, index))
+  }
+
+  /** The chain state after events[index], kept as the cache: read it, never modify it. */
+  private async sharedChainAt(events: HeadEntry[], index: number): Promise<ProjectState> {
+    const chain = await this.takeChainAt(events, index)
+    this.cache = {seq: events[index].header.seq, chain}
+    return chain
+  }
+
+  /**
+   * The chain state after events[index], handed over to the caller, who may modify it (the cache is emptied). Replays
+   * from the nearest base, or from the cache when it lies on the way, patching ONE copy in place: rebuilding the 50th
+   * patch after a base costs one parse of the base and 50 small patches, not 50 copies of the project.
+   */
+  private async takeChainAt(events: HeadEntry[], index: number): Promise<ProjectState> {
     let start = index
     while (start > 0 && events[start].header.kind !== 'base') start--
     let chain: ProjectState | undefined
     let from = start
-    if (this.cache) {
-      const cached = events.findIndex((e) => e.header.seq === this.cache!.seq)
+    const cache = this.cache
+    this.cache = undefined
+    if (cache) {
+      const cached = events.findIndex((e) => e.header.seq === cache.seq)
       if (cached >= start && cached <= index) {
-        chain = this.cache.chain
+        chain = cache.chain
         from = cached + 1
       }
     }
     for (let i = from; i <= index; i++) {
       const record = await readEvent(this.backend, this.codec, this.projectId, events[i])
-      chain = applyPayload(chain, record.payload, events[i].header)
+      chain = applyPayloadInPlace(chain, record.payload, events[i].header)
     }
-    this.cache = {seq: events[index].header.seq, chain: chain!}
-    return structuredClone(chain!)
+    return chain!
   }
 
+  /**
+   * Whether one more patch would exceed maxChain. Only patches that changed the state count (their stateHash differs
+   * from the event before's): empty patches cost nothing to replay, and counting them would force a whole new base
+   * (50,000 items) after a run of unchanged backups.
+   */
   private chainTooLong(events: HeadEntry[]): boolean {
     let patches = 0
-    for (let i = events.length - 1; i >= 0 && events[i].header.kind === 'patch'; i--) patches++
+    for (let i = events.length - 1; i >= 0 && events[i].header.kind === 'patch'; i--) {
+      if (i === 0 || events[i].header.stateHash !== events[i - 1].header.stateHash) patches++
+    }
     return patches + 1 > this.policy.maxChain
   }
 
@@ -407,6 +439,20 @@ export class Journal {
     if (this.cache && !out.some((e) => e.header.seq === this.cache!.seq)) this.cache = undefined
     return {removed, bytesFreed: before - after}
   }
+}
+
+/** applyPayload for a replay that owns `chain` and the payload (freshly read): no copies. */
+function applyPayloadInPlace(chain: ProjectState | undefined, payload: EventPayload, header: EventHeader): ProjectState {
+  if ('state' in payload) return payload.state
+  if (!chain) throw new UserError(`backup ${header.name} is a patch with no base before it: run \`github-pm backup validate\``, {code: 'ECORRUPT'})
+  return applyDeltaInPlace(chain, payload.delta ?? undefined)
+}
+
+/** The same object with its top-level keys in sorted order (sections are already canonical). */
+function sortTopLevel<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) out[key] = (value as Record<string, unknown>)[key]
+  return out as T
 }
 
 function applyPayload(chain: ProjectState | undefined, payload: EventPayload, header: EventHeader): ProjectState {

@@ -1,5 +1,5 @@
 import {type BackupType, type ProjectState, SECTIONS} from '../model/state.js'
-import {canonicalJson} from '../util/canonical.js'
+import {canonicalText} from './diff.js'
 
 /**
  * The CHAIN state is what the journal diffs and stores: every section as last captured. A capture of type T replaces
@@ -18,6 +18,22 @@ export function mergeCapture(prevChain: ProjectState | undefined, captured: Proj
   return chain as unknown as ProjectState
 }
 
+/**
+ * The user-visible state of an event sharing the chain's section objects (no copy): for hashing and counting only,
+ * never to hand out or modify.
+ */
+export function visibleView(chain: ProjectState, type: BackupType): ProjectState {
+  const all: Record<string, unknown> = {schemaVersion: chain.schemaVersion, type}
+  for (const section of SECTIONS[type]) {
+    const value = (chain as unknown as Record<string, unknown>)[section]
+    if (value !== undefined) all[section] = value
+  }
+  // keys in canonical order, so that canonicalText renders it without a sorted copy
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(all).sort()) out[key] = all[key]
+  return out as unknown as ProjectState
+}
+
 /** The user-visible state of an event: only the sections of its type, as a fresh value. */
 export function materialize(chain: ProjectState, type: BackupType): ProjectState {
   const out: Record<string, unknown> = {schemaVersion: chain.schemaVersion, type}
@@ -28,14 +44,14 @@ export function materialize(chain: ProjectState, type: BackupType): ProjectState
   return out as unknown as ProjectState
 }
 
-/** Counts for event stats. */
-export function stateStats(state: ProjectState): {issues: number; items: number; fields: number; views: number; rawBytes: number} {
+/** Counts for event stats; `text`, when the caller has it, is canonicalJson(state) (saves rendering it again). */
+export function stateStats(state: ProjectState, text?: string): {issues: number; items: number; fields: number; views: number; rawBytes: number} {
   const items = Object.values(state.items ?? {})
   return {
     issues: items.filter((i) => i.content?.kind === 'Issue').length,
     items: items.length,
     fields: Object.keys(state.fields ?? {}).length,
     views: Object.keys(state.views ?? {}).length,
-    rawBytes: Buffer.byteLength(canonicalJson(state), 'utf8'),
+    rawBytes: Buffer.byteLength(text ?? canonicalText(state), 'utf8'),
   }
 }

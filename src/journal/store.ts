@@ -1,4 +1,6 @@
+import {createHash} from 'node:crypto'
 import type {StorageBackend} from '../storage/backend.js'
+import {canonicalText} from './diff.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {
@@ -15,7 +17,6 @@ import {
   emptyHead,
   encodeText,
   eventFileName,
-  eventHashOf,
   headChecksum,
   headKey,
   projectDir,
@@ -73,12 +74,38 @@ export interface BuiltEvent {
   record: EventRecord
 }
 
-/** Encodes an event file; nothing is written. */
-export async function buildEvent(codec: Codec, core: EventCore, payload: EventPayload): Promise<BuiltEvent> {
+/**
+ * Encodes an event file; nothing is written. The payload is rendered once (`payloadText`, canonicalJson(payload), may be
+ * passed by a caller that has it) and both the event hash and the file are composed from it: a 50,000-item base is
+ * one string and one buffer, not four. Byte-identical to canonicalJson(record).
+ */
+export async function buildEvent(codec: Codec, core: EventCore, payload: EventPayload, payloadText?: string): Promise<BuiltEvent> {
   const record: EventRecord = {format: EVENT_FORMAT, formatVersion: FORMAT_VERSION, header: core, payload}
-  const eventHash = eventHashOf(core, payload)
-  const bytes = await codec.encode(encodeText(record))
+  const payloadJson = payloadText ?? canonicalText(payload)
+  const coreJson = canonicalText(core)
+  // keys in canonical order: format < formatVersion < header < payload
+  const eventHash = sha256Of(['{"header":', coreJson, ',"payload":', payloadJson, '}'])
+  const plain = joinUtf8([`{"format":${JSON.stringify(EVENT_FORMAT)},"formatVersion":${JSON.stringify(FORMAT_VERSION)},"header":`, coreJson, ',"payload":', payloadJson, '}'])
+  const bytes = await codec.encode(plain)
   return {entry: {file: eventFileName(core.seq, eventHash), eventHash, fileHash: sha256(bytes)}, bytes, record}
+}
+
+function sha256Of(parts: string[]): string {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(part, 'utf8')
+  return 'sha256:' + hash.digest('hex')
+}
+
+/** The UTF-8 bytes of the concatenated parts, in one buffer (no joined string). */
+function joinUtf8(parts: string[]): Uint8Array {
+  const lengths = parts.map((p) => Buffer.byteLength(p, 'utf8'))
+  const out = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0))
+  let at = 0
+  parts.forEach((p, i) => {
+    out.write(p, at, 'utf8')
+    at += lengths[i]
+  })
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
 export function eventKey(projectId: string, entry: Pick<HeadEntry, 'file'>): string {

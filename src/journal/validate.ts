@@ -1,9 +1,9 @@
 import type {ProjectState} from '../model/state.js'
 import type {StorageBackend} from '../storage/backend.js'
-import {canonicalJson, hashOf} from '../util/canonical.js'
-import {applyDelta} from './diff.js'
+import {canonicalJson, sha256} from '../util/canonical.js'
+import {applyDeltaInPlace, canonicalText} from './diff.js'
 import {type Codec, coreOf, eventHashOf} from './events.js'
-import {materialize} from './sections.js'
+import {visibleView} from './sections.js'
 import {readEventChecked, readHeadChecked} from './store.js'
 
 export interface ValidationIssue {
@@ -65,11 +65,12 @@ export async function validateJournal(backend: StorageBackend, codec: Codec, pro
     try {
       if ('state' in payload) chain = payload.state
       else if (!chain) return bad('a patch with no base before it', false)
-      else chain = applyDelta(chain, payload.delta ?? undefined)
+      // the record was just read and is ours: patch it in place (no copy of the project per event)
+      else chain = applyDeltaInPlace(chain, payload.delta ?? undefined)
     } catch (error: any) {
       return bad(`the patch does not apply: ${error?.message ?? error}`, false)
     }
-    if (hashOf(materialize(chain, core.type)) !== core.stateHash) return bad('the rebuilt state does not match its stateHash', false)
+    if (sha256(canonicalText(visibleView(chain, core.type))) !== core.stateHash) return bad('the rebuilt state does not match its stateHash', false)
     prevHash = entry.eventHash
   }
   return report(total, total)

@@ -14,7 +14,7 @@ import {
   type ViewDef,
 } from '../model/state.js'
 import {UserError} from '../util/errors.js'
-import {estimateOperations} from './estimate.js'
+import {CLIENT_MUTATION_INTERVAL_MS, estimateOperations} from './estimate.js'
 import {
   CONTENT_CREATING,
   STAGE,
@@ -117,7 +117,8 @@ class Differ {
     }
     const operations = sortOperations(this.ops)
     const {latencyMs, batchSize, contentBatchSize} = this.options
-    const estimate = estimateOperations(operations, {latencyMs, batchSize, contentBatchSize})
+    const mutationIntervalMs = this.options.mutationIntervalMs ?? CLIENT_MUTATION_INTERVAL_MS
+    const estimate = estimateOperations(operations, {latencyMs, batchSize, contentBatchSize, mutationIntervalMs})
     return {
       operations,
       warnings: this.warnings,

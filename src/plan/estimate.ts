@@ -4,7 +4,9 @@
  *   mutations it holds, a query costs 1;
  * - REST secondary limit: 900 points per minute, a POST/DELETE costs 5;
  * - content creation: at most 80 per minute and 500 per hour;
- * - plus a per-request latency, requests being sent one after the other.
+ * - plus a per-request latency, requests being sent one after the other, and the client's pacing: GitHub asks for a
+ *   pause between mutative requests and the client (src/github/client.ts) starts them `mutationIntervalMs` apart
+ *   (1 s on GitHub), so a restore of 100 mutation requests takes at least 99 s, whatever the latency.
  * The estimate is the largest of those floors. Pure: no clock, no network.
  */
 import {CONTENT_CREATING, REST_OPERATIONS, STAGE, type Operation} from './plan.js'
@@ -21,6 +23,8 @@ export const DEFAULT_LATENCY_MS = 300
 export const DEFAULT_BATCH_SIZE = 50
 export const DEFAULT_CONTENT_BATCH_SIZE = 10
 export const DEFAULT_LOOKUP_BATCH_SIZE = 50
+/** the client's spacing of mutative requests on GitHub (src/github/client.ts), which the planner prices in */
+export const CLIENT_MUTATION_INTERVAL_MS = 1000
 
 export interface EstimateOptions {
   /** per-request round trip, default 300 ms */
@@ -31,6 +35,8 @@ export interface EstimateOptions {
   contentBatchSize?: number
   /** aliased look-ups per query, default 50 */
   lookupBatchSize?: number
+  /** minimum gap between the starts of two mutative requests (default 0; the planner passes the client's 1 s) */
+  mutationIntervalMs?: number
 }
 
 /** What a restore has to send. */
@@ -74,7 +80,7 @@ export function estimate(counts: WorkCounts, options: EstimateOptions = {}): Est
       contentCreations: content + (counts.restContentCalls ?? 0),
       lookups: counts.lookups ?? 0,
     },
-    o.latencyMs,
+    o,
   )
 }
 
@@ -107,7 +113,7 @@ export function estimateOperations(operations: readonly Operation[], options: Es
   const lookups = countLookups(operations)
   return price(
     {mutationRequests, lookupRequests: Math.ceil(lookups / o.lookupBatchSize), restCalls, mutations, contentCreations, lookups},
-    o.latencyMs,
+    o,
   )
 }
 
@@ -118,6 +124,7 @@ function resolveOptions(options: EstimateOptions): Required<EstimateOptions> {
     batchSize,
     contentBatchSize: Math.max(1, Math.min(batchSize, Math.floor(options.contentBatchSize ?? DEFAULT_CONTENT_BATCH_SIZE))),
     lookupBatchSize: Math.max(1, Math.floor(options.lookupBatchSize ?? DEFAULT_LOOKUP_BATCH_SIZE)),
+    mutationIntervalMs: Math.max(0, options.mutationIntervalMs ?? 0),
   }
 }
 
@@ -130,11 +137,16 @@ interface Work {
   lookups: number
 }
 
-function price(w: Work, latencyMs: number): Estimate {
+function price(w: Work, o: Required<EstimateOptions>): Estimate {
+  const latencyMs = o.latencyMs
   const requests = w.mutationRequests + w.lookupRequests + w.restCalls
   const points = w.mutationRequests * MUTATION_REQUEST_POINTS + w.lookupRequests * QUERY_REQUEST_POINTS
+  // writes (GraphQL mutation requests and REST calls) start at least mutationIntervalMs apart; the last one only
+  // takes its latency
+  const writes = w.mutationRequests + w.restCalls
+  const writeMs = writes > 0 ? (writes - 1) * Math.max(latencyMs, o.mutationIntervalMs) + latencyMs : 0
   const floors: Array<[Estimate['bound'], number]> = [
-    ['latency', (requests * latencyMs) / 1000],
+    ['latency', (w.lookupRequests * latencyMs + writeMs) / 1000],
     ['points', windowWait(points, GRAPHQL_POINTS_PER_MINUTE)],
     ['rest_points', windowWait(w.restCalls * REST_WRITE_POINTS, REST_POINTS_PER_MINUTE)],
     ['content', contentWait(w.contentCreations)],

@@ -31,8 +31,9 @@ export interface DiffOptions {
   missingContent?: string[]
   /** recreate a missing issue as a NEW issue (it gets a new number) instead of only warning */
   recreateMissingIssues?: boolean
-  /** estimate settings */
+  /** estimate settings (mutationIntervalMs: the client's spacing of mutative requests, default 1 s as on GitHub) */
   latencyMs?: number
+  mutationIntervalMs?: number
   batchSize?: number
   contentBatchSize?: number
 }

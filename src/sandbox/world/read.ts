@@ -379,10 +379,14 @@ export class Reader {
   milestone(rec: MilestoneRec): Obj {
     const repo = this.s.repos[rec.repoId]
     const path = `/${this.model.repoFullName(repo)}/milestone/${rec.number}`
-    const issues = Object.values(repo.numbers)
-      .map((id) => this.s.issues[id])
-      .filter((i) => i.milestoneId === rec.id)
-    const closed = issues.filter((i) => i.state !== 'OPEN').length
+    // computed only when asked for: it scans the repository's issues, which a 50,000-item page must not do per item
+    const progressPercentage = () => {
+      const issues = Object.values(repo.numbers)
+        .map((id) => this.s.issues[id])
+        .filter((i) => i.milestoneId === rec.id)
+      const closed = issues.filter((i) => i.state !== 'OPEN').length
+      return issues.length ? (closed / issues.length) * 100 : 0
+    }
     return present('Milestone', {
       id: rec.id,
       number: rec.number,
@@ -395,7 +399,7 @@ export class Reader {
       createdAt: rec.createdAt,
       updatedAt: rec.updatedAt,
       creator: () => this.actor(rec.creatorId),
-      progressPercentage: issues.length ? (closed / issues.length) * 100 : 0,
+      progressPercentage,
       url: `${this.model.baseUrl}${path}`,
       resourcePath: path,
       repository: () => this.repo(repo),

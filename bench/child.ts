@@ -1,0 +1,200 @@
+/**
+ * One measured step in its own process, so that its peak RSS is its own: `node --import tsx bench/child.ts JSON`.
+ * Talks to the sandbox named by GITHUB_API_URL (another process) with GH_TOKEN, keeps backups in GITHUB_PM_HOME, and
+ * prints one JSON line with its figures (process.resourceUsage().maxRSS included).
+ *   {"op":"backup","name":"b1"}                full or incremental backup of acme/1 (runBackup, as `backup create`)
+ *   {"op":"restore","backup":"b1"}              prepareRestore + applyRestore, the apply's requests logged
+ *   {"op":"history","events":100,"home":DIR}    a journal of N events in DIR from the latest backup, then rebuilds
+ */
+import {parse, Kind, type OperationDefinitionNode} from 'graphql'
+import {loadConfig} from '../src/config/config.js'
+import {runBackup} from '../src/app/backup.js'
+import {applyRestore, prepareRestore} from '../src/app/restore.js'
+import {connect, journalFor, repository, type Session} from '../src/app/session.js'
+import type {GitHubClient} from '../src/github/client.js'
+import {resolveProject} from '../src/github/project-ref.js'
+import {openJournal} from '../src/journal/journal.js'
+import type {ProjectState} from '../src/model/state.js'
+import {openRepository} from '../src/storage/repository.js'
+import {githubTime, type LoggedRequest} from './github-time.js'
+import {rng} from './seed.js'
+
+const RATE = `query BenchRate { rateLimit(dryRun: true) { used } }`
+
+async function session(env: NodeJS.ProcessEnv = process.env): Promise<Session> {
+  return {env, config: await loadConfig(env), now: () => new Date()}
+}
+
+async function used(client: GitHubClient): Promise<number> {
+  return (await client.graphql<any>(RATE)).rateLimit.used
+}
+
+/** Root fields of the document's operation when it is a mutation, else 0. */
+function mutationFields(query: string): {mutation: boolean; fields: string[]} {
+  const doc = parse(query)
+  const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode | undefined
+  if (op?.operation !== 'mutation') return {mutation: false, fields: []}
+  return {mutation: true, fields: op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))}
+}
+
+const CONTENT = new Set(['addProjectV2ItemById', 'addProjectV2DraftIssue', 'createIssue', 'createProjectV2StatusUpdate', 'createProjectV2'])
+
+async function backup(name: string) {
+  const s = await session()
+  const client = await connect(s)
+  const repo = await repository(s, 'local')
+  const project = await resolveProject(client, {kind: 'number', owner: 'acme', number: 1})
+  const before = {stats: client.stats, used: await used(client)}
+  const started = performance.now()
+  const result = await runBackup(s, client, repo, {project, name})
+  const seconds = (performance.now() - started) / 1000
+  const after = client.stats
+  const points = (await used(client)) - before.used
+  return {
+    seconds,
+    graphqlRequests: after.graphqlRequests - before.stats.graphqlRequests - 1, // the rateLimit probe before it
+    restRequests: after.restRequests - before.stats.restRequests,
+    points,
+    kind: result.event.kind,
+    bytes: result.event.stats.bytes,
+    rawBytes: result.event.stats.rawBytes,
+    items: result.event.stats.items,
+    unchanged: result.unchanged,
+    warnings: result.warnings,
+  }
+}
+
+async function restore(name: string) {
+  const s0 = await session()
+  let applying = false
+  const log: LoggedRequest[] = []
+  const s: Session = {
+    ...s0,
+    onProgress: (p) => {
+      if (p.phase === 'restore' && p.total !== undefined && p.done >= p.total) applying = false
+    },
+  }
+  const inner = await connect(s)
+  const client: GitHubClient = {
+    endpoints: inner.endpoints,
+    get stats() {
+      return inner.stats
+    },
+    graphql: async (query, variables) => {
+      if (applying) {
+        const m = mutationFields(query)
+        log.push({kind: m.mutation ? 'mutation' : 'query', content: m.fields.filter((f) => CONTENT.has(f)).length})
+        if (m.mutation) counts.mutations += m.fields.length
+      }
+      return inner.graphql(query, variables)
+    },
+    rest: async (route, params) => {
+      if (applying) {
+        const write = !/^\s*(GET|HEAD)\s/i.test(route)
+        log.push({kind: write ? 'restWrite' : 'restRead', content: write && /views$/.test(route) ? 1 : 0})
+        if (write) counts.mutations++
+      }
+      return inner.rest(route, params)
+    },
+  }
+  const counts = {mutations: 0}
+  const repo = await repository(s, 'local')
+  const project = await resolveProject(client, {kind: 'number', owner: 'acme', number: 1})
+  const t0 = performance.now()
+  const prepared = await prepareRestore(s, client, repo, {backup: name, project: project.id, diff: {}})
+  const planSeconds = (performance.now() - t0) / 1000
+  const ops: Record<string, number> = {}
+  for (const op of prepared.plan.operations) ops[op.op] = (ops[op.op] ?? 0) + 1
+  const before = inner.stats
+  applying = true
+  const t1 = performance.now()
+  const outcome = await applyRestore(s, client, repo, prepared)
+  const applySeconds = (performance.now() - t1) / 1000
+  applying = false
+  const mutationRequests = log.filter((r) => r.kind === 'mutation').length
+  // the naive client: the same look-ups, then one request per mutation
+  const naive: LoggedRequest[] = [
+    ...log.filter((r) => r.kind === 'query'),
+    ...Array.from({length: counts.mutations}, (): LoggedRequest => ({kind: 'mutation', content: 0})),
+  ]
+  return {
+    planSeconds,
+    applySeconds,
+    operations: ops,
+    mutations: counts.mutations,
+    mutationRequests,
+    applyRequests: log.length,
+    requestsWithVerify: inner.stats.graphqlRequests - before.graphqlRequests,
+    estimate: prepared.plan.estimate,
+    githubTime: githubTime(log),
+    naiveGithubTime: githubTime(naive),
+    naiveRequests: naive.length,
+    remaining: outcome.remaining.operations.length,
+    failed: outcome.result.failed.length,
+  }
+}
+
+/** Small edits a team makes between backups: a title here, a value there. */
+function edit(state: ProjectState, rand: () => number, count: number): void {
+  const keys = state.itemOrder ?? Object.keys(state.items ?? {})
+  for (let i = 0; i < count; i++) {
+    const item = state.items![keys[Math.floor(rand() * keys.length)]]
+    if (item.content) item.content.title = `${item.content.title.replace(/ \(rev \d+\)$/, '')} (rev ${i})`
+    else if (item.draft) item.draft.body += `\nrev ${i}`
+    item.archived = rand() < 0.05 ? !item.archived : item.archived
+  }
+}
+
+async function history(events: number, home: string) {
+  const s = await session()
+  const repo = await repository(s, 'local')
+  const client = await connect(s)
+  const project = await resolveProject(client, {kind: 'number', owner: 'acme', number: 1})
+  const source = await journalFor(s, repo, project.id)
+  let state = await source.state(source.headers().at(-1)!)
+  const target = await openRepository('local', {...process.env, GITHUB_PM_HOME: home})
+  const journal = await openJournal(target.backend, project.id, {codec: target.codec, updateIndex: false})
+  const rand = rng(events)
+  const perEvent = Math.max(1, Math.round(Object.keys(state.items ?? {}).length / 1000))
+  const t0 = performance.now()
+  for (let i = 0; i < events; i++) {
+    if (i > 0) edit(state, rand, perEvent)
+    await journal.append(state, {name: `h${String(i).padStart(3, '0')}`, type: 'full'})
+  }
+  const appendSeconds = (performance.now() - t0) / 1000
+  state = undefined as unknown as ProjectState
+  const headers = journal.headers()
+  const rebuild = async (seq: number) => {
+    const fresh = await openJournal(target.backend, project.id, {codec: target.codec, updateIndex: false})
+    const t = performance.now()
+    const st = await fresh.state(seq)
+    const seconds = (performance.now() - t) / 1000
+    return {seconds, items: Object.keys(st.items ?? {}).length}
+  }
+  const oldest = await rebuild(headers[0].seq)
+  const newest = await rebuild(headers.at(-1)!.seq)
+  return {
+    events: headers.length,
+    bases: headers.filter((h) => h.kind === 'base').length,
+    editsPerEvent: perEvent,
+    appendSeconds,
+    storedBytes: headers.reduce((n, h) => n + h.stats.bytes, 0),
+    oldest,
+    newest,
+  }
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}')
+  let out: unknown
+  if (args.op === 'backup') out = await backup(args.name)
+  else if (args.op === 'restore') out = await restore(args.backup)
+  else if (args.op === 'history') out = await history(args.events ?? 100, args.home)
+  else throw new Error(`unknown op ${args.op}`)
+  process.stdout.write(JSON.stringify({...(out as object), maxRssMB: process.resourceUsage().maxRSS / 1024}) + '\n')
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`)
+  process.exit(1)
+})

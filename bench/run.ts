@@ -1,0 +1,124 @@
+/**
+ * `npm run bench` (run meanwhile with `npx tsx bench/run.ts`): for each size, a sandbox GitHub in another process, a
+ * full backup, incremental backups after 1% changed and after no change, rebuilds in a journal of 100 events, and a
+ * restore after a disaster, each step in its own process (peak RSS is the step's own); then the table.
+ *
+ *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--no-build]
+ */
+import {execFile, execFileSync} from 'node:child_process'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {bigSeed} from './seed.js'
+import {ROOT, startSandboxProcess} from './sandbox.js'
+import {printTable, type SizeResult} from './table.js'
+import {TOKEN, changeItems, projectRefs, replaceStatusOptions, sampleNaiveItems} from './world-ops.js'
+
+interface Options {
+  sizes: number[]
+  events: number
+  json?: string
+  build: boolean
+  log: (line: string) => void
+}
+
+export function parseArgs(argv: string[]): Omit<Options, 'log'> {
+  const value = (name: string) => {
+    const i = argv.indexOf(name)
+    return i >= 0 ? argv[i + 1] : undefined
+  }
+  return {
+    sizes: (value('--sizes') ?? '1000,10000,50000').split(',').map((s) => Number(s.trim())),
+    events: Number(value('--events') ?? 100),
+    json: value('--json'),
+    build: !argv.includes('--no-build'),
+  }
+}
+
+/** Runs bench/child.ts with `args` in its own process; resolves with its JSON line. */
+export function runChild(args: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<any> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench', 'child.ts'), JSON.stringify(args)],
+      {cwd: ROOT, env: {...process.env, ...env, NODE_OPTIONS: '--max-old-space-size=4096'}, maxBuffer: 16 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`bench step ${JSON.stringify(args)} failed: ${stderr.trim() || error.message}`))
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').at(-1)!))
+        } catch {
+          reject(new Error(`bench step ${JSON.stringify(args)} printed no result: ${stdout.slice(0, 500)}`))
+        }
+      },
+    )
+  })
+}
+
+/** Every measurement for one project size. */
+export async function benchSize(items: number, options: {events: number; dir: string; log: (line: string) => void}): Promise<SizeResult> {
+  const {dir, log} = options
+  const t0 = performance.now()
+  const seedFile = path.join(dir, `seed-${items}.json`)
+  {
+    const generated = bigSeed(items)
+    await writeFile(seedFile, JSON.stringify(generated.seed))
+  }
+  log(`[${items}] seed written (${((performance.now() - t0) / 1000).toFixed(1)} s); starting the sandbox process`)
+  const sandbox = await startSandboxProcess(seedFile, 'off')
+  try {
+    const home = path.join(dir, `home-${items}`)
+    const env = {GITHUB_API_URL: sandbox.url, GH_TOKEN: TOKEN, GITHUB_PM_HOME: home, GITHUB_TOKEN: '', GH_HOST: ''}
+    log(`[${items}] sandbox ${sandbox.url} (pid ${sandbox.pid}); full backup`)
+    const full = await runChild({op: 'backup', name: 'full'}, env)
+    const refs = await projectRefs(sandbox.url)
+    const changed = await changeItems(sandbox.url, refs, 0.01)
+    log(`[${items}] ${changed} items changed; incremental backups`)
+    const incremental = await runChild({op: 'backup', name: 'after-1pct'}, env)
+    const unchanged = await runChild({op: 'backup', name: 'no-change'}, env)
+    log(`[${items}] journal of ${options.events} events`)
+    const history = await runChild({op: 'history', events: options.events, home: path.join(dir, `history-${items}`)}, env)
+    log(`[${items}] disaster and restore`)
+    await replaceStatusOptions(sandbox.url, refs)
+    const restore = await runChild({op: 'restore', backup: 'no-change'}, env)
+    const naiveSample = await sampleNaiveItems(sandbox.url, refs, Math.min(100, items))
+    return {items, changed, full, incremental, unchanged, history, restore, naiveSample, seconds: (performance.now() - t0) / 1000}
+  } finally {
+    await sandbox.stop()
+  }
+}
+
+export async function runBench(options: Options): Promise<SizeResult[]> {
+  if (options.build) {
+    options.log('npx tsc -b (the sandbox process runs the built CLI)')
+    execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-b'], {cwd: ROOT, stdio: 'inherit'})
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-bench-'))
+  const results: SizeResult[] = []
+  try {
+    for (const size of options.sizes) results.push(await benchSize(size, {events: options.events, dir, log: options.log}))
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+  return results
+}
+
+function machine(): string {
+  const cpus = os.cpus()
+  return `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`
+}
+
+async function main(): Promise<void> {
+  const options: Options = {...parseArgs(process.argv.slice(2)), log: (line) => process.stderr.write(line + '\n')}
+  const started = performance.now()
+  const results = await runBench(options)
+  const total = (performance.now() - started) / 1000
+  process.stdout.write(printTable(results, {machine: machine(), totalSeconds: total}) + '\n')
+  if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results}, null, 2) + '\n')
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/run.ts')) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  })
+}
