@@ -44,7 +44,12 @@ export interface JournalOptions {
 export interface AppendMeta {
   name: string
   type: BackupType
-  summary?: unknown
+  /**
+   * Stored in the event header. A function gets the previous backup (header and the state it materialises, a
+   * read-only view of the journal's own copy) before the new state is diffed: callers summarise the change without
+   * rebuilding a second whole copy of a large project.
+   */
+  summary?: unknown | ((previous: {header: EventHeader; state: ProjectState} | undefined) => unknown)
 }
 
 export interface AppendResult {
@@ -171,6 +176,10 @@ export class Journal {
       const chain = sortTopLevel(mergeCapture(prevChain && {...prevChain}, state, meta.type))
       const visibleText = canonicalText(visibleView(chain, meta.type))
       const last = events.at(-1)
+      const summary =
+        typeof meta.summary === 'function'
+          ? meta.summary(last && prevChain ? {header: structuredClone(last.header), state: visibleView(prevChain, last.header.type)} : undefined)
+          : meta.summary
       const core: EventCore = {
         seq: this.head.nextSeq,
         name: meta.name,
@@ -183,7 +192,7 @@ export class Journal {
         prevEventHash: last?.eventHash ?? null,
         stateHash: sha256(visibleText),
         stats: stateStats(visibleView(chain, meta.type), visibleText),
-        ...(meta.summary === undefined ? {} : {summary: normalize(meta.summary)}),
+        ...(summary === undefined ? {} : {summary: normalize(summary)}),
       }
 
       let delta: Delta

@@ -103,6 +103,24 @@ describe('journal', () => {
     expect(canonicalJson(await journal.state(2))).to.equal(canonicalJson(await journal.state(1)))
   })
 
+  it('hands a summary function the previous backup as it rebuilds, before the new state is stored', async () => {
+    const journal = await open()
+    const first = buildState(3)
+    const seen: Array<{name?: string; state?: string}> = []
+    const summarise = (previous: {header: {name: string}; state: ProjectState} | undefined) => {
+      seen.push({name: previous?.header.name, state: previous && canonicalJson(previous.state)})
+      return {items: Object.keys(previous?.state.items ?? {}).length}
+    }
+    await journal.append(first, {name: 'one', type: 'full', summary: summarise})
+    const second = applyEdit(first, {kind: 'renameField', pick: 0, name: 'Renamed'})
+    const {event} = await journal.append(second, {name: 'two', type: 'full', summary: summarise})
+    expect(seen[0]).to.deep.equal({name: undefined, state: undefined})
+    expect(seen[1].name).to.equal('one')
+    expect(seen[1].state).to.equal(canonicalJson(await journal.state(journal.find('one'))))
+    expect(event.summary).to.deep.equal({items: Object.keys(first.items ?? {}).length})
+    same(await journal.state(event), second)
+  })
+
   it('a delta holds exactly the edits made, with text diffs for long bodies', async () => {
     const journal = await open()
     const before = buildState(3)
