@@ -53,6 +53,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.stderr.write(`Error: ${redact(error.message)}\n`)
       this.exit(exit)
     }
+    if (error instanceof Error && error.oclif?.exit !== undefined && error.message.startsWith('EEXIT')) {
+      // this.exit(n) from run(): the command has already said everything (in --json mode oclif would otherwise print
+      // an error document after the command's own and turn the exit code into 1)
+      throw error
+    }
+    if (error instanceof Error && 'parse' in error && error.oclif) {
+      // a flag or argument oclif could not parse: one line too (oclif's own output adds lines and sometimes the usage)
+      const text = error.message
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('See more help'))
+        .join(' ')
+      process.stderr.write(`Error: ${redact(text)} (see --help)\n`)
+      this.exit(error.oclif.exit ?? 2)
+    }
     if (error instanceof Error && !error.oclif) {
       error.message = redact(error.message)
       if (error.stack) error.stack = redact(error.stack)

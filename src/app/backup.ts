@@ -4,7 +4,8 @@ import {listOwnerProjects, type ProjectInfo} from '../github/project-ref.js'
 import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js'
 import type {EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
-import type {BackupType} from '../model/state.js'
+import type {Journal} from '../journal/journal.js'
+import type {BackupType, ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
@@ -43,7 +44,6 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   const name = request.name ?? autoName(request.prefix ?? type, session.now())
   validateBackupName(name)
   const journal = await journalFor(session, repo, request.project.id)
-  const previous = journal.headers().at(-1)
   if (journal.headers().some((h) => h.name === name)) {
     // append checks again under the journal lock; failing here saves a whole capture
     throw new UserError(`project ${request.project.url} already has a backup named "${name}": choose another name or delete that one first`, {
@@ -52,9 +52,11 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
   const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
-  const prevState = previous ? await journal.state(previous) : undefined
-  const summary = incrementalSummary(previous, prevState, captured.state)
-  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) => j.append(captured.state, {name, type, summary}))
+  let summary!: IncrementalSummary
+  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, async (j) => {
+    summary = await summaryAgainstLatest(j, captured.state)
+    return j.append(captured.state, {name, type, summary})
+  })
   const retention = await applyRetentionDays(session, repo, request.project.id)
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},
@@ -65,6 +67,24 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     api: captured.stats,
     seconds: (Date.now() - started) / 1000,
     ...(retention ? {retention} : {}),
+  }
+}
+
+/**
+ * The incremental summary against the journal's newest backup as of now. A cleanup or delete running at the same time
+ * may rewrite the journal between reading its head and reading the newest event (the event file is then gone, read as
+ * ECORRUPT): the head is read again and the summary retried, so a concurrent rewrite never fails a backup. A journal
+ * that is really damaged fails the same way every time and the error stands.
+ */
+async function summaryAgainstLatest(journal: Journal, state: ProjectState): Promise<IncrementalSummary> {
+  for (let attempt = 1; ; attempt++) {
+    await journal.reload()
+    const previous = journal.headers().at(-1)
+    try {
+      return incrementalSummary(previous, previous ? await journal.state(previous) : undefined, state)
+    } catch (error) {
+      if (attempt >= 3 || (error as {code?: string})?.code !== 'ECORRUPT') throw error
+    }
   }
 }
 

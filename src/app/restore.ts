@@ -284,11 +284,15 @@ export async function applyRestore(
   const resumed = previous?.status === 'running' || previous?.status === 'failed'
   let safetyBackup = previous?.safetyBackup ?? null
   if (!resumed && plan.operations.length > 0) {
-    const name = `pre-restore-${stamp(session.now())}`
-    await writeJournal(session, repo, info.id, `Backup: ${name}`, (j) =>
-      j.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}}),
-    )
-    safetyBackup = name
+    // names are stamped to the second: a second restore within the same second gets `-2`, `-3`, ...
+    const base = `pre-restore-${stamp(session.now())}`
+    safetyBackup = await writeJournal(session, repo, info.id, `Backup: ${base}`, async (j) => {
+      const taken = new Set(j.headers().map((h) => h.name))
+      let name = base
+      for (let n = 2; taken.has(name); n++) name = `${base}-${n}`
+      await j.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
+      return name
+    })
   }
   const record: RestoreRecord = {
     key: prepared.recordKey,
@@ -317,9 +321,18 @@ export async function applyRestore(
   record.applied += result.applied
   record.failed = result.failed
   record.urls = {...record.urls, ...result.idMap.urls}
-  // prove it: capture again and plan again; what is left is reported, never hidden
-  const after = (await captureProject(client, info.id, {type: 'full'})).state
-  const remaining = diff(prepared.desired.state, after, {...prepared.options, urlMap: record.urls})
+  // prove it: capture again and plan again; what is left is reported, never hidden. When GitHub fails here too (it
+  // just failed the apply), what is left is the plan's operations that did not complete: the record still says how
+  // to resume and how to roll back, instead of the restore ending in a bare network error
+  let remaining: Plan
+  try {
+    const after = (await captureProject(client, info.id, {type: 'full'})).state
+    remaining = diff(prepared.desired.state, after, {...prepared.options, urlMap: record.urls})
+  } catch (error) {
+    if (result.failed.length === 0) throw error
+    const notDone = new Set(result.failed.map((f) => f.id))
+    remaining = {...plan, operations: plan.operations.filter((op) => notDone.has(op.id))}
+  }
   record.remaining = remaining.operations.length
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)

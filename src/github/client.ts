@@ -138,7 +138,9 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
         if (error?.response) points.add(stats, error.response.headers, resource)
         else stats.points++
         labelSecondaryLimit(error)
-        if (error && typeof error === 'object') Object.defineProperty(error, LOGICAL_REQUEST, {value: opts.request, enumerable: false})
+        // the per-call options object is the logical request: retries reuse it, while `opts.request` is Octokit's
+        // defaults object shared by every call (keying on it made every failure of the client count toward one backoff)
+        if (error && typeof error === 'object') Object.defineProperty(error, LOGICAL_REQUEST, {value: opts, enumerable: false})
         throw error
       }
     })

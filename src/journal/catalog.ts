@@ -51,6 +51,15 @@ async function readIndexFile(backend: StorageBackend, codec: Codec): Promise<Bac
   }
 }
 
+/**
+ * What is wrong with the stored index, or undefined when it is absent or sound. A damaged index is never trusted (it is
+ * rebuilt from the journal heads), but `backup validate` still reports it: every stored file is checked.
+ */
+export async function checkBackupIndex(backend: StorageBackend, codec: Codec = identityCodec): Promise<string | undefined> {
+  if (!(await backend.get(INDEX_KEY))) return undefined
+  return (await readIndexFile(backend, codec)) ? undefined : `${INDEX_KEY} is damaged (checksum mismatch or unreadable); the next backup rebuilds it from the journal heads`
+}
+
 async function writeIndexFile(backend: StorageBackend, codec: Codec, projects: BackupIndexEntry[]): Promise<void> {
   const sorted = [...projects].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const rest = {format: INDEX_FORMAT, formatVersion: FORMAT_VERSION, projects: sorted}

@@ -282,6 +282,16 @@ export function importDocument(json: string): ImportedBackup {
   } catch (error: any) {
     throw fail(`it is not valid JSON (${error?.message ?? error})`)
   }
+  try {
+    return verifyDocument(doc, fail)
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    // a hostile document (e.g. nested thousands of levels deep) must still be a one-line refusal, not a crash
+    throw fail(`it is malformed (${error instanceof Error ? error.message : String(error)})`)
+  }
+}
+
+function verifyDocument(doc: BackupDocument, fail: (why: string) => UserError): ImportedBackup {
   const m = doc?.backup_metadata
   const s = doc?.project_state
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw fail('it is not a github-pm backup document')

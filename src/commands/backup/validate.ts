@@ -3,7 +3,11 @@ import {backedUpProjectId, journalFor, openSession, repository} from '../../app/
 import {appendAudit} from '../../audit/audit.js'
 import {ProjectCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
-import {validateJournal} from '../../journal/validate.js'
+import {checkBackupIndex} from '../../journal/catalog.js'
+import {INDEX_KEY} from '../../journal/events.js'
+import {validateJournal, type ValidationReport} from '../../journal/validate.js'
+import {KEY_RECORD_KEY} from '../../storage/codec.js'
+import {isUserError} from '../../util/errors.js'
 
 export default class BackupValidate extends ProjectCommand<typeof BackupValidate> {
   static override summary = 'Check a backup: replay its chain and verify every checksum'
@@ -15,7 +19,16 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
 
   async run(): Promise<unknown> {
     const session = await openSession()
-    const repo = await repository(session, this.flags.storage)
+    let repo
+    try {
+      repo = await repository(session, this.flags.storage)
+    } catch (error) {
+      // the key record of an encrypted repository is a stored file too: its damage is a validation failure (exit 3)
+      if (isUserError(error) && error.message.startsWith(`${KEY_RECORD_KEY} `) && error.message.includes('damaged')) {
+        return this.invalid('repository', {seq: null, name: KEY_RECORD_KEY, problem: 'the key record is damaged'})
+      }
+      throw error
+    }
     const projectId = await backedUpProjectId(session, repo, this.flags.project)
     let upto: number | undefined
     if (this.args.name && this.args.name !== 'latest') {
@@ -23,7 +36,9 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
       const journal = await journalFor(session, repo, projectId).catch(() => undefined)
       if (journal) upto = journal.find(this.args.name).seq
     }
-    const report = await validateJournal(repo.backend, repo.codec, projectId, upto)
+    let report = await validateJournal(repo.backend, repo.codec, projectId, upto)
+    const indexProblem = report.status === 'valid' ? await checkBackupIndex(repo.backend, repo.codec) : undefined
+    if (indexProblem) report = {...report, status: 'invalid', checksums: 'failed', issues: [{seq: null, name: INDEX_KEY, problem: indexProblem}]}
     const ok = report.status === 'valid'
     await appendAudit({command: 'backup:validate', project: projectId, backup: this.args.name ?? 'latest', outcome: ok ? 'ok' : 'failed'})
     if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
@@ -33,5 +48,15 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
       this.exit(3)
     }
     return report
+  }
+
+  private invalid(subject: string, issue: ValidationReport['issues'][number]): never {
+    const report: ValidationReport = {status: 'invalid', checksums: 'failed', data_integrity: 'failed', issues: [issue], events_checked: 0, events_total: 0}
+    if (this.jsonEnabled()) this.logJson(report)
+    else {
+      this.log(JSON.stringify(report, null, 2))
+      process.stderr.write(`Error: backup ${subject} is damaged at ${issue.name}: ${issue.problem}\n`)
+    }
+    this.exit(3)
   }
 }

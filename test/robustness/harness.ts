@@ -1,0 +1,251 @@
+/**
+ * Shared tools of the robustness suites: the CLI as a killable process whose every output is scanned for secrets,
+ * directory snapshots, private-mode checks, journal look-ups from the test process, and a competing API consumer that
+ * keeps GitHub's secondary limit nearly spent so the client's bursts really hit 403 + retry-after.
+ */
+import {spawn} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
+import {expect} from 'chai'
+import {captureProject} from '../../src/github/capture.js'
+import {createClient} from '../../src/github/client.js'
+import {openJournal} from '../../src/journal/journal.js'
+import {validateJournal, type ValidationReport} from '../../src/journal/validate.js'
+import type {ProjectState} from '../../src/model/state.js'
+import type {Sandbox} from '../../src/sandbox/server.js'
+import os from 'node:os'
+import {openRepository} from '../../src/storage/repository.js'
+import {startSandbox, type LimitsMode, type SandboxOptions} from '../../src/sandbox/server.js'
+import type {Seed} from '../../src/sandbox/seed.js'
+import {World} from '../../src/sandbox/world.js'
+import {BIN, TOKEN, type E2E} from '../helpers/e2e.js'
+
+/** The passphrase of every encrypted repository in these suites: it must never show up anywhere. */
+export const PASSPHRASE = 'robustness passphrase: tr0ub4dor&3 never-print-me'
+export const SECRETS = [TOKEN, PASSPHRASE]
+
+export interface CliRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** true when the test killed the process */
+  killed: boolean
+}
+
+/** Every output of every CLI run of the robustness suites, for the secrets scan. */
+export const transcript: Array<{args: string[]; stdout: string; stderr: string}> = []
+
+/**
+ * Runs `github-pm ARGS` (bin/run.js) as a process. With `killAfterMs`, the process is SIGKILLed after that long (if
+ * still running). Every stdout and stderr is checked for the token and the passphrase before the result is returned.
+ */
+export function runCli(env: NodeJS.ProcessEnv, args: string[], options: {killAfterMs?: number} = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let killed = false
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    const timer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            killed = child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')
+          }, options.killAfterMs)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer)
+      const run: CliRun = {code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed}
+      transcript.push({args, stdout: run.stdout, stderr: run.stderr})
+      try {
+        assertNoSecrets(run.stdout, `stdout of ${args.join(' ')}`)
+        assertNoSecrets(run.stderr, `stderr of ${args.join(' ')}`)
+      } catch (error) {
+        reject(error)
+        return
+      }
+      resolve(run)
+    })
+  })
+}
+
+/**
+ * Like startE2E (a sandbox GitHub on loopback and a private home), with the sandbox's limits mode and tokens chosen
+ * by the suite. `e.cli` is the scanned, killable runCli.
+ */
+export async function startEnv(seed: Seed, options: {limits?: LimitsMode; tokens?: SandboxOptions['tokens']} = {}): Promise<E2E> {
+  const world = World.fromSeed(seed)
+  const sandbox = await startSandbox({backend: world, limits: options.limits ?? 'off', tokens: options.tokens})
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-robust-'))
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    GITHUB_PM_HOME: path.join(home, '.github-pm'),
+    GITHUB_API_URL: sandbox.url,
+    GH_TOKEN: TOKEN,
+    NO_COLOR: '1',
+  }
+  return {
+    sandbox,
+    world,
+    home,
+    env,
+    cli: async (args, extraEnv = {}) => {
+      const run = await runCli({...env, ...extraEnv}, args)
+      return {code: run.code ?? 1, stdout: run.stdout, stderr: run.stderr}
+    },
+    gql: async (query, variables = {}) => {
+      const res = await fetch(`${sandbox.url}/graphql`, {
+        method: 'POST',
+        headers: {authorization: `bearer ${TOKEN}`, 'content-type': 'application/json'},
+        body: JSON.stringify({query, variables}),
+      })
+      const body = (await res.json()) as any
+      if (body.errors) throw new Error(JSON.stringify(body.errors))
+      return body.data
+    },
+    close: async () => {
+      await sandbox.close()
+      await fs.rm(home, {recursive: true, force: true})
+    },
+  }
+}
+
+/** The CLI of an E2E environment, with extra variables. */
+export function cliOf(e: E2E, extra: NodeJS.ProcessEnv = {}) {
+  return (args: string[], options: {killAfterMs?: number} = {}) => runCli({...e.env, ...extra}, args, options)
+}
+
+export function assertNoSecrets(text: string | Buffer, where: string): void {
+  const s = typeof text === 'string' ? text : text.toString('latin1')
+  for (const secret of SECRETS) {
+    if (s.includes(secret)) throw new Error(`${where} contains a secret (${secret.slice(0, 6)}…)`)
+  }
+}
+
+/** A one-line error: stderr holds exactly one non-empty line. */
+export function expectOneLine(run: CliRun, what: string): void {
+  const lines = run.stderr.split('\n').filter((l) => l.trim() !== '')
+  expect(lines, `${what}: stderr ${JSON.stringify(run.stderr)}`).to.have.length(1)
+}
+
+/** Every file and directory under root (absolute paths), depth first; [] when root does not exist. */
+export async function walk(root: string): Promise<string[]> {
+  let entries
+  try {
+    entries = await fs.readdir(root, {withFileTypes: true})
+  } catch (error: any) {
+    if (error?.code === 'ENOENT') return []
+    throw error
+  }
+  const out: string[] = []
+  for (const entry of entries) {
+    const p = path.join(root, entry.name)
+    out.push(p)
+    if (entry.isDirectory()) out.push(...(await walk(p)))
+  }
+  return out
+}
+
+/** relative path -> sha256 of the content ('dir' for a directory): compares a tree before and after. */
+export async function snapshot(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const p of await walk(root)) {
+    const stat = await fs.lstat(p)
+    out[path.relative(root, p)] = stat.isDirectory() ? 'dir' : createHash('sha256').update(await fs.readFile(p)).digest('hex')
+  }
+  return out
+}
+
+/** Files 0600 and directories 0700 (no group or other bits), and no secret inside any file. */
+export async function expectPrivateAndClean(root: string): Promise<number> {
+  let files = 0
+  for (const p of await walk(root)) {
+    const stat = await fs.lstat(p)
+    if (stat.isDirectory()) expect(stat.mode & 0o777, `${p} mode`).to.equal(0o700)
+    else if (stat.isFile()) {
+      expect(stat.mode & 0o777, `${p} mode`).to.equal(0o600)
+      assertNoSecrets(await fs.readFile(p), p)
+      files++
+    }
+  }
+  return files
+}
+
+export async function projectIdOf(e: E2E, owner = 'acme', number = 1): Promise<string> {
+  return (await e.gql(`{ organization(login: "${owner}") { projectV2(number: ${number}) { id } } }`)).organization.projectV2.id
+}
+
+/** The live project as the tool captures it (a fault-free client of the sandbox). */
+export async function liveState(sandbox: Sandbox, projectId: string): Promise<ProjectState> {
+  const client = await createClient({apiUrl: sandbox.url, token: TOKEN})
+  return (await captureProject(client, projectId, {type: 'full'})).state
+}
+
+/** A storage location read from the test process, the way the CLI opens it. */
+export async function openStore(env: NodeJS.ProcessEnv, storage = 'local') {
+  return openRepository(storage, env, {passphrase: env.GITHUB_PM_PASSPHRASE})
+}
+
+export async function backupNames(env: NodeJS.ProcessEnv, projectId: string, storage = 'local'): Promise<string[]> {
+  const repo = await openStore(env, storage)
+  const journal = await openJournal(repo.backend, projectId, {codec: repo.codec})
+  return journal.headers().map((h) => h.name)
+}
+
+export async function backupState(env: NodeJS.ProcessEnv, projectId: string, name: string, storage = 'local'): Promise<ProjectState> {
+  const repo = await openStore(env, storage)
+  const journal = await openJournal(repo.backend, projectId, {codec: repo.codec})
+  return journal.state(journal.find(name))
+}
+
+export async function validateStore(env: NodeJS.ProcessEnv, projectId: string, storage = 'local'): Promise<ValidationReport> {
+  const repo = await openStore(env, storage)
+  return validateJournal(repo.backend, repo.codec, projectId)
+}
+
+/**
+ * Another consumer of the same login (a second job on the same token): every 50 ms it spends GraphQL secondary
+ * points until only `headroom` of the per-minute budget is left, so the client under test runs into 403 secondary
+ * limits with retry-after whenever it bursts. Returns the function that stops it.
+ */
+export function competingConsumer(sandbox: Sandbox, login = 'octocat', headroom = 12): () => void {
+  const budget = 2000
+  const timer = setInterval(() => {
+    const used = sandbox.limiter.secondaryUsed(login, 'graphql')
+    const spend = budget - headroom - used
+    if (spend > 0) sandbox.limiter.admit(login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
+  }, 50)
+  return () => clearInterval(timer)
+}
+
+/**
+ * Bursts of a competing consumer at chosen moments: when the sandbox has received `trigger` GraphQL requests, the
+ * login's secondary budget for the minute is spent in full, so the client's next request is refused (403, retry-after)
+ * and must wait for the window to move on. Returns the function that stops watching.
+ */
+export function burstsAt(sandbox: Sandbox, triggers: number[], login = 'octocat'): () => void {
+  const pending = [...triggers].sort((a, b) => a - b)
+  const timer = setInterval(() => {
+    if (!pending.length || sandbox.stats.requests.graphql < pending[0]) return
+    pending.shift()
+    const spend = 2000 - sandbox.limiter.secondaryUsed(login, 'graphql')
+    if (spend > 0) sandbox.limiter.admit(login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
+  }, 1)
+  return () => clearInterval(timer)
+}
+
+/** A deterministic PRNG (mulberry32) for kill moments, so a failing run can be replayed with its seed. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

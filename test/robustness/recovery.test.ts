@@ -1,0 +1,91 @@
+import {expect} from 'chai'
+import {disaster} from '../../src/app/demo.js'
+import {createClient} from '../../src/github/client.js'
+import {normalizeState} from '../../src/model/normalize.js'
+import {demoSeed} from '../../src/sandbox/demo-seed.js'
+import {canonicalJson} from '../../src/util/canonical.js'
+import {json, TOKEN, type E2E} from '../helpers/e2e.js'
+import {backupState, expectOneLine, liveState, projectIdOf, runCli, startEnv} from './harness.js'
+
+/**
+ * Promise 7: the recovery can be recovered. A restore whose GitHub starts failing halfway (every request answered
+ * 502 from its third mutation on) stops with exit 4, says what it applied and how to resume or roll back; the same
+ * command completes once GitHub is back; and restoring the pre-restore safety backup with --confirm-destructive
+ * returns the project to where it was before. (The client retries each failing request 4 times with 1+2+4+8 s of
+ * backoff, so the failing run takes about half a minute.)
+ */
+describe('robustness: a restore that fails halfway', function () {
+  this.timeout(300_000)
+  let e: E2E
+  let projectId: string
+
+  before(async () => {
+    e = await startEnv(demoSeed())
+    projectId = await projectIdOf(e)
+  })
+  after(async () => e.close())
+
+  it('exits 4 with what to do, resumes to completion, and its safety backup undoes it', async () => {
+    const cli = (args: string[]) => runCli(e.env, [...args, '--project', 'acme/1'])
+    expect((await cli(['backup', 'create', 'good'])).code).to.equal(0)
+    const wanted = canonicalJson(normalizeState(await backupState(e.env, projectId, 'good')))
+    await disaster(await createClient({apiUrl: e.sandbox.url, token: TOKEN}), projectId)
+    const beforeRestore = canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))
+    expect(beforeRestore).to.not.equal(wanted)
+
+    // GitHub goes down after the restore's second mutation request
+    const start = e.sandbox.stats.mutationRequests
+    const watch = setInterval(() => {
+      if (e.sandbox.stats.mutationRequests >= start + 2) e.sandbox.faults.set({status5xx: 1})
+    }, 1)
+    let failed
+    try {
+      failed = await cli(['restore', 'good'])
+    } finally {
+      clearInterval(watch)
+      e.sandbox.faults.clear()
+    }
+    expect(failed.code, failed.stderr + failed.stdout).to.equal(4)
+    expect(failed.stdout).to.match(/safety backup of the live project: pre-restore-/)
+    expect(failed.stdout).to.match(/applied \d+ operations/)
+    const last = failed.stderr.trim().split('\n').at(-1)!
+    expect(last).to.match(/restore incomplete/)
+    expect(last).to.match(/run the same command again to resume/)
+    expect(last).to.match(/github-pm restore pre-restore-\S+ --project \S+ --confirm-destructive/)
+    const safety = /safety backup of the live project: (pre-restore-\S+)/.exec(failed.stdout)![1]
+    const halfway = canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))
+    expect(halfway, 'something was applied before GitHub went down').to.not.equal(beforeRestore)
+    expect(halfway, 'the restore did not finish').to.not.equal(wanted)
+
+    const resumed = await cli(['restore', 'good', '--json'])
+    expect(resumed.code, resumed.stderr).to.equal(0)
+    expect(json(resumed.stdout).status).to.equal('done')
+    expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(wanted)
+
+    const undo = await cli(['restore', safety, '--confirm-destructive'])
+    expect(undo.code, undo.stderr).to.equal(0)
+    expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(beforeRestore)
+  })
+
+  it('a failed restore with the --json flag still ends in one error line and exit 4', async () => {
+    const cli = (args: string[]) => runCli(e.env, [...args, '--project', 'acme/1'])
+    expect((await cli(['restore', 'good'])).code).to.equal(0)
+    await disaster(await createClient({apiUrl: e.sandbox.url, token: TOKEN}), projectId)
+    const start = e.sandbox.stats.mutationRequests
+    const watch = setInterval(() => {
+      if (e.sandbox.stats.mutationRequests >= start + 2) e.sandbox.faults.set({status5xx: 1})
+    }, 1)
+    let failed
+    try {
+      failed = await cli(['restore', 'good', '--json'])
+    } finally {
+      clearInterval(watch)
+      e.sandbox.faults.clear()
+    }
+    expect(failed.code, failed.stderr).to.equal(4)
+    expect(json(failed.stdout).status).to.equal('failed')
+    expectOneLine(failed, 'failed restore --json')
+    const again = await cli(['restore', 'good'])
+    expect(again.code, again.stderr).to.equal(0)
+  })
+})
