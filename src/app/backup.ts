@@ -4,7 +4,6 @@ import {listOwnerProjects, type ProjectInfo} from '../github/project-ref.js'
 import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js'
 import type {EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
-import type {Journal} from '../journal/journal.js'
 import type {BackupType, ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
@@ -52,11 +51,16 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
   const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
+  // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
+  // no second copy of a large project, and a cleanup running at the same time cannot pull the previous event away
   let summary!: IncrementalSummary
-  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, async (j) => {
-    summary = await summaryAgainstLatest(j, captured.state)
-    return j.append(captured.state, {name, type, summary})
-  })
+  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) =>
+    j.append(captured.state, {
+      name,
+      type,
+      summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
+    }),
+  )
   const retention = await applyRetentionDays(session, repo, request.project.id)
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},
@@ -67,24 +71,6 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     api: captured.stats,
     seconds: (Date.now() - started) / 1000,
     ...(retention ? {retention} : {}),
-  }
-}
-
-/**
- * The incremental summary against the journal's newest backup as of now. A cleanup or delete running at the same time
- * may rewrite the journal between reading its head and reading the newest event (the event file is then gone, read as
- * ECORRUPT): the head is read again and the summary retried, so a concurrent rewrite never fails a backup. A journal
- * that is really damaged fails the same way every time and the error stands.
- */
-async function summaryAgainstLatest(journal: Journal, state: ProjectState): Promise<IncrementalSummary> {
-  for (let attempt = 1; ; attempt++) {
-    await journal.reload()
-    const previous = journal.headers().at(-1)
-    try {
-      return incrementalSummary(previous, previous ? await journal.state(previous) : undefined, state)
-    } catch (error) {
-      if (attempt >= 3 || (error as {code?: string})?.code !== 'ECORRUPT') throw error
-    }
   }
 }
 
