@@ -20,7 +20,13 @@ if (process.argv.includes('--check')) {
     // no manifest yet: it is stale by definition
   }
   if (current !== text) {
+    const was = current ? Object.keys(JSON.parse(current).commands ?? {}) : []
+    const now = Object.keys(plugin.manifest.commands)
+    const added = now.filter((id) => !was.includes(id))
+    const removed = was.filter((id) => !now.includes(id))
+    const changed = now.filter((id) => was.includes(id) && JSON.stringify(JSON.parse(current).commands[id]) !== JSON.stringify(plugin.manifest.commands[id]))
     console.error('oclif.manifest.json is stale: run `npm run build && npm run manifest` and commit the result.')
+    console.error(`  added: ${added.join(', ') || '-'}; removed: ${removed.join(', ') || '-'}; changed: ${changed.join(', ') || '-'}`)
     process.exit(1)
   }
   console.log(`oclif.manifest.json is current (${Object.keys(plugin.manifest.commands).length} commands).`)
