@@ -83,6 +83,9 @@ export class S3Backend implements StorageBackend {
     this.pageSize = options.pageSize ?? 1000
     this.settleMs = options.lockSettleMs ?? 100
     this.ownsClient = options.client === undefined
+    // the SDK prints a nine-line notice on every run under Node 20 (its future versions need Node 22); the versions
+    // locked here support Node 20, and a backup's stderr is for what the user must act on
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
     this.client = options.client ?? new S3Client(clientConfig(options))
   }
 
