@@ -5,7 +5,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import type {Seed} from '../../src/sandbox/seed.js'
-import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
+import {startSandbox, type LimitsMode, type Sandbox, type SandboxOptions} from '../../src/sandbox/server.js'
 import {World} from '../../src/sandbox/world.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -24,10 +24,17 @@ export interface E2E {
   close(): Promise<void>
 }
 
+export interface E2EOptions {
+  limits?: LimitsMode
+  tokens?: SandboxOptions['tokens']
+  /** how `cli` runs bin/run.js (default: execFile); suites that scan or kill processes bring their own */
+  run?: (env: NodeJS.ProcessEnv, args: string[]) => Promise<{code: number; stdout: string; stderr: string}>
+}
+
 /** A sandbox GitHub (in this process, loopback) with a seed (default: the demo project acme/1), and a private home. */
-export async function startE2E(seed: Seed = demoSeed()): Promise<E2E> {
+export async function startE2E(seed: Seed = demoSeed(), options: E2EOptions = {}): Promise<E2E> {
   const world = World.fromSeed(seed)
-  const sandbox = await startSandbox({backend: world, limits: 'off'})
+  const sandbox = await startSandbox({backend: world, limits: options.limits ?? 'off', tokens: options.tokens})
   const home = await mkdtemp(path.join(os.tmpdir(), 'github-pm-e2e-'))
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -42,12 +49,7 @@ export async function startE2E(seed: Seed = demoSeed()): Promise<E2E> {
     world,
     home,
     env,
-    cli: (args, extraEnv = {}) =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...args], {env: {...env, ...extraEnv}, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
-          resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr})
-        })
-      }),
+    cli: (args, extraEnv = {}) => (options.run ?? execCli)({...env, ...extraEnv}, args),
     gql: async (query, variables = {}) => {
       const res = await fetch(`${sandbox.url}/graphql`, {
         method: 'POST',
@@ -63,6 +65,14 @@ export async function startE2E(seed: Seed = demoSeed()): Promise<E2E> {
       await rm(home, {recursive: true, force: true})
     },
   }
+}
+
+function execCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], {env, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+      resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr})
+    })
+  })
 }
 
 export function json<T = any>(text: string): T {

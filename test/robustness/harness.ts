@@ -14,12 +14,10 @@ import {openJournal} from '../../src/journal/journal.js'
 import {validateJournal, type ValidationReport} from '../../src/journal/validate.js'
 import type {ProjectState} from '../../src/model/state.js'
 import type {Sandbox} from '../../src/sandbox/server.js'
-import os from 'node:os'
 import {openRepository} from '../../src/storage/repository.js'
-import {startSandbox, type LimitsMode, type SandboxOptions} from '../../src/sandbox/server.js'
+import type {LimitsMode, SandboxOptions} from '../../src/sandbox/server.js'
 import type {Seed} from '../../src/sandbox/seed.js'
-import {World} from '../../src/sandbox/world.js'
-import {BIN, TOKEN, type E2E} from '../helpers/e2e.js'
+import {BIN, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
 
 /** The passphrase of every encrypted repository in these suites: it must never show up anywhere. */
 export const PASSPHRASE = 'robustness passphrase: tr0ub4dor&3 never-print-me'
@@ -77,41 +75,13 @@ export function runCli(env: NodeJS.ProcessEnv, args: string[], options: {killAft
  * by the suite. `e.cli` is the scanned, killable runCli.
  */
 export async function startEnv(seed: Seed, options: {limits?: LimitsMode; tokens?: SandboxOptions['tokens']} = {}): Promise<E2E> {
-  const world = World.fromSeed(seed)
-  const sandbox = await startSandbox({backend: world, limits: options.limits ?? 'off', tokens: options.tokens})
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-robust-'))
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GITHUB_PM_HOME: path.join(home, '.github-pm'),
-    GITHUB_API_URL: sandbox.url,
-    GH_TOKEN: TOKEN,
-    NO_COLOR: '1',
-  }
-  return {
-    sandbox,
-    world,
-    home,
-    env,
-    cli: async (args, extraEnv = {}) => {
-      const run = await runCli({...env, ...extraEnv}, args)
+  return startE2E(seed, {
+    ...options,
+    run: async (env, args) => {
+      const run = await runCli(env, args)
       return {code: run.code ?? 1, stdout: run.stdout, stderr: run.stderr}
     },
-    gql: async (query, variables = {}) => {
-      const res = await fetch(`${sandbox.url}/graphql`, {
-        method: 'POST',
-        headers: {authorization: `bearer ${TOKEN}`, 'content-type': 'application/json'},
-        body: JSON.stringify({query, variables}),
-      })
-      const body = (await res.json()) as any
-      if (body.errors) throw new Error(JSON.stringify(body.errors))
-      return body.data
-    },
-    close: async () => {
-      await sandbox.close()
-      await fs.rm(home, {recursive: true, force: true})
-    },
-  }
+  })
 }
 
 /** The CLI of an E2E environment, with extra variables. */
