@@ -12,6 +12,14 @@
 
 const FIELD_NAME = `__typename ... on ProjectV2FieldCommon { id name }`
 
+/** The custom field values a backup keeps (text, number, date, single select, iteration), with their field. */
+const VALUE_FIELDS = `__typename
+  ... on ProjectV2ItemFieldTextValue { text field { ${FIELD_NAME} } }
+  ... on ProjectV2ItemFieldNumberValue { number field { ${FIELD_NAME} } }
+  ... on ProjectV2ItemFieldDateValue { date field { ${FIELD_NAME} } }
+  ... on ProjectV2ItemFieldSingleSelectValue { optionId name field { ${FIELD_NAME} } }
+  ... on ProjectV2ItemFieldIterationValue { iterationId title startDate field { ${FIELD_NAME} } }`
+
 export const FIELD_FIELDS = `
   __typename
   ... on ProjectV2FieldCommon { id databaseId name dataType }
@@ -102,12 +110,7 @@ query ProjectItems($id: ID!, $after: String) {
           fieldValues(first: 50) {
             totalCount
             nodes {
-              __typename
-              ... on ProjectV2ItemFieldTextValue { text field { ${FIELD_NAME} } }
-              ... on ProjectV2ItemFieldNumberValue { number field { ${FIELD_NAME} } }
-              ... on ProjectV2ItemFieldDateValue { date field { ${FIELD_NAME} } }
-              ... on ProjectV2ItemFieldSingleSelectValue { optionId name field { ${FIELD_NAME} } }
-              ... on ProjectV2ItemFieldIterationValue { iterationId title startDate field { ${FIELD_NAME} } }
+              ${VALUE_FIELDS}
             }
           }
           content {
@@ -164,12 +167,7 @@ query MoreFieldValues($id: ID!, $after: String) {
       fieldValues(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
         nodes {
-          __typename
-          ... on ProjectV2ItemFieldTextValue { text field { ${FIELD_NAME} } }
-          ... on ProjectV2ItemFieldNumberValue { number field { ${FIELD_NAME} } }
-          ... on ProjectV2ItemFieldDateValue { date field { ${FIELD_NAME} } }
-          ... on ProjectV2ItemFieldSingleSelectValue { optionId name field { ${FIELD_NAME} } }
-          ... on ProjectV2ItemFieldIterationValue { iterationId title startDate field { ${FIELD_NAME} } }
+          ${VALUE_FIELDS}
         }
       }
     }
