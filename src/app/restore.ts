@@ -274,16 +274,40 @@ export async function applyRestore(
   let target = prepared.target
   let plan = prepared.plan
   let live = prepared.live
+  let previous = await readRecord(session.env, prepared.recordKey)
+  let created = false
   if (!target.id) {
-    target = await createProject(client, target.owner, prepared.desired.state)
+    // a restore into a new project: an interrupted run already created it (its record says which): resume into that
+    // one instead of creating a second project; otherwise create it and record it before anything else happens
+    if (previous?.target.id) {
+      target = await resolveProject(client, {kind: 'id', id: previous.target.id})
+    } else {
+      target = await createProject(client, target.owner, prepared.desired.state)
+      created = true
+      const now = new Date().toISOString()
+      previous = {
+        key: prepared.recordKey,
+        status: 'running',
+        started: now,
+        updated: now,
+        source: prepared.desired.source,
+        target: {id: target.id!, url: target.url!},
+        safetyBackup: null,
+        applied: 0,
+        failed: [],
+        urls: {},
+        remaining: 0,
+      }
+      await writeRecord(session.env, previous)
+    }
     live = (await captureProject(client, target.id!, {type: 'full'})).state
     plan = diff(prepared.desired.state, live, prepared.options)
   }
   const info = target as ProjectInfo
-  const previous = await readRecord(session.env, prepared.recordKey)
-  const resumed = previous?.status === 'running' || previous?.status === 'failed'
+  const resumed = !created && (previous?.status === 'running' || previous?.status === 'failed')
   let safetyBackup = previous?.safetyBackup ?? null
-  if (!resumed && plan.operations.length > 0) {
+  // a project created by this restore holds nothing to protect
+  if (!resumed && !created && plan.operations.length > 0) {
     // names are stamped to the second: a second restore within the same second gets `-2`, `-3`, ...
     const base = `pre-restore-${stamp(session.now())}`
     safetyBackup = await writeJournal(session, repo, info.id, `Backup: ${base}`, async (j) => {
