@@ -12,17 +12,9 @@ import {LocalBackend} from '../../src/storage/local.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {isUserError} from '../../src/util/errors.js'
 import {PROJECT_ID, applyEdit, applyEdits, buildState, captureAs, editArb} from '../helpers/states.js'
+import {rejection} from '../helpers/rejection.js'
 
 const same = (a: unknown, b: unknown) => expect(canonicalJson(a)).to.equal(canonicalJson(b))
-
-async function rejection(p: Promise<unknown> | (() => unknown)): Promise<Error> {
-  try {
-    await (typeof p === 'function' ? p() : p)
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected an error')
-}
 
 /** A clock that advances one minute per call, from 2026-11-25T10:00:00Z. */
 function clock(start = Date.parse('2026-11-25T10:00:00Z')) {

@@ -18,19 +18,11 @@ import {
 } from '../../src/storage/codec.js'
 import {isUserError} from '../../src/util/errors.js'
 import {redact} from '../../src/util/secrets.js'
+import {rejection} from '../helpers/rejection.js'
 
 const FAST = {N: 1024, r: 8, p: 1} // quick scrypt for tests; the default is checked on its own
 const json = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value), 'utf8'))
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8')
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** A journal-like payload: many similar items, as captured project states are. */
 function repetitiveState() {

@@ -6,15 +6,7 @@ import {LocalBackend} from '../../src/storage/local.js'
 import {inTransaction, openStorage} from '../../src/storage/open.js'
 import {isUserError} from '../../src/util/errors.js'
 import {storageConformance} from './conformance.js'
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
+import {rejection} from '../helpers/rejection.js'
 
 describe('storage/local conformance', () => {
   storageConformance(async () => {

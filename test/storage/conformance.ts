@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import type {LockHandle, StorageBackend} from '../../src/storage/backend.js'
 import {isUserError} from '../../src/util/errors.js'
+import {rejection} from '../helpers/rejection.js'
 
 /** A fresh, empty storage location, and more backend instances over the SAME location (another process, say). */
 export interface BackendFixture {
@@ -19,15 +20,6 @@ export interface ConformanceOptions {
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'))
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('utf8'))
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 /**
  * The behaviour every StorageBackend must share, so the journal can rely on it whatever the storage location:

@@ -7,6 +7,7 @@ import {GitBackend, isTransactional, lockRef} from '../../src/storage/git.js'
 import {inTransaction, openStorage} from '../../src/storage/open.js'
 import {isUserError} from '../../src/util/errors.js'
 import {storageConformance} from './conformance.js'
+import {rejection} from '../helpers/rejection.js'
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'))
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('utf8'))
@@ -17,15 +18,6 @@ function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   const result = spawnSync('git', args, {cwd, env, encoding: 'utf8'})
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)
   return result.stdout
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
 }
 
 /** A work tree with one commit on main and a dirty state: a modified tracked file, a staged file, an untracked file. */

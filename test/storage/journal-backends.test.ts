@@ -24,6 +24,7 @@ import {canonicalJson, hashOf, sha256} from '../../src/util/canonical.js'
 import {isUserError} from '../../src/util/errors.js'
 import {S3RVER_CREDENTIALS, type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 import {PROJECT_ID, applyEdits, buildState, captureAs, editArb} from '../helpers/states.js'
+import {rejection} from '../helpers/rejection.js'
 
 /**
  * The same journal suite on every storage backend, each plain (gzip) and encrypted (gzip + secretbox): what a user
@@ -35,15 +36,6 @@ const PASSPHRASE = 'correct horse battery staple'
 const FAST_SCRYPT = {N: 1024, r: 8, p: 1}
 const DAY = 86_400_000
 const same = (a: unknown, b: unknown, what?: string) => expect(canonicalJson(a), what).to.equal(canonicalJson(b))
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 interface Location {
   backend: StorageBackend

@@ -6,18 +6,10 @@ import path from 'node:path'
 import {type LockInfo, isStaleLock, validateKey} from '../../src/storage/backend.js'
 import {LocalBackend} from '../../src/storage/local.js'
 import {isUserError} from '../../src/util/errors.js'
+import {rejection} from '../helpers/rejection.js'
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'))
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('utf8'))
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('storage/local', () => {
   let dir: string

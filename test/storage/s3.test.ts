@@ -6,18 +6,10 @@ import {openStorage} from '../../src/storage/open.js'
 import {isUserError} from '../../src/util/errors.js'
 import {S3RVER_CREDENTIALS, type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 import {storageConformance} from './conformance.js'
+import {rejection} from '../helpers/rejection.js'
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'))
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('utf8'))
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** Environment of a test: only what it sets (no AWS variables of the machine running the tests). */
 function s3Env(server: S3TestServer): NodeJS.ProcessEnv {
