@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type {GitHubClient} from '../github/client.js'
 import {captureProject} from '../github/capture.js'
-import {parseProjectRef, resolveProject, type ProjectInfo} from '../github/project-ref.js'
+import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
 import {validateJournal} from '../journal/validate.js'
@@ -365,7 +365,7 @@ export async function applyRestore(
 }
 
 const CREATE_PROJECT = `mutation RestoreCreateProject($input: CreateProjectV2Input!) {
-  createProjectV2(input: $input) { projectV2 { id number title url public closed owner { __typename ... on User { login } ... on Organization { login } } } }
+  createProjectV2(input: $input) { projectV2 {${PROJECT_FIELDS}} }
 }`
 
 async function createProject(
@@ -380,14 +380,5 @@ async function createProject(
   const ownerId = data?.repositoryOwner?.id
   if (!ownerId) throw new UserError(`owner ${owner.login} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
   const created = await client.graphql<any>(CREATE_PROJECT, {input: {ownerId, title: desired.project.title}})
-  const p = created.createProjectV2.projectV2
-  return {
-    id: p.id,
-    number: p.number,
-    title: p.title,
-    url: p.url,
-    owner: {login: p.owner.login, type: p.owner.__typename === 'Organization' ? 'Organization' : 'User'},
-    public: p.public,
-    closed: p.closed,
-  }
+  return toProjectInfo(created.createProjectV2.projectV2)
 }

@@ -81,7 +81,8 @@ export function checkProjectHost(ref: ProjectRef, endpoints: {host: string; rest
   }
 }
 
-const PROJECT_FIELDS = `
+/** What a ProjectInfo is read from, for any document that selects a ProjectV2 (see toProjectInfo). */
+export const PROJECT_FIELDS = `
   id
   number
   title
@@ -194,7 +195,7 @@ export async function listOwnerProjects(client: ProjectApi, owner: string): Prom
   return projects
 }
 
-function toProjectInfo(node: any): ProjectInfo {
+export function toProjectInfo(node: any): ProjectInfo {
   return {
     id: node.id,
     number: node.number,
