@@ -185,3 +185,13 @@ query RepoMilestones($owner: String!, $name: String!, $after: String) {
     }
   }
 }`
+
+/** Every document a capture can send, by name: the tests and scripts/refresh-schema.js validate them against the schema. */
+export const CAPTURE_DOCUMENTS: Record<string, string> = {
+  PROJECT_HEAD,
+  PROJECT_CONFIG,
+  PROJECT_STATUS_UPDATES,
+  PROJECT_ITEMS,
+  REPO_MILESTONES,
+  ...Object.fromEntries(Object.entries(NESTED_PAGE).map(([k, v]) => [`NESTED_PAGE.${k}`, v])),
+}

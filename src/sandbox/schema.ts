@@ -1,26 +1,33 @@
 import {buildSchema, type GraphQLSchema} from 'graphql'
 import {existsSync, readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 let cached: GraphQLSchema | undefined
 
+/** Where the vendored schema lives, relative to the package root (see schema/README.md for its provenance). */
+export const SCHEMA_RELATIVE_PATH = path.join('schema', 'github.graphql')
+
 /**
- * GitHub's published GraphQL schema, built from the SDL shipped in `@octokit/graphql-schema`.
- * The package's introspection JSON is older than its SDL (it lacks updateProjectV2Field, addSubIssue, removeSubIssue),
- * and the SDL repeats a few field definitions, so it is built with `assumeValidSDL` (GITHUB-FACTS.md).
+ * GitHub's live GraphQL schema (api.github.com, 2026-07-24), vendored in `schema/github.graphql`. The SDL repeats a
+ * few definitions, so it is built with `assumeValidSDL` (GITHUB-FACTS.md).
  */
 export function githubSchema(): GraphQLSchema {
   cached ??= buildSchema(readFileSync(schemaFile(), 'utf8'), {assumeValidSDL: true})
   return cached
 }
 
-/** The package exports only its JS entry, so its schema.graphql is found along Node's module search paths. */
-function schemaFile(): string {
-  const require = createRequire(import.meta.url)
-  for (const dir of require.resolve.paths('@octokit/graphql-schema') ?? []) {
-    const candidate = path.join(dir, '@octokit', 'graphql-schema', 'schema.graphql')
+/**
+ * The package root is found by walking up from this module: it is `src/sandbox` when run from source (tsx) and
+ * `dist/src/sandbox` when built, so the number of levels differs.
+ */
+export function schemaFile(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = path.join(dir, SCHEMA_RELATIVE_PATH)
     if (existsSync(candidate)) return candidate
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`GitHub's schema (${SCHEMA_RELATIVE_PATH}) is missing from this installation: reinstall the plugin`)
+    dir = parent
   }
-  throw new Error('@octokit/graphql-schema is not installed: its schema.graphql was not found')
 }
