@@ -33,11 +33,11 @@ function fail(message) {
 
 let sdl
 if (/^https?:/.test(source)) {
-  const response = await fetch(source).catch((error) => fail(`cannot download ${source}: ${error.message}`))
+  const response = await globalThis.fetch(source).catch((error) => fail(`cannot download ${source}: ${error.message}`))
   if (!response.ok) fail(`cannot download ${source}: HTTP ${response.status}`)
   sdl = await response.text()
   if (!commit && source === BRANCH_URL) {
-    const head = await fetch(COMMITS_URL).then((r) => (r.ok ? r.json() : undefined)).catch(() => undefined)
+    const head = await globalThis.fetch(COMMITS_URL).then((r) => (r.ok ? r.json() : undefined)).catch(() => undefined)
     commit = head?.sha
     date ??= head?.commit?.committer?.date?.slice(0, 10)
   }
