@@ -12,14 +12,14 @@ import {
   type EventPayload,
   type HeadEntry,
   type JournalHead,
-  eventsPrefix,
   identityCodec,
   lockKey,
   toolVersion,
 } from './events.js'
 import {validateBackupName} from './names.js'
 import {materialize, mergeCapture, stateStats, visibleView} from './sections.js'
-import {buildEvent, eventKey, readEvent, readHead, writeHead} from './store.js'
+import {buildEvent, eventKey, readEvent, readHeadOrFail, writeHead} from './store.js'
+import {findStrays, quarantine, straysError, type Strays} from './strays.js'
 import {type ValidationReport, validateJournal} from './validate.js'
 
 export interface KeyframePolicy {
@@ -88,6 +88,8 @@ export class Journal {
   private readonly lockOpts: LockOptions
   private readonly updateIndex: boolean
   private head!: JournalHead
+  /** whether metadata.json existed at the last reload */
+  private headExists = false
   /** the chain state of the last event replayed */
   private cache: {seq: number; chain: ProjectState} | undefined
 
@@ -105,7 +107,19 @@ export class Journal {
 
   /** Re-reads metadata.json (other processes may have written since). */
   async reload(): Promise<void> {
-    this.head = await readHead(this.backend, this.codec, this.projectId)
+    const read = await readHeadOrFail(this.backend, this.codec, this.projectId)
+    this.head = read.head
+    this.headExists = read.exists
+  }
+
+  /** The one-line error (as text) for backup files the head lost. */
+  straysWarning(beyond: string[]): string {
+    return straysError(this.head, this.headExists, beyond).message
+  }
+
+  /** Event files the head does not list, sorted by what may be done with them (src/journal/strays.ts). */
+  async strays(): Promise<Strays> {
+    return findStrays(this.backend, this.codec, this.head)
   }
 
   /** Every event, oldest first, as of the last reload (no I/O). */
@@ -167,7 +181,7 @@ export class Journal {
       if (events.some((e) => e.header.name === meta.name)) {
         throw new UserError(`a backup named "${meta.name}" already exists for project ${this.projectId}: choose another name or delete that one first`, {code: 'EEXIST'})
       }
-      await this.removeOrphans(events)
+      await this.settleStrays()
 
       // The captured state is diffed as it is (a capture is already in canonical order), never copied: the chain
       // state to diff against is taken from the cache (or replayed) and patched in place by the verification, which
@@ -380,16 +394,15 @@ export class Journal {
     return true
   }
 
-  /** Stored event files no head entry points at: left by a crash between event write and commit, or by a rewrite. */
-  private async removeOrphans(events: HeadEntry[]): Promise<number> {
-    const referenced = new Set(events.map((e) => eventKey(this.projectId, e)))
-    let freed = 0
-    for (const key of await this.backend.list(eventsPrefix(this.projectId))) {
-      if (referenced.has(key)) continue
-      freed++
-      await this.backend.delete(key)
-    }
-    return freed
+  /**
+   * Before a write: superseded copies are removed, the file of an interrupted backup is quarantined, and backups the
+   * head lost stop the write (`backup repair` recovers them). Never deletes what the head has not deliberately dropped.
+   */
+  private async settleStrays(): Promise<void> {
+    const strays = await this.strays()
+    if (strays.beyond.length) throw straysError(this.head, this.headExists, strays.beyond)
+    if (strays.interrupted) await quarantine(this.backend, this.projectId, strays.interrupted)
+    for (const key of strays.superseded) await this.backend.delete(key)
   }
 
   /** Rewrites the journal keeping the events flagged in keep (see delete). */
@@ -397,6 +410,7 @@ export class Journal {
     const events = this.head.events
     const first = keep.indexOf(false)
     if (first < 0) return {removed: [], bytesFreed: 0}
+    await this.settleStrays()
     const out: HeadEntry[] = events.slice(0, first)
     const removed: EventHeader[] = []
     const written: string[] = []
@@ -444,7 +458,8 @@ export class Journal {
     const before = events.reduce((n, e) => n + e.header.stats.bytes, 0)
     const after = out.reduce((n, e) => n + e.header.stats.bytes, 0)
     await this.commit({...this.head, events: out})
-    await this.removeOrphans(out)
+    // what the rewrite replaced or removed is now below nextSeq and unreferenced: superseded
+    for (const key of (await this.strays()).superseded) await this.backend.delete(key)
     if (this.cache && !out.some((e) => e.header.seq === this.cache!.seq)) this.cache = undefined
     return {removed, bytesFreed: before - after}
   }

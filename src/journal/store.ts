@@ -49,6 +49,11 @@ export async function readHeadChecked(backend: StorageBackend, codec: Codec, pro
 }
 
 export async function readHead(backend: StorageBackend, codec: Codec, projectId: string): Promise<JournalHead> {
+  return (await readHeadOrFail(backend, codec, projectId)).head
+}
+
+/** The head and whether metadata.json exists; a damaged head is a one-line error. */
+export async function readHeadOrFail(backend: StorageBackend, codec: Codec, projectId: string): Promise<{head: JournalHead; exists: boolean}> {
   const read = await readHeadChecked(backend, codec, projectId)
   if ('problem' in read) {
     throw new UserError(
@@ -56,7 +61,7 @@ export async function readHead(backend: StorageBackend, codec: Codec, projectId:
       {code: 'ECORRUPT'},
     )
   }
-  return read.head
+  return read
 }
 
 /** Writes the head atomically: the commit point of every journal change. */

@@ -5,6 +5,7 @@ import {applyDeltaInPlace, canonicalText} from './diff.js'
 import {type Codec, coreOf, eventHashOf} from './events.js'
 import {visibleView} from './sections.js'
 import {readEventChecked, readHeadChecked} from './store.js'
+import {findStrays, straysProblem} from './strays.js'
 
 export interface ValidationIssue {
   /** the event's seq, or null for the journal head (metadata.json) */
@@ -21,6 +22,8 @@ export interface ValidationReport {
   issues: ValidationIssue[]
   events_checked: number
   events_total: number
+  /** what is not damage but worth knowing (the file of an interrupted backup, waiting for quarantine) */
+  notes?: string[]
 }
 
 /**
@@ -30,6 +33,7 @@ export interface ValidationReport {
  * Stops at the first bad event and names it: everything after it depends on it.
  */
 export async function validateJournal(backend: StorageBackend, codec: Codec, projectId: string, upto?: number): Promise<ValidationReport> {
+  const notes: string[] = []
   const report = (checked: number, total: number, issue?: ValidationIssue, checksumFailed = false): ValidationReport => ({
     status: issue ? 'invalid' : 'valid',
     checksums: issue && checksumFailed ? 'failed' : 'verified',
@@ -37,11 +41,18 @@ export async function validateJournal(backend: StorageBackend, codec: Codec, pro
     issues: issue ? [issue] : [],
     events_checked: checked,
     events_total: total,
+    ...(notes.length ? {notes} : {}),
   })
 
   const read = await readHeadChecked(backend, codec, projectId)
   if ('problem' in read) return report(0, 0, {seq: null, name: 'metadata.json', problem: read.problem}, true)
   const events = read.head.events
+  // event files the head does not list: lost backups are damage (repair recovers them), never "0 events, valid"
+  const strays = await findStrays(backend, codec, read.head)
+  if (strays.beyond.length) {
+    return report(0, events.length, {seq: null, name: 'metadata.json', problem: `${straysProblem(read.exists, strays.beyond)}: run \`github-pm backup repair\``}, false)
+  }
+  if (strays.interrupted) notes.push(`${strays.interrupted.split('/').pop()} is the file of an interrupted backup; the next backup moves it to quarantine`)
   const last = upto === undefined ? events.length - 1 : events.findIndex((e) => e.header.seq === upto)
   const total = last + 1
   let prevHash: string | null = null

@@ -182,6 +182,31 @@ describe('storage commands through the CLI', function () {
     expect(json((await e.cli(['backup', 'create', 'without', '--project', 'acme/1', '--json'])).stdout)).to.not.have.property('retention')
   })
 
+  it('a deleted journal head: list and validate say so, backup refuses instead of starting over, repair brings every backup back', async () => {
+    const storage = `file://${path.join(e.home, 'head-lost')}`
+    const run = (args: string[]) => e.cli([...args, '--project', 'acme/1', '--storage', storage])
+    const empty = await run(['backup', 'validate'])
+    oneLineError(empty, /has no backups in .*nothing to validate/)
+    for (const name of ['h1', 'h2', 'h3']) expect((await run(['backup', 'create', name])).code).to.equal(0)
+    await fs.rm(path.join(e.home, 'head-lost', projectDir(projectId), 'metadata.json'))
+    const events = await fs.readdir(path.join(e.home, 'head-lost', projectDir(projectId), 'events'))
+    expect(events).to.have.length(3)
+
+    const list = await run(['backup', 'list', '--json'])
+    expect(list.code, list.stderr).to.equal(0)
+    expect(list.stderr).to.match(/metadata\.json\) is missing while 3 backup files remain; run `github-pm backup repair`/)
+    expect((await run(['backup', 'validate'])).code).to.equal(3)
+    oneLineError(await run(['backup', 'create', 'h4']), /incomplete: .*run `github-pm backup repair`/)
+    expect(await fs.readdir(path.join(e.home, 'head-lost', projectDir(projectId), 'events')), 'nothing deleted').to.deep.equal(events)
+
+    const repaired = await run(['backup', 'repair', '--json'])
+    expect(repaired.code, repaired.stderr).to.equal(0)
+    expect(json(repaired.stdout)).to.deep.include({outcome: 'rebuilt', recovered: ['h1', 'h2', 'h3']})
+    expect(json((await run(['backup', 'list', '--json'])).stdout).backups.map((b: any) => b.name)).to.deep.equal(['h1', 'h2', 'h3'])
+    expect((await run(['backup', 'validate'])).code).to.equal(0)
+    expect((await run(['backup', 'repair'])).stdout).to.match(/is whole \(3 backups\): nothing to repair/)
+  })
+
   it('unlock breaks a stale lock and says who held it; a holder alive on this host needs --force', async () => {
     const lockFile = path.join(e.env.GITHUB_PM_HOME!, 'backups', projectDir(projectId), 'lock')
     const lock = (host: string, pid: number) =>

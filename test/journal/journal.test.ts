@@ -6,6 +6,7 @@ import path from 'node:path'
 import {readBackupIndex} from '../../src/journal/catalog.js'
 import {type Codec, INDEX_KEY, eventsPrefix, headKey} from '../../src/journal/events.js'
 import {type JournalOptions, openJournal} from '../../src/journal/journal.js'
+import {quarantinePrefix} from '../../src/journal/strays.js'
 import type {BackupType, ProjectState} from '../../src/model/state.js'
 import type {StorageBackend} from '../../src/storage/backend.js'
 import {LocalBackend} from '../../src/storage/local.js'
@@ -348,7 +349,7 @@ describe('journal', () => {
     expect(await backend.list('')).to.deep.equal(files)
   })
 
-  it('ignores an event file orphaned by a crash before the commit, and the next append removes it', async () => {
+  it('ignores an event file orphaned by a crash before the commit, and the next append moves it to quarantine, never deletes it', async () => {
     const journal = await open()
     const s = buildState(9)
     await journal.append(s, {name: 'ok', type: 'full'})
@@ -362,11 +363,17 @@ describe('journal', () => {
     expect(await eventFiles()).to.have.length(2)
     const reader = await open()
     expect((await reader.list()).map((h) => h.name)).to.deep.equal(['ok'])
-    expect((await reader.validate()).status).to.equal('valid')
+    const report = await reader.validate()
+    expect(report.status).to.equal('valid')
+    expect(report.notes?.[0]).to.match(/interrupted backup/)
     same(await reader.state(1), s)
+    const orphan = (await eventFiles()).find((k) => !k.includes('000001-'))!
+    const bytes = await backend.get(orphan)
     await reader.append(s, {name: 'next', type: 'full'})
     expect(await eventFiles()).to.have.length(2)
     expect((await reader.list()).map((h) => h.name)).to.deep.equal(['ok', 'next'])
+    expect(await backend.get(`${quarantinePrefix(PROJECT_ID)}${orphan.split('/').pop()}`), 'kept in quarantine').to.deep.equal(bytes)
+    expect((await reader.validate()).notes).to.equal(undefined)
   })
 
   it('waits for the project lock and fails naming its holder', async () => {

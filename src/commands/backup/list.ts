@@ -19,6 +19,8 @@ export default class BackupList extends JournalBase<typeof BackupList> {
     }
     const {journal} = await this.openJournalFor(this.flags.storage)
     const events = journal.headers()
+    const {beyond} = await journal.strays()
+    if (beyond.length) process.stderr.write(`warning: ${journal.straysWarning(beyond)}\n`)
     this.log(
       table(
         events.map((e) => [
@@ -35,7 +37,7 @@ export default class BackupList extends JournalBase<typeof BackupList> {
         ['NAME', 'TIME', 'TYPE', 'KIND', 'ISSUES', 'ITEMS', 'FIELDS', 'STORED', ''],
       ) || 'no backups yet',
     )
-    return {projectId: journal.projectId, backups: events}
+    return {projectId: journal.projectId, backups: events, ...(beyond.length ? {unlistedFiles: beyond} : {})}
   }
 
   private async listAll() {

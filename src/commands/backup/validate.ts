@@ -7,7 +7,7 @@ import {checkBackupIndex} from '../../journal/catalog.js'
 import {INDEX_KEY} from '../../journal/events.js'
 import {validateJournal, type ValidationReport} from '../../journal/validate.js'
 import {KEY_RECORD_KEY} from '../../storage/codec.js'
-import {isUserError} from '../../util/errors.js'
+import {UserError, isUserError} from '../../util/errors.js'
 
 export default class BackupValidate extends ProjectCommand<typeof BackupValidate> {
   static override summary = 'Check a backup: replay its chain and verify every checksum'
@@ -39,7 +39,11 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
     let report = await validateJournal(repo.backend, repo.codec, projectId, upto)
     const indexProblem = report.status === 'valid' ? await checkBackupIndex(repo.backend, repo.codec) : undefined
     if (indexProblem) report = {...report, status: 'invalid', checksums: 'failed', issues: [{seq: null, name: INDEX_KEY, problem: indexProblem}]}
+    if (report.status === 'valid' && report.events_total === 0) {
+      throw new UserError(`project ${projectId} has no backups in ${repo.url}: nothing to validate (take one with \`github-pm backup create\`)`, {code: 'ENOTFOUND'})
+    }
     const ok = report.status === 'valid'
+    if (!this.jsonEnabled()) for (const note of report.notes ?? []) process.stderr.write(`note: ${note}\n`)
     await appendAudit({command: 'backup:validate', project: projectId, backup: this.args.name ?? 'latest', outcome: ok ? 'ok' : 'failed'})
     if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
     if (!ok) {
