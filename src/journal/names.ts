@@ -2,6 +2,7 @@ import {UserError} from '../util/errors.js'
 import {stamp} from '../util/time.js'
 
 const ALLOWED = /^[A-Za-z0-9._-]{1,100}$/
+const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\..*)?$/i
 
 /**
  * A backup name: 1 to 100 characters of letters, digits, `.`, `_` and `-`, not starting with `.` or `-`, without `..`.
@@ -12,6 +13,12 @@ export function validateBackupName(name: string): string {
   if (typeof name !== 'string' || !ALLOWED.test(name) || name.startsWith('.') || name.startsWith('-') || name.includes('..')) {
     throw new UserError(`backup name ${JSON.stringify(String(name).slice(0, 120))} is not allowed: ${allowed}`, {code: 'EBADNAME'})
   }
+  // names that cannot be files everywhere (Windows device names, with or without an extension): a backup name may
+  // become a file name (exports, restore records) on any machine the backups are copied to
+  if (WINDOWS_RESERVED.test(name)) {
+    throw new UserError(`backup name "${name}" is not allowed: ${name.split('.')[0].toUpperCase()} is a reserved device name on Windows; choose another name`, {code: 'EBADNAME'})
+  }
+  if (name.endsWith('.')) throw new UserError(`backup name "${name}" is not allowed: a name may not end with "." (not a portable file name)`, {code: 'EBADNAME'})
   if (name === 'latest') throw new UserError('backup name "latest" is reserved (it means the newest backup): choose another name', {code: 'EBADNAME'})
   return name
 }

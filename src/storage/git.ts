@@ -16,6 +16,7 @@ import {
   isStaleLock,
   lockHeldError,
   parseLockInfo,
+  processAlive,
   sleep,
   validateKey,
   validatePrefix,
@@ -139,6 +140,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     const hasName = (await run(repo, env, ['config', '--get', 'user.name'])).code === 0
     const hasEmail = (await run(repo, env, ['config', '--get', 'user.email'])).code === 0
     const identity = hasName && hasEmail ? [] : ['-c', 'user.name=github-pm', '-c', 'user.email=github-pm@localhost']
+    await sweepTempIndexes()
     return new GitBackend(repo, branch, options.remote, env, zero, identity)
   }
 
@@ -312,7 +314,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
 
   /** The commit of parent's tree with the changes applied, or undefined when the tree does not change. */
   private async buildCommit(parent: string | undefined, blobs: Map<string, string | null>, message: string): Promise<string | undefined> {
-    const index = path.join(os.tmpdir(), `github-pm-index-${process.pid}-${randomBytes(6).toString('hex')}`)
+    const index = path.join(os.tmpdir(), `${TEMP_INDEX_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`)
     const env = {...this.env, GIT_INDEX_FILE: index}
     try {
       await runOk(this.repo, env, parent ? ['read-tree', parent] : ['read-tree', '--empty'])
@@ -493,6 +495,30 @@ function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...base, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'}
   for (const name of REPO_ENV) delete env[name]
   return env
+}
+
+const TEMP_INDEX_PREFIX = 'github-pm-index-'
+const TEMP_INDEX = /^github-pm-index-(\d+)-[0-9a-f]{12}(?:\.lock)?$/
+
+/**
+ * Removes the temporary index files (and their .lock) of git writes whose process is gone: a killed run cannot clean
+ * up after itself, so the next run does. Files of live processes (this one included) are left alone.
+ */
+export async function sweepTempIndexes(dir: string = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = []
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch {
+    return removed
+  }
+  for (const name of names) {
+    const m = TEMP_INDEX.exec(name)
+    if (!m || processAlive(Number(m[1]))) continue
+    await fs.rm(path.join(dir, name), {force: true})
+    removed.push(name)
+  }
+  return removed
 }
 
 async function emptyOrMissing(dir: string): Promise<boolean> {

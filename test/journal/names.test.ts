@@ -24,6 +24,20 @@ describe('journal names', () => {
     }
   })
 
+  it('rejects names that are not portable file names (Windows device names, a trailing dot), saying why', () => {
+    for (const bad of ['CON', 'con', 'nul.json', 'COM1', 'lpt9.backup', 'Aux', 'prn', 'release.']) {
+      let error: unknown
+      try {
+        validateBackupName(bad)
+      } catch (e) {
+        error = e
+      }
+      expect(isUserError(error), bad).to.equal(true)
+      expect((error as Error).message, bad).to.match(/reserved device name on Windows|may not end with "\."/)
+    }
+    for (const ok of ['console', 'CONFIG', 'com10', 'auxiliary', 'null', 'lpt']) expect(validateBackupName(ok)).to.equal(ok)
+  })
+
   it('makes automatic names from a prefix and the UTC time', () => {
     expect(autoName('auto', new Date('2026-11-25T10:15:00Z'))).to.equal('auto-20261125-101500')
     expect(autoName('pre-configure', new Date('2026-01-02T03:04:05.678Z'))).to.equal('pre-configure-20260102-030405')

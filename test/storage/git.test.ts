@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process'
 import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {GitBackend, isTransactional, lockRef} from '../../src/storage/git.js'
+import {GitBackend, isTransactional, lockRef, sweepTempIndexes} from '../../src/storage/git.js'
 import {inTransaction, openStorage} from '../../src/storage/open.js'
 import {isUserError} from '../../src/util/errors.js'
 import {storageConformance} from './conformance.js'
@@ -168,6 +168,18 @@ describe('storage/git', () => {
       const lock = await backend.lock('global/lock', {owner: 'me'})
       expect(JSON.parse(git(repo, ['cat-file', 'blob', lockRef('global/lock')])).owner).to.equal('me')
       await lock.release()
+    })
+
+    it('the next run removes the temporary index files a killed run left, never those of a live process', async () => {
+      const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gpm-sweep-'))
+      // the pid of a process that has ended, as a killed github-pm's would be
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'}).stdout
+      const left = [`github-pm-index-${dead}-0123456789ab`, `github-pm-index-${dead}-0123456789ab.lock`]
+      const live = `github-pm-index-${process.pid}-ba9876543210`
+      for (const name of [...left, live, 'unrelated-file']) await fs.writeFile(path.join(tmp, name), 'x')
+      expect((await sweepTempIndexes(tmp)).sort()).to.deep.equal(left.sort())
+      expect((await fs.readdir(tmp)).sort()).to.deep.equal([live, 'unrelated-file'].sort())
+      await fs.rm(tmp, {recursive: true, force: true})
     })
 
     it('keeps files readable with plain git (git show), byte for byte', async () => {
