@@ -2,7 +2,7 @@ import type {GitHubClient} from '../github/client.js'
 import {captureProject, type DependencyMode} from '../github/capture.js'
 import {listOwnerProjects, type ProjectInfo} from '../github/project-ref.js'
 import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js'
-import type {EventHeader} from '../journal/events.js'
+import type {BackupOrigin, EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
@@ -17,6 +17,8 @@ export interface BackupRequest {
   prefix?: string
   type?: BackupType
   dependencies?: DependencyMode
+  /** who named it; default `named` when a name is given, else `auto` */
+  origin?: BackupOrigin
 }
 
 export interface BackupResult {
@@ -58,6 +60,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     j.append(captured.state, {
       name,
       type,
+      origin: request.origin ?? (request.name ? 'named' : 'auto'),
       summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
     }),
   )

@@ -173,7 +173,7 @@ export async function protectProject(session: Session, request: ProtectRequest):
     projectId = project.id
     const repo = await repository(session)
     name = await freeName(session, repo, project.id, request.prefix)
-    const result = await runBackup(session, client, repo, {project, name})
+    const result = await runBackup(session, client, repo, {project, name, origin: 'auto'})
     const changes = describeChanges(result)
     await audit(session, {
       command: request.command,

@@ -314,7 +314,7 @@ export async function applyRestore(
       const taken = new Set(j.headers().map((h) => h.name))
       let name = base
       for (let n = 2; taken.has(name); n++) name = `${base}-${n}`
-      await j.append(live, {name, type: 'full', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
+      await j.append(live, {name, type: 'full', origin: 'safety', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
       return name
     })
   }

@@ -1,6 +1,7 @@
 import {appendAudit} from '../audit/audit.js'
 import {readBackupIndex} from '../journal/catalog.js'
 import type {EventHeader} from '../journal/events.js'
+import {originOf} from '../journal/names.js'
 import {UserError} from '../util/errors.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
@@ -16,9 +17,14 @@ export interface RetentionPolicy {
   keepDaily?: number
   keepWeekly?: number
   keepMonthly?: number
+  /**
+   * keep every backup the user named (`before-major-refactor`), whatever the other rules say; default true. Only
+   * generated names (`auto-…`, `pre-…`) are subject to the rules unless this is false (`--no-keep-named`).
+   */
+  keepNamed?: boolean
 }
 
-export type KeepReason = 'pinned' | 'newest' | 'within' | 'last' | 'daily' | 'weekly' | 'monthly'
+export type KeepReason = 'pinned' | 'named' | 'newest' | 'within' | 'last' | 'daily' | 'weekly' | 'monthly'
 
 export interface RetentionPlan {
   keep: Array<{header: EventHeader; reasons: KeepReason[]}>
@@ -34,6 +40,7 @@ export function hasRule(policy: RetentionPolicy): boolean {
 export function planRetention(headers: EventHeader[], policy: RetentionPolicy, now: Date): RetentionPlan {
   if (!hasRule(policy)) throw new UserError('say what to keep or remove: give --older-than=30d or a --keep-last/--keep-daily/--keep-weekly/--keep-monthly rule')
   for (const [name, value] of Object.entries(policy)) {
+    if (name === 'keepNamed') continue
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new UserError(`${name} must be a positive number, not ${value}`)
   }
   const reasons = new Map<number, Set<KeepReason>>()
@@ -46,6 +53,7 @@ export function planRetention(headers: EventHeader[], policy: RetentionPolicy, n
   const newestFirst = [...headers].sort((a, b) => time(b) - time(a) || b.seq - a.seq)
   if (newestFirst.length > 0) add(newestFirst[0], 'newest')
   for (const h of headers) if (h.pinned) add(h, 'pinned')
+  if (policy.keepNamed !== false) for (const h of headers) if (originOf(h) === 'named') add(h, 'named')
   if (policy.withinMs !== undefined) {
     const cutoff = now.getTime() - policy.withinMs
     for (const h of headers) if (time(h) >= cutoff) add(h, 'within')
@@ -134,8 +142,8 @@ export interface RetentionOutcome {
 }
 
 /**
- * `backup.retention_days` after a backup: removes the project's backups older than that many days (pinned ones and
- * the newest always stay). Undefined when the key is unset or 0. A failure here never undoes the backup: it is
+ * `backup.retention_days` after a backup: removes the project's backups older than that many days (pinned ones, named
+ * ones and the newest always stay). Undefined when the key is unset or 0. A failure here never undoes the backup: it is
  * reported in `error`.
  */
 export async function applyRetentionDays(session: Session, repo: Repository, projectId: string): Promise<RetentionOutcome | undefined> {

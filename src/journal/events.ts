@@ -8,6 +8,8 @@ import type {Delta} from './diff.js'
 
 /** Event files and the journal head: types, keys, hashing and the byte codec. The format is docs/journal-format.md. */
 
+export type BackupOrigin = 'named' | 'auto' | 'safety'
+
 export const EVENT_FORMAT = 'github-pm-journal-event'
 export const HEAD_FORMAT = 'github-pm-journal'
 export const INDEX_FORMAT = 'github-pm-backup-index'
@@ -41,6 +43,11 @@ export interface EventHeader {
   /** hashOf the state this event materialises (only the sections of its type) */
   stateHash: string
   stats: EventStats
+  /**
+   * who named it: `named` (the user gave the name), `auto` (a generated name: schedules, `backup auto`, the protect
+   * hook), `safety` (a restore's own pre-restore backup). Absent in older events: see originOf (src/journal/names.ts).
+   */
+  origin?: BackupOrigin
   /** pinned events are never removed by compact (cleanup) */
   pinned?: boolean
   summary?: unknown

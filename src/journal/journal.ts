@@ -9,6 +9,7 @@ import {
   type Codec,
   type EventCore,
   type EventHeader,
+  type BackupOrigin,
   type EventPayload,
   type HeadEntry,
   type JournalHead,
@@ -16,7 +17,7 @@ import {
   lockKey,
   toolVersion,
 } from './events.js'
-import {validateBackupName} from './names.js'
+import {originOf, validateBackupName} from './names.js'
 import {materialize, mergeCapture, stateStats, visibleView} from './sections.js'
 import {buildEvent, eventKey, readEvent, readHeadOrFail, writeHead} from './store.js'
 import {findStrays, quarantine, straysError, type Strays} from './strays.js'
@@ -50,6 +51,8 @@ export interface AppendMeta {
    * rebuilding a second whole copy of a large project.
    */
   summary?: unknown | ((previous: {header: EventHeader; state: ProjectState} | undefined) => unknown)
+  /** who named it (default: not recorded; originOf infers it from the name) */
+  origin?: BackupOrigin
 }
 
 export interface AppendResult {
@@ -142,8 +145,7 @@ export class Journal {
   at(time: Date): EventHeader {
     const t = time.getTime()
     if (Number.isNaN(t)) throw new UserError('the time to recover to is not a valid date: use ISO 8601, e.g. 2026-11-25T10:00:00Z')
-    const events = this.head.events
-    if (events.length === 0) throw this.noBackups()
+    const events = this.chosen()
     const found = [...events].reverse().find((e) => Date.parse(e.header.timestamp) <= t)
     if (!found) {
       const oldest = events.reduce((a, b) => (Date.parse(b.header.timestamp) < Date.parse(a.header.timestamp) ? b : a))
@@ -207,6 +209,7 @@ export class Journal {
         stateHash: sha256(visibleText),
         stats: stateStats(visibleView(chain, meta.type), visibleText),
         ...(summary === undefined ? {} : {summary: normalize(summary)}),
+        ...(meta.origin ? {origin: meta.origin} : {}),
       }
 
       let delta: Delta
@@ -246,10 +249,16 @@ export class Journal {
    * Removes one event (exact name). Every other event still rebuilds byte-identically: its successor becomes a base
    * when the removed event was a base (or the first), otherwise its delta is recomputed from the new predecessor.
    */
-  async delete(name: string): Promise<CompactResult> {
+  async delete(name: string, options: {force?: boolean} = {}): Promise<CompactResult> {
     return this.withLock(async () => {
       await this.reload()
       const target = this.entryNamed(name, false)
+      if (target.header.pinned && !options.force) {
+        throw new UserError(
+          `backup ${target.header.name} is pinned: unpin it first (\`github-pm backup pin ${target.header.name} --unpin\`) or pass --force`,
+          {code: 'EPINNED'},
+        )
+      }
       return this.rewrite(this.head.events.map((e) => e !== target))
     })
   }
@@ -308,6 +317,27 @@ export class Journal {
     if (this.updateIndex) await updateBackupIndex(this.backend, this.codec, this.head, this.lockOpts)
   }
 
+  /**
+   * The backups `latest` and `--at` choose from: those the user or a schedule made. A restore's own safety backups are
+   * left out (restoring `latest` twice must not undo the first restore); they stay listed and restorable by name.
+   */
+  private chosen(): HeadEntry[] {
+    const events = this.head.events
+    if (events.length === 0) throw this.noBackups()
+    const chosen = events.filter((e) => originOf(e.header) !== 'safety')
+    if (chosen.length === 0) {
+      throw new UserError(`project ${this.projectId} has only safety backups (${events.at(-1)!.header.name}, ...): name the one you mean`, {code: 'ENOTFOUND'})
+    }
+    return chosen
+  }
+
+  /** The newest safety backup a restore took, for `restore --undo`. */
+  latestSafety(): EventHeader {
+    const found = [...this.head.events].reverse().find((e) => originOf(e.header) === 'safety')
+    if (!found) throw new UserError(`project ${this.projectId} has no safety backup: no restore has changed it yet, so there is nothing to undo`, {code: 'ENOTFOUND'})
+    return structuredClone(found.header)
+  }
+
   private noBackups(): UserError {
     return new UserError(`project ${this.projectId} has no backups in ${this.backend.url} yet: run \`github-pm backup create\` first`, {code: 'ENOTFOUND'})
   }
@@ -315,7 +345,7 @@ export class Journal {
   private entryNamed(name: string, allowPrefix: boolean): HeadEntry {
     const events = this.head.events
     if (events.length === 0) throw this.noBackups()
-    if (name === 'latest') return events[events.length - 1]
+    if (name === 'latest') return this.chosen().at(-1)!
     const exact = events.find((e) => e.header.name === name)
     if (exact) return exact
     if (allowPrefix && name.length > 0) {

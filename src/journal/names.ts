@@ -1,5 +1,6 @@
 import {UserError} from '../util/errors.js'
 import {stamp} from '../util/time.js'
+import type {BackupOrigin, EventHeader} from './events.js'
 
 const ALLOWED = /^[A-Za-z0-9._-]{1,100}$/
 const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\..*)?$/i
@@ -26,4 +27,14 @@ export function validateBackupName(name: string): string {
 /** `auto-20261125-101500`: prefix and the UTC stamp of date. */
 export function autoName(prefix: string, date: Date = new Date()): string {
   return validateBackupName(`${prefix}-${stamp(date)}`)
+}
+
+/** The shape of every generated name: a lower-case prefix, the UTC stamp, and `-N` when the second was taken. */
+const GENERATED = /^[a-z][a-z0-9-]*-\d{8}-\d{6}(?:-\d+)?$/
+
+/** Who named a backup; events written before `origin` existed are judged by their name. */
+export function originOf(header: Pick<EventHeader, 'name' | 'origin'>): BackupOrigin {
+  if (header.origin) return header.origin
+  if (/^pre-restore-\d{8}-\d{6}(?:-\d+)?$/.test(header.name)) return 'safety'
+  return GENERATED.test(header.name) ? 'auto' : 'named'
 }

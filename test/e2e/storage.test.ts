@@ -141,14 +141,19 @@ describe('storage commands through the CLI', function () {
     }
     const before = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await exportState(n)] as const)))
 
-    const dry = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--dry-run', '--project', 'acme/1', '--json'])
+    // every one of them was named by hand: the rules leave them alone unless told otherwise
+    const named = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--dry-run', '--project', 'acme/1', '--json'])
+    expect(json(named.stdout).removed).to.deep.equal([])
+    expect(json(named.stdout).kept.find((k: any) => k.name === 'c1').reasons).to.deep.equal(['named'])
+
+    const dry = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--no-keep-named', '--dry-run', '--project', 'acme/1', '--json'])
     expect(dry.code, dry.stderr).to.equal(0)
     expect(json(dry.stdout)).to.include({dryRun: true})
     expect(json(dry.stdout).removed).to.deep.equal(['c1', 'c3'])
     const listed = async () => json((await e.cli(['backup', 'list', '--project', 'acme/1', '--json'])).stdout).backups.map((b: any) => b.name)
     expect(await listed(), 'a dry run changes nothing').to.deep.equal(names)
 
-    const human = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--project', 'acme/1'])
+    const human = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--no-keep-named', '--project', 'acme/1'])
     expect(human.code, human.stderr).to.equal(0)
     expect(human.stdout).to.match(/removed 2 backups: c1, c3/)
     expect(human.stdout).to.match(/freed/)
@@ -160,8 +165,11 @@ describe('storage commands through the CLI', function () {
 
     const older = await e.cli(['backup', 'cleanup', '--older-than=30d', '--project', 'acme/1', '--json'])
     expect(json(older.stdout).removed, 'nothing is 30 days old').to.deep.equal([])
+    // a pinned backup is not deleted without --force, and `delete latest` names what it deleted
+    oneLineError(await e.cli(['backup', 'delete', 'c2', '--project', 'acme/1']), /c2 is pinned: unpin it first .* or pass --force/)
+    expect(await listed()).to.deep.equal(['c2', 'c4'])
     expect((await e.cli(['backup', 'pin', 'c2', '--unpin', '--project', 'acme/1'])).code).to.equal(0)
-    const unpinned = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--project', 'acme/1', '--json'])
+    const unpinned = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--no-keep-named', '--project', 'acme/1', '--json'])
     expect(json(unpinned.stdout).removed).to.deep.equal(['c2'])
     expect(await exportState('c4')).to.deep.equal(before.c4)
     oneLineError(await e.cli(['backup', 'cleanup', '--project', 'acme/1']), /--older-than/)

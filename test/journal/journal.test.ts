@@ -320,6 +320,39 @@ describe('journal', () => {
     })
   })
 
+  it('latest and a time never pick a restore\'s safety backup, which stays findable by name and as the last safety backup', async () => {
+    const journal = await open() // one minute per event from 10:00
+    const s = buildState(7)
+    await journal.append(s, {name: 'nightly-1', type: 'full', origin: 'auto'})
+    await journal.append(s, {name: 'before-release', type: 'full', origin: 'named'})
+    await journal.append(s, {name: 'pre-restore-20261125-100200', type: 'full', origin: 'safety'})
+    // an older event without origin: its generated pre-restore name says what it is
+    await journal.append(s, {name: 'pre-restore-20261125-100300', type: 'full'})
+    expect(journal.find('latest').name).to.equal('before-release')
+    expect(journal.at(new Date('2026-11-25T10:30:00Z')).name).to.equal('before-release')
+    expect(journal.find('pre-restore-20261125-100200').name).to.equal('pre-restore-20261125-100200')
+    expect(journal.latestSafety().name).to.equal('pre-restore-20261125-100300')
+    expect(journal.headers().map((h) => h.origin)).to.deep.equal(['auto', 'named', 'safety', undefined])
+
+    const otherDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gpm-journal-'))
+    tmpDirs.push(otherDir)
+    const only = await open({}, new LocalBackend(otherDir))
+    await only.append(s, {name: 'pre-restore-20261125-100000', type: 'full', origin: 'safety'})
+    expect(await rejection(Promise.resolve().then(() => only.find('latest')))).to.have.property('message').that.matches(/only safety backups/)
+  })
+
+  it('delete refuses a pinned backup unless forced', async () => {
+    const journal = await open()
+    const s = buildState(7)
+    await journal.append(s, {name: 'keep-me', type: 'full'})
+    await journal.append(s, {name: 'other', type: 'full'})
+    await journal.pin('keep-me', true)
+    const refused = await rejection(journal.delete('keep-me'))
+    expect(isUserError(refused) && refused.code).to.equal('EPINNED')
+    expect((await journal.list()).map((h) => h.name)).to.deep.equal(['keep-me', 'other'])
+    expect((await journal.delete('keep-me', {force: true})).removed.map((h) => h.name)).to.deep.equal(['keep-me'])
+  })
+
   it('finds backups by latest, exact name, unique prefix and time', async () => {
     const journal = await open()
     const s = buildState(7)

@@ -166,7 +166,7 @@ describe('the journal on every backend, plain and encrypted', function () {
             if (i > 0) state = applyEdits(state, edits.slice((i - 1) * 4, i * 4))
             const type: BackupType = i === 3 ? 'config' : 'full'
             const captured = captureAs(state, type)
-            await write(`Backup: b${i}`, (j) => j.append(captured, {name: `b${i}`, type}))
+            await write(`Backup: b${i}`, (j) => j.append(captured, {name: `b${i}`, type, origin: 'auto'}))
             expected.set(`b${i}`, captured)
           }
           return expected
@@ -400,7 +400,7 @@ describe('the journal on every backend, plain and encrypted', function () {
 
   describe('retention rules', () => {
     const at = (iso: string, seq: number, extra: Partial<EventHeader> = {}): EventHeader =>
-      ({seq, name: `n${seq}`, timestamp: iso, kind: 'patch', type: 'full', stats: {bytes: 10}, ...extra}) as EventHeader
+      ({seq, name: `n${seq}`, timestamp: iso, kind: 'patch', type: 'full', origin: 'auto', stats: {bytes: 10}, ...extra}) as EventHeader
 
     it('keeps the newest backup of each of the last N days, ISO weeks and months that have backups', () => {
       const headers = [
@@ -423,6 +423,21 @@ describe('the journal on every backend, plain and encrypted', function () {
       expect(removed({keepLast: 0}), 'the newest always stays').to.deep.equal([1, 2, 3, 4, 5, 6])
       expect(planRetention(headers.map((h) => (h.seq === 1 ? {...h, pinned: true} : h)), {keepLast: 1}, now).remove.map((h) => h.seq)).to.deep.equal([2, 3, 4, 5, 6])
       expect(() => planRetention(headers, {}, now)).to.throw(/--older-than/)
+    })
+
+    it('keeps backups named by hand unless told not to; generated names and safety backups follow the rules', () => {
+      const now = new Date('2026-10-13T00:00:00Z')
+      const headers = [
+        at('2026-10-01T10:00:00Z', 1, {name: 'before-major-refactor', origin: 'named'}),
+        at('2026-10-02T10:00:00Z', 2, {name: 'auto-20261002-100000', origin: undefined}),
+        at('2026-10-03T10:00:00Z', 3, {name: 'pre-restore-20261003-100000', origin: undefined}),
+        at('2026-10-04T10:00:00Z', 4, {name: 'release-candidate', origin: undefined}),
+        at('2026-10-05T10:00:00Z', 5, {name: 'auto-20261005-100000', origin: 'auto'}),
+      ]
+      const plan = planRetention(headers, {keepLast: 1}, now)
+      expect(plan.remove.map((h) => h.seq), 'older backups without origin are judged by their name').to.deep.equal([2, 3])
+      expect(plan.keep.find((k) => k.header.seq === 1)!.reasons).to.deep.equal(['named'])
+      expect(planRetention(headers, {keepLast: 1, keepNamed: false}, now).remove.map((h) => h.seq)).to.deep.equal([1, 2, 3, 4])
     })
 
     it('numbers ISO weeks as ISO 8601 does at year boundaries', () => {

@@ -11,8 +11,8 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
   static override summary = 'Remove old backups by age or restic-style --keep-* rules; every remaining backup stays intact'
   static override description =
     'A backup is kept when any rule keeps it: younger than --older-than, among the --keep-last newest, or the newest ' +
-    'of one of the last N days / ISO weeks / months that have backups (UTC). Pinned backups (`backup pin`) and the ' +
-    'newest backup are always kept. Removed backups are folded into the next kept one, so every remaining backup ' +
+    'of one of the last N days / ISO weeks / months that have backups (UTC). Pinned backups (`backup pin`), backups ' +
+    'named by hand (unless --no-keep-named) and the newest backup are always kept. Removed backups are folded into the next kept one, so every remaining backup ' +
     'rebuilds exactly as before. --dry-run lists what would go.'
   static override examples = [
     '<%= config.bin %> backup cleanup --older-than=30d --project acme/3',
@@ -25,6 +25,11 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
     'keep-daily': Flags.integer({description: 'keep the newest backup of each of the last N days that have backups', min: 0}),
     'keep-weekly': Flags.integer({description: 'keep the newest backup of each of the last N ISO weeks that have backups', min: 0}),
     'keep-monthly': Flags.integer({description: 'keep the newest backup of each of the last N months that have backups', min: 0}),
+    'keep-named': Flags.boolean({
+      description: 'keep every backup given a name by hand (before-major-refactor); --no-keep-named lets the rules remove them too',
+      default: true,
+      allowNo: true,
+    }),
     'dry-run': Flags.boolean({description: 'list what would be removed; change nothing'}),
     all: Flags.boolean({char: 'a', description: 'every project in the storage'}),
     storage: storageFlag,
@@ -38,6 +43,7 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
       keepDaily: f['keep-daily'],
       keepWeekly: f['keep-weekly'],
       keepMonthly: f['keep-monthly'],
+      keepNamed: f['keep-named'],
     }
     const options = {dryRun: f['dry-run']}
     const session = await openSession()
