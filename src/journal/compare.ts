@@ -1,4 +1,5 @@
-import type {FieldDef, ItemState, ProjectState} from '../model/state.js'
+import {createPatch} from 'diff'
+import type {FieldDef, FieldValue, ItemState, ProjectState} from '../model/state.js'
 import {jsonEqual} from './diff.js'
 import type {EventHeader} from './events.js'
 
@@ -11,6 +12,23 @@ export interface SetDiff<T> {
   removed: T[]
 }
 
+/** One value that differs: what, from, to. Long texts (bodies, the readme) also carry a unified diff. */
+export interface ValueChange {
+  /** `title`, `body`, `state`, `labels`, `assignees`, `milestone`, `archived`, or a field's name */
+  what: string
+  from: unknown
+  to: unknown
+  /** unified diff of a multi-line text */
+  diff?: string
+}
+
+export interface ItemChanges {
+  item: IssueRef
+  /** the title in the newer backup (the older one when the item was removed) */
+  title: string
+  changes: ValueChange[]
+}
+
 export interface Comparison {
   differences: {
     issues: SetDiff<IssueRef>
@@ -18,6 +36,10 @@ export interface Comparison {
     views: SetDiff<string>
     settings: {modified: string[]}
   }
+  /** what changed in each modified issue or draft, value by value */
+  items: ItemChanges[]
+  /** each modified setting, from and to */
+  settings: ValueChange[]
   /** what could not be compared (e.g. items when one side is a config backup) */
   notes: string[]
 }
@@ -37,13 +59,21 @@ export interface IncrementalSummary {
 /** same canonical JSON, compared in place (no text per item of a 50,000-item project) */
 const same = (a: unknown, b: unknown) => jsonEqual(a, b)
 
+/** Numbers first, by number; then `owner/repo#n` by repository and number (#2 before #10); then drafts by title. */
+export function compareRefs(a: IssueRef, b: IssueRef): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  if (typeof a === 'number') return -1
+  if (typeof b === 'number') return 1
+  const ra = /^(.*)#(\d+)$/.exec(a)
+  const rb = /^(.*)#(\d+)$/.exec(b)
+  if (ra && rb) return ra[1] < rb[1] ? -1 : ra[1] > rb[1] ? 1 : Number(ra[2]) - Number(rb[2])
+  if (ra) return -1
+  if (rb) return 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 function sortRefs<T extends IssueRef>(refs: T[]): T[] {
-  return [...refs].sort((a, b) => {
-    if (typeof a === 'number' && typeof b === 'number') return a - b
-    if (typeof a === 'number') return -1
-    if (typeof b === 'number') return 1
-    return a < b ? -1 : a > b ? 1 : 0
-  })
+  return [...refs].sort(compareRefs)
 }
 
 function diffMaps<V>(a: Map<string, V>, b: Map<string, V>): SetDiff<string> {
@@ -106,10 +136,84 @@ export function compareStates(a: ProjectState, b: ProjectState): Comparison {
     const comparable = both || (a.type === b.type)
     if (comparable && !same(a[s] ?? null, b[s] ?? null)) settings.push(s)
   }
+  const items = hasItems(a) && hasItems(b) ? itemChanges(a, b, issues.modified) : []
+  const settingChanges = Object.keys(pa)
+    .filter((k) => settings.includes(k))
+    .sort()
+    .map((k) => valueChange(k, pa[k], pb[k]))
   return {
     differences: {issues, fields: diffMaps(byName(a.fields), byName(b.fields)), views, settings: {modified: settings.sort()}},
+    items,
+    settings: settingChanges,
     notes,
   }
+}
+
+function valueChange(what: string, from: unknown, to: unknown): ValueChange {
+  const change: ValueChange = {what, from: from ?? null, to: to ?? null}
+  if (typeof from === 'string' && typeof to === 'string' && (from.includes('\n') || to.includes('\n'))) {
+    // the unified diff without its file headers: the hunks say what changed
+    change.diff = createPatch(what, from.endsWith('\n') ? from : `${from}\n`, to.endsWith('\n') ? to : `${to}\n`, '', '', {context: 1})
+      .split('\n')
+      .slice(4)
+      .join('\n')
+      .trimEnd()
+  }
+  return change
+}
+
+/** A field value as people read it: the text, the number, the date, the option's name, the iteration's title. */
+function shown(value: FieldValue | undefined): unknown {
+  if (!value) return null
+  switch (value.type) {
+    case 'text':
+      return value.text
+    case 'number':
+      return value.number
+    case 'date':
+      return value.date
+    case 'singleSelect':
+      return value.name
+    case 'iteration':
+      return value.title
+    default:
+      return null
+  }
+}
+
+/** Value by value, what changed in each modified item; fields are matched by name (ids die with deletion). */
+function itemChanges(a: ProjectState, b: ProjectState, modified: IssueRef[]): ItemChanges[] {
+  const labels = itemLabels(a, b)
+  const wanted = new Set(modified)
+  const out: ItemChanges[] = []
+  const fieldName = (s: ProjectState, id: string) => s.fields[id]?.name ?? id
+  for (const [key, y] of Object.entries(b.items ?? {})) {
+    const ref = labels.get(key)!
+    const x = a.items?.[key]
+    if (!x || !wanted.has(ref)) continue
+    const changes: ValueChange[] = []
+    const cx = x.content ?? x.draft
+    const cy = y.content ?? y.draft
+    const scalar = (what: string, from: unknown, to: unknown) => {
+      if (!same(from ?? null, to ?? null)) changes.push(valueChange(what, from, to))
+    }
+    scalar('title', cx?.title, cy?.title)
+    scalar('body', cx?.body, cy?.body)
+    if (x.content || y.content) {
+      for (const k of ['state', 'stateReason', 'labels', 'assignees', 'milestone', 'parent', 'subIssues', 'blockedBy'] as const) {
+        scalar(k, (x.content as unknown as Record<string, unknown> | undefined)?.[k], (y.content as unknown as Record<string, unknown> | undefined)?.[k])
+      }
+    } else scalar('assignees', x.draft?.assignees, y.draft?.assignees)
+    scalar('archived', x.archived, y.archived)
+    // the same issue removed and added again has a new item id (and lost what the project held of it meanwhile)
+    scalar('item id', x.id, y.id)
+    const byField = (s: ProjectState, item: ItemState) => new Map(Object.entries(item.values).map(([id, v]) => [fieldName(s, id), shown(v)]))
+    const vx = byField(a, x)
+    const vy = byField(b, y)
+    for (const name of [...new Set([...vx.keys(), ...vy.keys()])].sort()) scalar(name, vx.get(name), vy.get(name))
+    if (changes.length) out.push({item: ref, title: String(cy?.title ?? cx?.title ?? key), changes})
+  }
+  return out.sort((p, q) => compareRefs(p.item, q.item))
 }
 
 /** Names of changed fields, plus `Field/Option` for each option or iteration added, removed or changed. */

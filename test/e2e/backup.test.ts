@@ -111,6 +111,11 @@ describe('backup through the CLI against the sandbox', function () {
     expect(json(info.stdout)).to.include({name: 'complete', kind: 'base', type: 'full'})
     const cmp = await e.cli(['backup', 'compare', 'complete', 'latest', '--project', 'acme/1', '--json'])
     expect(json(cmp.stdout).differences.issues).to.deep.equal({added: [], modified: [3], removed: []})
+    expect(json(cmp.stdout).items).to.deep.equal([
+      {item: 3, title: 'Renamed capture queries', changes: [{what: 'title', from: 'Write the capture queries', to: 'Renamed capture queries'}]},
+    ])
+    const cmpText = await e.cli(['backup', 'compare', 'complete', 'latest', '--project', 'acme/1'])
+    expect(cmpText.stdout).to.contain('#3 Renamed capture queries').and.to.contain('title: "Write the capture queries" → "Renamed capture queries"')
     const valid = await e.cli(['backup', 'validate', 'latest', '--project', 'acme/1', '--json'])
     expect(valid.code).to.equal(0)
     expect(json(valid.stdout)).to.include({status: 'valid', checksums: 'verified', data_integrity: 'confirmed'})

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {compareStates, incrementalSummary} from '../../src/journal/compare.js'
+import {compareRefs, compareStates, incrementalSummary} from '../../src/journal/compare.js'
 import type {ProjectState} from '../../src/model/state.js'
 import {applyEdit, buildState, captureAs} from '../helpers/states.js'
 
@@ -49,6 +49,39 @@ describe('journal compare', () => {
     b.items![issue].values = {}
     const {differences} = compareStates(a, b)
     expect(differences.issues.modified).to.deep.equal([a.items![issue].content!.number, `draft:${a.items![draftKey].draft!.title}`])
+  })
+
+  it('says what changed in each item and setting, value by value, with a unified diff for multi-line text', () => {
+    const a = buildState(35, {repos: ['acme/api']})
+    const [first, second] = issueKeys(a)
+    const b = structuredClone(a)
+    const status = Object.values(a.fields).find((f) => f.name === 'Status')!
+    const [todo, done] = Object.values(status.options!).sort((x, y) => x.position - y.position)
+    a.items![first].values[status.id] = {type: 'singleSelect', optionId: todo.id, name: todo.name}
+    b.items![first].values[status.id] = {type: 'singleSelect', optionId: done.id, name: done.name}
+    b.items![first].content!.title = 'Renamed'
+    a.items![second].content!.body = 'line one\nline two\nline three'
+    b.items![second].content!.body = 'line one\nline 2\nline three'
+    b.items![second].content!.labels = ['bug']
+    a.items![second].content!.labels = []
+    b.project.title = 'Roadmap 2027'
+    const {items, settings} = compareStates(a, b)
+    const n = (k: string) => a.items![k].content!.number
+    const firstChanges = items.find((i) => i.item === n(first))!
+    expect(firstChanges.title).to.equal('Renamed')
+    expect(firstChanges.changes).to.deep.include({what: 'Status', from: todo.name, to: done.name})
+    expect(firstChanges.changes).to.deep.include({what: 'title', from: a.items![first].content!.title, to: 'Renamed'})
+    const secondChanges = items.find((i) => i.item === n(second))!.changes
+    expect(secondChanges).to.deep.include({what: 'labels', from: [], to: ['bug']})
+    const body = secondChanges.find((c) => c.what === 'body')!
+    expect(body.diff).to.contain('-line two').and.to.contain('+line 2')
+    expect(settings).to.deep.equal([{what: 'title', from: a.project.title, to: 'Roadmap 2027'}])
+    expect(items.map((i) => i.item), 'sorted by number').to.deep.equal([...items.map((i) => i.item)].sort((x, y) => Number(x) - Number(y)))
+  })
+
+  it('sorts issue references of several repositories by repository and number, not as text', () => {
+    expect(['acme/b#1', 'acme/a#10', 'draft:x', 'acme/a#2'].sort(compareRefs)).to.deep.equal(['acme/a#2', 'acme/a#10', 'acme/b#1', 'draft:x'])
+    expect([10, 2, 'acme/a#1', 1].sort(compareRefs)).to.deep.equal([1, 2, 10, 'acme/a#1'])
   })
 
   it('does not report every issue as removed when one side is a config backup', () => {
