@@ -423,10 +423,9 @@ function addPlanning(content: IssueContent, c: any, features: ItemsQueryFeatures
         const name = v?.field?.name
         if (!name) continue
         if (v.__typename === 'IssueFieldSingleSelectValue' && typeof v.name === 'string') values[name] = v.name
-        else if (v.__typename === 'IssueFieldDateValue' && typeof v.value === 'string') values[name] = v.value.slice(0, 10)
-        else if ((v.__typename === 'IssueFieldTextValue' && typeof v.value === 'string') || (v.__typename === 'IssueFieldNumberValue' && typeof v.value === 'number')) {
-          values[name] = v.value
-        }
+        else if (v.__typename === 'IssueFieldDateValue' && typeof v.date === 'string') values[name] = v.date.slice(0, 10)
+        else if (v.__typename === 'IssueFieldTextValue' && typeof v.text === 'string') values[name] = v.text
+        else if (v.__typename === 'IssueFieldNumberValue' && typeof v.number === 'number') values[name] = v.number
       }
       content.issueFields = values
     }

@@ -107,9 +107,9 @@ const ISSUE_LIKE = `
 const ISSUE_FIELD_VALUES = `issueFieldValues(first: 25) {
                 nodes {
                   __typename
-                  ... on IssueFieldTextValue { value field { ... on IssueFieldCommon { name } } }
-                  ... on IssueFieldNumberValue { value field { ... on IssueFieldCommon { name } } }
-                  ... on IssueFieldDateValue { value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldTextValue { text: value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldNumberValue { number: value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldDateValue { date: value field { ... on IssueFieldCommon { name } } }
                   ... on IssueFieldSingleSelectValue { name field { ... on IssueFieldCommon { name } } }
                 }
               }`
