@@ -119,6 +119,28 @@ describe('issue types, dependencies, issue fields and sub-issue order: backup, v
     expect(diff(backup, again).operations).to.deep.equal([])
   })
 
+  it("on a GitHub whose schema lacks them (GHES), captures without them, says so, and reads dependencies through REST", async () => {
+    const c = await client()
+    // GitHub's answer to a document that names a field its schema lacks
+    const ghes = {
+      graphql: async (query: string, variables?: Record<string, unknown>) => {
+        for (const field of ['blockedBy', 'issueType']) {
+          if (new RegExp(`\\b${field}[ ({]`).test(query)) throw Object.assign(new Error(`Field '${field}' doesn't exist on type 'Issue'`), {errors: [{message: `Field '${field}' doesn't exist on type 'Issue'`}]})
+        }
+        return c.graphql(query, variables)
+      },
+      rest: (route: string, params?: Record<string, unknown>) => c.rest(route, params),
+    }
+    const {state, warnings} = await captureProject(ghes, await projectId())
+    expect(warnings.join('\n')).to.match(/issue types and issue-field values were not read/)
+    const epic = state.items![APP + 2].content!
+    expect(epic).to.not.have.property('issueType')
+    expect(epic).to.not.have.property('issueFields')
+    expect(epic.blockedBy).to.deep.equal([APP + 3, APP + 4])
+    const none = await captureProject(ghes, await projectId(), {dependencies: 'none'})
+    expect(none.state.items![APP + 2].content).to.not.have.property('blockedBy')
+  })
+
   it('leaves alone what an older backup did not capture', async () => {
     const c = await client()
     const id = await projectId()
