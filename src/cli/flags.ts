@@ -13,6 +13,7 @@ export const typeFlag = Flags.string({
 })
 
 export const dependenciesFlag = Flags.string({
-  description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
+  description:
+    'read blocked-by dependencies (with the items through GraphQL; where only REST has them, one request per issue: auto = up to 1,000 issues, all = every issue); none = leave them out',
   options: ['auto', 'all', 'none'],
 })

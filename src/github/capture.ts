@@ -16,7 +16,16 @@ import {
   type ViewDef,
   type WorkflowDef,
 } from '../model/state.js'
-import {NESTED_PAGE, PROJECT_CONFIG, PROJECT_HEAD, PROJECT_ITEMS, PROJECT_STATUS_UPDATES, REPO_MILESTONES} from './queries.js'
+import {
+  NESTED_PAGE,
+  PLANNING_FIELDS,
+  PROJECT_CONFIG,
+  PROJECT_HEAD,
+  PROJECT_STATUS_UPDATES,
+  REPO_MILESTONES,
+  projectItemsQuery,
+  type ItemsQueryFeatures,
+} from './queries.js'
 
 /** What a capture needs of a GitHub client (src/github/client.ts provides it; tests may pass the sandbox's). */
 export interface Api {
@@ -30,9 +39,11 @@ export type DependencyMode = 'auto' | 'all' | 'none'
 export interface CaptureOptions {
   type?: BackupType
   /**
-   * Blocked-by dependencies exist only in GitHub's REST API: one request per issue. `auto` reads them for projects of
-   * up to `dependencyLimit` issues and warns above; `all` always; `none` never. Unread dependencies are left absent
-   * from the state (never recorded as "no dependencies").
+   * Blocked-by dependencies. GitHub's GraphQL API serves them in the same item pages as everything else
+   * (`Issue.blockedBy`), so `auto` and `all` read them for every issue at no extra request. Where the schema lacks
+   * `blockedBy` (GitHub Enterprise Server), they exist only in the REST API, one request per issue: `auto` then reads
+   * them for projects of up to `dependencyLimit` issues and warns above, `all` always does. `none` never reads them.
+   * Unread dependencies are left absent from the state (never recorded as "no dependencies").
    */
   dependencies?: DependencyMode
   dependencyLimit?: number
@@ -116,24 +127,16 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   // items, in position order
   state.items = {}
   state.itemOrder = []
-  const overflow: Array<() => Promise<void>> = []
-  let done = 0
-  for await (const raw of paginate<any>(gql, PROJECT_ITEMS, {id: projectId}, (d) => d.node.items)) {
-    const item = toItem(raw, fields, overflow, gql)
-    const key = itemKey(item)
-    state.items[key] = item
-    state.itemOrder.push(key)
-    done++
-    if (done % 100 === 0) progress({phase: 'items', done})
-  }
-  progress({phase: 'items', done})
+  const mode = options.dependencies ?? 'auto'
+  const features: ItemsQueryFeatures = {planning: true, dependencies: mode !== 'none'}
+  const overflow = await captureItems(gql, projectId, fields, state, features, progress, warnings)
   for (const more of overflow) await more()
 
   const issues = Object.values(state.items).filter((i) => i.content?.kind === 'Issue')
-  const mode = options.dependencies ?? 'auto'
   const limit = options.dependencyLimit ?? 1000
   const concurrency = Math.max(1, options.concurrency ?? 8)
-  if (mode === 'all' || (mode === 'auto' && issues.length <= limit)) {
+  const restDependencies = mode !== 'none' && !features.dependencies
+  if (restDependencies && (mode === 'all' || issues.length <= limit)) {
     let n = 0
     await pool(issues, concurrency, async (item) => {
       const c = item.content!
@@ -146,9 +149,9 @@ export async function captureProject(api: Api, projectId: string, options: Captu
       c.blockedBy = blockers.map((b) => String(b.html_url)).sort()
       if (++n % 50 === 0) progress({phase: 'dependencies', done: n, total: issues.length})
     })
-  } else if (mode === 'auto' && issues.length > 0) {
+  } else if (restDependencies && issues.length > 0) {
     warnings.push(
-      `blocked-by dependencies of ${issues.length} issues were not read (GitHub serves them one REST request per issue): ` +
+      `blocked-by dependencies of ${issues.length} issues were not read (this GitHub serves them only through REST, one request per issue): ` +
         'pass --dependencies=all to include them',
     )
   }
@@ -181,6 +184,63 @@ export async function captureProject(api: Api, projectId: string, options: Captu
 }
 
 type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>
+
+/** The field of today's GitHub that a schema error says does not exist (GitHub Enterprise Server), if any. */
+export function missingPlanningField(error: unknown): string | undefined {
+  const e = error as {message?: unknown; errors?: Array<{message?: unknown}>} | undefined
+  const messages = [String(e?.message ?? ''), ...(Array.isArray(e?.errors) ? e.errors.map((x) => String(x?.message ?? '')) : [])]
+  for (const message of messages) {
+    const m = /Field '(\w+)' doesn't exist on type '\w+'|Cannot query field "(\w+)" on type/.exec(message)
+    const name = m?.[1] ?? m?.[2]
+    if (name && PLANNING_FIELDS.has(name)) return name
+  }
+  return undefined
+}
+
+/**
+ * Reads every item, in position order, into `state.items` / `state.itemOrder`. When the first page is refused because
+ * the schema lacks a field of today's GitHub (GitHub Enterprise Server), reads again without it and says so; the
+ * state then lacks what was not read (absent, never empty). `features` tells the caller what was read.
+ */
+async function captureItems(
+  gql: Gql,
+  projectId: string,
+  fields: Record<string, FieldDef>,
+  state: ProjectState,
+  features: ItemsQueryFeatures,
+  progress: NonNullable<CaptureOptions['onProgress']>,
+  warnings: string[],
+): Promise<Array<() => Promise<void>>> {
+  for (;;) {
+    const items: Record<string, ItemState> = {}
+    const order: string[] = []
+    const overflow: Array<() => Promise<void>> = []
+    let done = 0
+    try {
+      for await (const raw of paginate<any>(gql, projectItemsQuery(features), {id: projectId}, (d) => d.node.items)) {
+        const item = toItem(raw, fields, overflow, gql, features)
+        const key = itemKey(item)
+        items[key] = item
+        order.push(key)
+        done++
+        if (done % 100 === 0) progress({phase: 'items', done})
+      }
+    } catch (error) {
+      const missing = done === 0 ? missingPlanningField(error) : undefined
+      if (!missing) throw error
+      if (missing === 'blockedBy' && features.dependencies) features.dependencies = false
+      else if (missing !== 'blockedBy' && features.planning) {
+        features.planning = false
+        warnings.push(`this GitHub has no ${missing} in its API: issue types and issue-field values were not read`)
+      } else throw error
+      continue
+    }
+    progress({phase: 'items', done})
+    state.items = items
+    state.itemOrder = order
+    return overflow
+  }
+}
 
 async function captureConfig(gql: Gql, projectId: string, state: ProjectState): Promise<void> {
   const views: Record<string, ViewDef> = {}
@@ -297,7 +357,7 @@ function addValues(item: ItemState, nodes: any[], fields: Record<string, FieldDe
   }
 }
 
-function toItem(raw: any, fields: Record<string, FieldDef>, overflow: Array<() => Promise<void>>, gql: Gql): ItemState {
+function toItem(raw: any, fields: Record<string, FieldDef>, overflow: Array<() => Promise<void>>, gql: Gql, features: ItemsQueryFeatures): ItemState {
   const item: ItemState = {id: raw.id, type: raw.type, archived: Boolean(raw.isArchived), values: {}}
   addValues(item, raw.fieldValues.nodes, fields)
   if (raw.fieldValues.totalCount > raw.fieldValues.nodes.length) {
@@ -331,6 +391,7 @@ function toItem(raw: any, fields: Record<string, FieldDef>, overflow: Array<() =
       parent: c.parent?.url ?? null,
       subIssues: c.subIssues ? c.subIssues.nodes.map((s: any) => s.url) : [],
     }
+    if (c.__typename === 'Issue') addPlanning(content, c, features, overflow, gql)
     item.content = content
     if (c.labels.totalCount > c.labels.nodes.length) {
       overflow.push(async () => {
@@ -349,6 +410,34 @@ function toItem(raw: any, fields: Record<string, FieldDef>, overflow: Array<() =
     }
   }
   return item
+}
+
+/** An issue's type, issue-field values and blocked-by, as far as the items page read them. */
+function addPlanning(content: IssueContent, c: any, features: ItemsQueryFeatures, overflow: Array<() => Promise<void>>, gql: Gql): void {
+  if (features.planning) {
+    content.issueType = c.issueType?.name ?? null
+    // null connection: the repository has no issue fields (a user's repository): not captured
+    if (c.issueFieldValues) {
+      const values: Record<string, string | number> = {}
+      for (const v of c.issueFieldValues.nodes ?? []) {
+        const name = v?.field?.name
+        if (!name) continue
+        if (v.__typename === 'IssueFieldSingleSelectValue' && typeof v.name === 'string') values[name] = v.name
+        else if (v.__typename === 'IssueFieldDateValue' && typeof v.date === 'string') values[name] = v.date.slice(0, 10)
+        else if (v.__typename === 'IssueFieldTextValue' && typeof v.text === 'string') values[name] = v.text
+        else if (v.__typename === 'IssueFieldNumberValue' && typeof v.number === 'number') values[name] = v.number
+      }
+      content.issueFields = values
+    }
+  }
+  if (features.dependencies && c.blockedBy) {
+    content.blockedBy = c.blockedBy.nodes.map((n: any) => String(n.url)).sort()
+    if (c.blockedBy.totalCount > c.blockedBy.nodes.length) {
+      overflow.push(async () => {
+        content.blockedBy = (await collect(gql, NESTED_PAGE.blockedBy, c.id, (d) => d.node.blockedBy, (n) => String(n.url))).sort()
+      })
+    }
+  }
 }
 
 function logins(conn: any): string[] {

@@ -2,12 +2,16 @@
  * The GraphQL documents a capture sends. Each stays inside GitHub's limits (every connection has `first` <= 100, the
  * node total is far below 500,000) and is validated against GitHub's published schema by the tests.
  *
- * Cost per items page (GitHub's formula): 1 (items) + 100 × 5 nested connections = 501 requests → 5 points per 100
- * items, the least that reads every item's values, labels, assignees, sub-issues and draft assignees. Labels and
- * assignees are asked once through the Labelable and Assignable interfaces, not once per content type: GitHub counts
- * a connection in each type's fragment, so asking them on Issue and PullRequest apart costs 7 points a page, 40% more.
- * Overflowing nested connections (an issue with more than 20 labels, say) are fetched afterwards, only for the items
- * that overflow.
+ * Cost per items page (GitHub's formula: the connection requests a query implies, divided by 100): 1 (items) + 100 ×
+ * 7 nested connections (field values, labels, assignees, sub-issues, blocked-by, issue-field values, draft assignees)
+ * = 701 requests → 7 points per 100 items, the least that reads every item's values, labels, assignees, sub-issues,
+ * blocked-by dependencies and issue-field values IN the item pages (no request per issue). Labels and assignees are
+ * asked once through the Labelable and Assignable interfaces, not once per content type: GitHub counts a connection
+ * in each type's fragment, so asking them on Issue and PullRequest apart would cost 2 points a page more. The issue
+ * type is a plain object (no connection). Without dependencies (`--dependencies=none`) the page costs 6 points;
+ * without the planning fields (GitHub Enterprise Server, whose schema lacks them) 5.
+ * Overflowing nested connections (an issue with more than 20 labels or 10 blockers, say) are fetched afterwards,
+ * only for the items that overflow. Issue-field values never overflow: an organization has at most 25 issue fields.
  */
 
 const FIELD_NAME = `__typename ... on ProjectV2FieldCommon { id name }`
@@ -99,7 +103,27 @@ const ISSUE_LIKE = `
   repository { nameWithOwner }
   milestone { number }`
 
-export const PROJECT_ITEMS = `
+/** An issue's type, its organization's issue-field values (public preview), and the issues blocking it. */
+const ISSUE_FIELD_VALUES = `issueFieldValues(first: 25) {
+                nodes {
+                  __typename
+                  ... on IssueFieldTextValue { text: value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldNumberValue { number: value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldDateValue { date: value field { ... on IssueFieldCommon { name } } }
+                  ... on IssueFieldSingleSelectValue { name field { ... on IssueFieldCommon { name } } }
+                }
+              }`
+
+export interface ItemsQueryFeatures {
+  /** `Issue.issueType` and `Issue.issueFieldValues` (absent from GitHub Enterprise Server's schema) */
+  planning: boolean
+  /** `Issue.blockedBy` (absent from GitHub Enterprise Server's schema) */
+  dependencies: boolean
+}
+
+/** The items page document; features GitHub Enterprise Server lacks can be left out (see the cost note above). */
+export function projectItemsQuery(features: ItemsQueryFeatures = {planning: true, dependencies: true}): string {
+  return `
 query ProjectItems($id: ID!, $after: String) {
   node(id: $id) {
     ... on ProjectV2 {
@@ -120,7 +144,10 @@ query ProjectItems($id: ID!, $after: String) {
               ${ISSUE_LIKE}
               state stateReason
               parent { url }
-              subIssues(first: 50) { totalCount nodes { url } }
+              subIssues(first: 50) { totalCount nodes { url } }${features.planning ? `
+              issueType { name }
+              ${ISSUE_FIELD_VALUES}` : ''}${features.dependencies ? `
+              blockedBy(first: 10) { totalCount nodes { url } }` : ''}
             }
             ... on PullRequest { ${ISSUE_LIKE} prState: state }
             ... on Labelable { labels(first: 20) { totalCount nodes { name } } }
@@ -131,9 +158,15 @@ query ProjectItems($id: ID!, $after: String) {
     }
   }
 }`
+}
+
+export const PROJECT_ITEMS = projectItemsQuery()
+
+/** The fields of today's GitHub that GitHub Enterprise Server's schema may lack (its error names one of them). */
+export const PLANNING_FIELDS: ReadonlySet<string> = new Set(['issueType', 'issueFieldValues', 'blockedBy'])
 
 /** Follow-up pages for one node's overflowing nested connection. */
-export const NESTED_PAGE: Record<'labels' | 'assignees' | 'subIssues' | 'draftAssignees' | 'fieldValues', string> = {
+export const NESTED_PAGE: Record<'labels' | 'assignees' | 'subIssues' | 'draftAssignees' | 'fieldValues' | 'blockedBy', string> = {
   labels: `
 query MoreLabels($id: ID!, $after: String) {
   node(id: $id) {
@@ -158,6 +191,12 @@ query MoreDraftAssignees($id: ID!, $after: String) {
 query MoreSubIssues($id: ID!, $after: String) {
   node(id: $id) {
     ... on Issue { subIssues(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { url } } }
+  }
+}`,
+  blockedBy: `
+query MoreBlockedBy($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Issue { blockedBy(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { url } } }
   }
 }`,
   fieldValues: `
@@ -192,6 +231,8 @@ export const CAPTURE_DOCUMENTS: Record<string, string> = {
   PROJECT_CONFIG,
   PROJECT_STATUS_UPDATES,
   PROJECT_ITEMS,
+  PROJECT_ITEMS_WITHOUT_DEPENDENCIES: projectItemsQuery({planning: true, dependencies: false}),
+  PROJECT_ITEMS_GHES: projectItemsQuery({planning: false, dependencies: false}),
   REPO_MILESTONES,
   ...Object.fromEntries(Object.entries(NESTED_PAGE).map(([k, v]) => [`NESTED_PAGE.${k}`, v])),
 }

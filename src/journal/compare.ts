@@ -106,9 +106,30 @@ function itemLabel(key: string, item: ItemState, singleRepo: boolean): IssueRef 
   return key
 }
 
+/** Content fields a capture may not have read (older backups, GitHub Enterprise Server): absent means "not captured". */
+const OPTIONAL_CONTENT = ['blockedBy', 'issueType', 'issueFields'] as const
+
+/**
+ * The two sides of one item as far as both captured them: what one side did not read is left out of the other, so
+ * an older backup compared with a newer one does not report every issue as changed.
+ */
+function comparable(x: ItemState | undefined, y: ItemState | undefined): ItemState | undefined {
+  if (!x?.content || !y?.content) return x
+  const missing = OPTIONAL_CONTENT.filter((k) => x.content![k] !== undefined && y.content![k] === undefined)
+  if (!missing.length) return x
+  const content = {...x.content}
+  for (const k of missing) delete content[k]
+  return {...x, content}
+}
+
 function diffItems(a: ProjectState, b: ProjectState): SetDiff<IssueRef> {
   const labels = itemLabels(a, b)
-  const d = diffMaps(new Map(Object.entries(a.items ?? {})), new Map(Object.entries(b.items ?? {})))
+  const ai = a.items ?? {}
+  const bi = b.items ?? {}
+  const d = diffMaps(
+    new Map(Object.entries(ai).map(([k, v]) => [k, comparable(v, bi[k])])),
+    new Map(Object.entries(bi).map(([k, v]) => [k, comparable(v, ai[k])])),
+  )
   const map = (keys: string[]) => sortRefs(keys.map((k) => labels.get(k)!))
   return {added: map(d.added), modified: map(d.modified), removed: map(d.removed)}
 }

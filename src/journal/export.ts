@@ -1,4 +1,4 @@
-import {type BackupType, type FieldValue, type Milestone, type ProjectState, STATE_SCHEMA_VERSION} from '../model/state.js'
+import {type BackupType, type FieldValue, type IssueContent, type Milestone, type ProjectState, STATE_SCHEMA_VERSION} from '../model/state.js'
 import {canonicalJson, hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {CREATOR, type EventHeader} from './events.js'
@@ -92,6 +92,10 @@ export interface ExportIssue {
   dependencies: string[]
   parent: string | null
   sub_issues: string[]
+  /** the issue type's name (null: none); absent when the backup did not read issue types */
+  issue_type?: string | null
+  /** organization issue-field values by field name; absent when the backup did not read them */
+  issue_fields?: Record<string, string | number>
 }
 
 export interface ExportDraft {
@@ -136,6 +140,21 @@ function displayValue(value: FieldValue): string | number {
   }
 }
 
+/** An issue's type and issue-field values for the document, when captured; throws on a malformed state. */
+function planningOf(c: IssueContent): Pick<ExportIssue, 'issue_type' | 'issue_fields'> {
+  const out: Pick<ExportIssue, 'issue_type' | 'issue_fields'> = {}
+  if (c.issueType !== undefined) {
+    if (c.issueType !== null && typeof c.issueType !== 'string') throw new Error('issueType is not a name')
+    out.issue_type = c.issueType
+  }
+  if (c.issueFields !== undefined) {
+    if (!c.issueFields || typeof c.issueFields !== 'object' || Array.isArray(c.issueFields)) throw new Error('issueFields is not an object')
+    for (const v of Object.values(c.issueFields)) if (typeof v !== 'string' && typeof v !== 'number') throw new Error('an issue-field value is not text or a number')
+    out.issue_fields = Object.fromEntries(byKey(c.issueFields))
+  }
+  return out
+}
+
 const byKey = <T>(rec: Record<string, T> | undefined): Array<[string, T]> => Object.entries(rec ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
 /** The derived sections of the document (everything but backup_metadata.checksum and project_state). */
@@ -178,6 +197,7 @@ function derive(header: ExportHeader, state: ProjectState): Omit<BackupDocument,
         dependencies: (c.blockedBy ?? []).map((u) => issueRef(u, c.repository)),
         parent: c.parent ? issueRef(c.parent, c.repository) : null,
         sub_issues: c.subIssues.map((u) => issueRef(u, c.repository)),
+        ...planningOf(c),
       })
     } else if (item.draft) {
       drafts.push({title: item.draft.title, archived: item.archived, status: statusOf(item.values), field_values: valuesOf(item.values)})

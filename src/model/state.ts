@@ -174,10 +174,21 @@ export interface IssueContent {
   milestone: string | null
   /** URL of the parent issue, or null */
   parent: string | null
-  /** URLs of sub-issues, in order */
+  /** URLs of sub-issues, in the parent's order (GitHub's sub-issue priority, `reprioritizeSubIssue`) */
   subIssues: string[]
   /** URLs of the issues this one is blocked by, sorted; absent when the capture did not read dependencies */
   blockedBy?: string[]
+  /**
+   * issues only: the name of the issue's type (an issue type of the repository's organization), null for none;
+   * absent when the capture did not read issue types (older backups, GitHub Enterprise Server)
+   */
+  issueType?: string | null
+  /**
+   * issues only: the organization's issue fields (public preview) set on the issue, by field name: text, number,
+   * date (YYYY-MM-DD) or the single-select option's name; absent when not read (older backups, repositories owned by
+   * a user, GitHub Enterprise Server)
+   */
+  issueFields?: Record<string, string | number>
 }
 
 export interface DraftContent {

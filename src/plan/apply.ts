@@ -22,7 +22,7 @@ import {
   type GraphqlCall,
   type Resolver,
 } from './mutations.js'
-import {SEP, callGraphql, collectLookups, emptyLookups, resolveLookups, type GraphqlFn, type Lookups} from './lookup.js'
+import {SEP, callGraphql, collectLookups, emptyLookups, resolveLookups, type GraphqlFn, type IssueFieldInfo, type Lookups} from './lookup.js'
 import {DEFAULT_BATCH_SIZE, DEFAULT_CONTENT_BATCH_SIZE, DEFAULT_LOOKUP_BATCH_SIZE} from './estimate.js'
 
 /** Where apply records finished operations, to resume after an interruption. */
@@ -236,7 +236,8 @@ class Applier {
     const inBatch = new Set(batch.map((p) => p.op.id))
     // aliased mutations run one after the other, so an operation that only needs to come AFTER another (a move after a
     // move) may share its request; one that needs an id the other creates may not
-    return op.deps.some((d) => inBatch.has(d) && !(op.op === 'moveItem' && batch.find((p) => p.op.id === d)?.op.op === 'moveItem'))
+    const ordering = (kind: string) => kind === 'moveItem' || kind === 'reorderSubIssue'
+    return op.deps.some((d) => inBatch.has(d) && !(ordering(op.op) && batch.find((p) => p.op.id === d)?.op.op === op.op))
   }
 
   private async flush(batch: Pending[]): Promise<void> {
@@ -419,6 +420,12 @@ class Applier {
       milestoneId: (repo, title) => named(lookups.milestone, repo + SEP + title, `milestone '${title}' in ${repo}`),
       repositoryId: (repo) => named(lookups.repository, repo, `repository ${repo}`),
       teamId: (team) => named(lookups.team, team, `team ${team}`),
+      issueTypeId: (repo, name) => {
+        const id = lookups.issueType.get(repo + SEP + name)
+        if (!id) throw new ResolveError(`issue type '${name}' does not exist in ${repo.split('/')[0]} (create it in the organization's settings, then restore again)`)
+        return id
+      },
+      issueFieldInput: (repo, name, value) => issueFieldInput(lookups.issueFields.get(repo), repo, name, value),
       fieldDatabaseId: (name) => {
         const id = this.viewInfo?.fields.get(name)
         if (id === undefined) throw new ResolveError(`field '${name}' has no database id in the project`)
@@ -432,6 +439,28 @@ class Applier {
         return {route: 'users/{user_id}', params: {user_id: userId, project_number: number}}
       },
     }
+  }
+}
+
+/** The `IssueFieldCreateOrUpdateInput` for one issue field of a repository's organization (value null: delete it). */
+function issueFieldInput(fields: IssueFieldInfo[] | null | undefined, repo: string, name: string, value: string | number | null): Record<string, unknown> {
+  if (!fields) throw new ResolveError(`${repo} has no issue fields (they exist only in organizations' repositories)`)
+  const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase())
+  if (!field) throw new ResolveError(`issue field '${name}' does not exist in ${repo.split('/')[0]} (create it in the organization's settings, then restore again)`)
+  if (value === null) return {fieldId: field.id, delete: true}
+  switch (field.dataType) {
+    case 'NUMBER':
+      if (typeof value !== 'number') throw new ResolveError(`issue field '${name}' is a number field now; the backup's value ${JSON.stringify(value)} is not a number`)
+      return {fieldId: field.id, numberValue: value}
+    case 'DATE':
+      return {fieldId: field.id, dateValue: String(value)}
+    case 'SINGLE_SELECT': {
+      const optionId = field.options[String(value)]
+      if (!optionId) throw new ResolveError(`option '${String(value)}' does not exist on issue field '${name}'`)
+      return {fieldId: field.id, singleSelectOptionId: optionId}
+    }
+    default:
+      return {fieldId: field.id, textValue: String(value)}
   }
 }
 

@@ -85,6 +85,8 @@ class Differ {
   private readonly missing: Set<string>
   private readonly fields = new Map<string, FieldPlan>()
   private readonly items = new Map<string, ItemPlan>()
+  /** issues whose type / issue fields the live capture did not read (warned once) */
+  private readonly unreadPlanning = {types: 0, fields: 0}
 
   constructor(
     private readonly desired: ProjectState,
@@ -114,6 +116,12 @@ class Differ {
       this.subIssues()
       this.blockedBy()
       this.order()
+    }
+    if (this.unreadPlanning.types || this.unreadPlanning.fields) {
+      this.warn(
+        `issue types / issue-field values of ${Math.max(this.unreadPlanning.types, this.unreadPlanning.fields)} issue(s) were not compared: ` +
+          'the live capture could not read them (this GitHub lacks them in its API)',
+      )
     }
     const operations = sortOperations(this.ops)
     const {latencyMs, batchSize, contentBatchSize} = this.options
@@ -154,10 +162,12 @@ class Differ {
       }
     }
     if (Object.keys(changes).length) this.add({op: 'updateProject', id: 'project', deps: [], changes, before})
-    if (d.template !== l.template) {
-      this.warn(
-        `the backup's project ${d.template ? 'is' : 'is not'} a template: ${d.template ? 'mark' : 'unmark'} it as a template by hand in the project's settings`,
-      )
+    if (Boolean(d.template) !== Boolean(l.template)) {
+      if (d.template && l.owner.type !== 'Organization') {
+        this.warn("the backup's project is a template, but only organizations' projects can be templates: not restored")
+      } else {
+        this.add({op: 'setTemplate', id: 'project.template', deps: [], template: Boolean(d.template)})
+      }
     }
   }
 
@@ -533,6 +543,7 @@ class Differ {
       if (c.state.toUpperCase() === 'CLOSED') {
         this.add({op: 'setIssueState', id: `issue.state:${c.url}`, deps: [content.createdBy], content, state: 'CLOSED', stateReason: c.stateReason})
       }
+      this.issuePlanning(c, undefined, content, [content.createdBy])
     }
     return true
   }
@@ -647,12 +658,40 @@ class Differ {
     if (removeAssignees.length) {
       this.add({op: 'removeAssignees', id: `issue.assignees.remove:${url}`, deps: [], content, assignees: removeAssignees})
     }
+    this.issuePlanning(dc, lc, content)
     const dm = dc.milestone ? this.milestoneOf(dc) : null
     const lmDef = lc.milestone ? this.live.milestones?.[lc.milestone] : undefined
     const lm = lc.milestone ? {title: lmDef?.title ?? lc.milestone, repository: lmDef?.repository ?? lc.repository} : null
     if (dc.milestone && !dm) return
     if ((dm?.title ?? null) !== (lm?.title ?? null) || (dm && lm && dm.repository.toLowerCase() !== lm.repository.toLowerCase())) {
       this.add({op: 'setMilestone', id: `issue.milestone:${url}`, deps: [], content, milestone: dm})
+    }
+  }
+
+  /**
+   * An issue's type and issue-field values. Only what both states captured is compared: absent (an older backup, a
+   * capture that could not read them) is "not captured", never "none". `lc` undefined: the issue is recreated.
+   */
+  private issuePlanning(dc: IssueContent, lc: IssueContent | undefined, content: ContentRef, deps: string[] = []): void {
+    if (dc.kind !== 'Issue') return
+    const url = dc.url
+    if (dc.issueType !== undefined) {
+      const have = lc ? lc.issueType : null
+      if (have === undefined) this.unreadPlanning.types++
+      else if ((dc.issueType ?? null) !== (have ?? null) && !(lc === undefined && dc.issueType === null)) {
+        this.add({op: 'setIssueType', id: `issue.type:${url}`, deps, content, issueType: dc.issueType ?? null, before: have ?? null})
+      }
+    }
+    if (dc.issueFields !== undefined) {
+      const have = lc ? lc.issueFields : {}
+      if (have === undefined) {
+        if (Object.keys(dc.issueFields).length) this.unreadPlanning.fields++
+        return
+      }
+      const set: Record<string, string | number> = {}
+      for (const [name, value] of Object.entries(dc.issueFields)) if (have[name] !== value) set[name] = value
+      const remove = Object.keys(have).filter((name) => !(name in dc.issueFields!)).sort()
+      if (Object.keys(set).length || remove.length) this.add({op: 'setIssueFields', id: `issue.fields:${url}`, deps, content, set, remove})
     }
   }
 
@@ -701,12 +740,54 @@ class Differ {
       const op = this.add({op: 'removeSubIssue', id: `subissue.remove:${k}`, deps: [], parent: this.ref(p), child: this.ref(c)})
       removals.set(c, [...(removals.get(c) ?? []), op.id])
     }
+    const touched = new Map<string, string[]>()
+    const note = (parent: string, id: string) => touched.set(parent, [...(touched.get(parent) ?? []), id])
+    for (const [k, [p]] of live) if (!desired.has(k)) note(p, `subissue.remove:${k}`)
+    const added = new Map<string, string[]>()
     for (const [k, [p, c]] of desired) {
       if (live.has(k)) continue
       const parent = this.ref(p)
       const child = this.ref(c)
       const deps = [...(removals.get(c) ?? []), ...(parent.createdBy ? [parent.createdBy] : []), ...(child.createdBy ? [child.createdBy] : [])]
-      this.add({op: 'addSubIssue', id: `subissue.add:${k}`, deps, parent, child})
+      note(p, this.add({op: 'addSubIssue', id: `subissue.add:${k}`, deps, parent, child}).id)
+      added.set(p, [...(added.get(p) ?? []), c])
+    }
+    this.subIssueOrder(desired, added, touched)
+  }
+
+  /**
+   * Sub-issue order, with minimal moves: after the removals and additions (added sub-issues land last), the
+   * sub-issues already in a longest increasing subsequence of the desired order stay; every other one moves right
+   * after its desired predecessor (or before the current first one), in desired order (`reprioritizeSubIssue`).
+   */
+  private subIssueOrder(desired: Map<string, [string, string]>, added: Map<string, string[]>, touched: Map<string, string[]>): void {
+    for (const ip of this.relationItems()) {
+      const dc = ip.desired.content as IssueContent
+      if (dc.subIssues.length < 2) continue
+      const want = dc.subIssues.filter((c) => desired.has(`${dc.url} > ${c}`))
+      const kept = (this.isRecreated(ip) ? [] : (ip.live?.content?.subIssues ?? [])).filter((c) => desired.has(`${dc.url} > ${c}`))
+      const sim = [...kept, ...(added.get(dc.url) ?? [])]
+      if (sim.length !== want.length || !want.every((c) => sim.includes(c))) continue
+      const rank = new Map(want.map((c, i) => [c, i]))
+      const stay = new Set(longestIncreasing(sim, (c) => rank.get(c) as number))
+      const parent = this.ref(dc.url)
+      let previous: string | undefined
+      want.forEach((c, i) => {
+        if (stay.has(c) || (i === 0 && sim[0] === c)) return
+        const anchor = i > 0 ? want[i - 1] : sim[0]
+        sim.splice(sim.indexOf(c), 1)
+        sim.splice(i > 0 ? sim.indexOf(anchor) + 1 : 0, 0, c)
+        const deps = [...(touched.get(dc.url) ?? []), ...(previous ? [previous] : []), ...(parent.createdBy ? [parent.createdBy] : [])]
+        previous = this.add({
+          op: 'reorderSubIssue',
+          id: `subissue.order:${dc.url} > ${c}`,
+          deps,
+          parent,
+          child: this.ref(c),
+          after: i > 0 ? this.ref(anchor) : null,
+          before: i > 0 ? null : this.ref(anchor),
+        }).id
+      })
     }
   }
 
@@ -1039,7 +1120,7 @@ function summarize(ops: Operation[], conflicts: number, warnings: number): Plan[
     if ('field' in op && op.op !== 'setValue' && op.op !== 'clearValue') fields.add(op.field.name)
     if ('item' in op) items.add(op.item.key)
     if ('content' in op) items.add(op.content.url)
-    if (op.op === 'addSubIssue' || op.op === 'removeSubIssue') items.add(op.child.url)
+    if (op.op === 'addSubIssue' || op.op === 'removeSubIssue' || op.op === 'reorderSubIssue') items.add(op.child.url)
   }
   return {
     operations: ops.length,
@@ -1062,6 +1143,9 @@ function summarize(ops: Operation[], conflicts: number, warnings: number): Plan[
       'addBlockedBy',
       'removeBlockedBy',
       'updateDraft',
+      'setIssueType',
+      'setIssueFields',
+      'reorderSubIssue',
     ),
     views_to_create: count('createView'),
     conflicts,

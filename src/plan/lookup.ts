@@ -5,11 +5,14 @@ import {UserError} from '../util/errors.js'
  */
 import type {ContentRef, Operation} from './plan.js'
 
-export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team'
+export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team' | 'issueType' | 'issueFields'
 
 export interface LookupKey {
   kind: LookupKind
-  /** content: URL; label/milestone: `owner/name` + NUL + name/title; user: login; repository: `owner/name`; team: `org/slug` */
+  /**
+   * content: URL; label/milestone/issueType: `owner/name` + NUL + name/title; user: login; repository and
+   * issueFields: `owner/name`; team: `org/slug`
+   */
   key: string
 }
 
@@ -26,6 +29,18 @@ export interface Lookups {
   milestone: Map<string, string | null>
   repository: Map<string, string | null>
   team: Map<string, string | null>
+  issueType: Map<string, string | null>
+  /** a repository's issue fields (its organization's); null: none (a user's repository) */
+  issueFields: Map<string, IssueFieldInfo[] | null>
+}
+
+/** An organization issue field as a restore needs it. */
+export interface IssueFieldInfo {
+  id: string
+  name: string
+  dataType: string
+  /** single select: option ids by name */
+  options: Record<string, string>
 }
 
 export type GraphqlFn = (query: string, variables: Record<string, unknown>) => Promise<any>
@@ -33,7 +48,16 @@ export type GraphqlFn = (query: string, variables: Record<string, unknown>) => P
 export const SEP = '\u0000'
 
 export function emptyLookups(): Lookups {
-  return {content: new Map(), label: new Map(), user: new Map(), milestone: new Map(), repository: new Map(), team: new Map()}
+  return {
+    content: new Map(),
+    label: new Map(),
+    user: new Map(),
+    milestone: new Map(),
+    repository: new Map(),
+    team: new Map(),
+    issueType: new Map(),
+    issueFields: new Map(),
+  }
 }
 
 /** The look-ups one operation needs before it can be sent. */
@@ -62,7 +86,13 @@ export function lookupsFor(op: Operation): LookupKey[] {
       return [...content(op.parent), ...content(op.child)]
     case 'addBlockedBy':
     case 'removeBlockedBy':
-      return content(op.blocker)
+      return [...content(op.content), ...content(op.blocker)]
+    case 'setIssueType':
+      return [...content(op.content), ...(op.issueType === null ? [] : [{kind: 'issueType' as const, key: op.content.repository + SEP + op.issueType}])]
+    case 'setIssueFields':
+      return [...content(op.content), {kind: 'issueFields', key: op.content.repository}]
+    case 'reorderSubIssue':
+      return [...content(op.parent), ...content(op.child), ...(op.after ? content(op.after) : []), ...(op.before ? content(op.before) : [])]
     case 'createIssue':
       return [{kind: 'repository', key: op.content.repository}, ...labels(op.content.repository, op.labels), ...users(op.assignees)]
     case 'createDraft':
@@ -159,6 +189,39 @@ function part(k: LookupKey, alias: string): Part {
         declarations: [`$${alias}o: String!`, `$${alias}n: String!`],
         selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { id }`,
         read: (d) => d?.id ?? null,
+      }
+    }
+    case 'issueType': {
+      const [repo, name] = k.key.split(SEP)
+      const [owner, repoName] = splitRepo(repo)
+      return {
+        alias,
+        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: name},
+        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
+        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { issueType(name: $${alias}x) { id isEnabled } }`,
+        read: (d) => (d?.issueType?.id && d.issueType.isEnabled !== false ? d.issueType.id : null),
+      }
+    }
+    case 'issueFields': {
+      const [owner, name] = splitRepo(k.key)
+      return {
+        alias,
+        variables: {[`${alias}o`]: owner, [`${alias}n`]: name},
+        declarations: [`$${alias}o: String!`, `$${alias}n: String!`],
+        selection:
+          `${alias}: repository(owner: $${alias}o, name: $${alias}n) { issueFields(first: 25) { nodes { __typename ` +
+          '... on Node { id } ... on IssueFieldCommon { name dataType } ... on IssueFieldSingleSelect { options { id name } } } } }',
+        read: (d) =>
+          d?.issueFields
+            ? (d.issueFields.nodes ?? []).filter(Boolean).map(
+                (f: any): IssueFieldInfo => ({
+                  id: f.id,
+                  name: f.name,
+                  dataType: f.dataType,
+                  options: Object.fromEntries((f.options ?? []).map((o: any) => [o.name, o.id])),
+                }),
+              )
+            : null,
       }
     }
     case 'team': {

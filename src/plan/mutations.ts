@@ -28,6 +28,10 @@ export interface Resolver {
   milestoneId(repository: string, title: string): string
   repositoryId(repository: string): string
   teamId(team: string): string
+  /** the id of an issue type of the repository's organization, by name */
+  issueTypeId(repository: string, name: string): string
+  /** `IssueFieldCreateOrUpdateInput` setting (value) or deleting (null) the repository organization's issue field `name` */
+  issueFieldInput(repository: string, name: string, value: string | number | null): Record<string, unknown>
   /** REST view creation: field database ids by field name */
   fieldDatabaseId(name: string): number
   /** REST view creation: the route owner part: `orgs/{org}` or `users/{user_id}` with its params */
@@ -76,7 +80,7 @@ function valueInput(r: Resolver, field: FieldRef, value: PlannedValue): Record<s
 
 /** True when `applyPlan` sends the operation through REST (`restCall`) rather than GraphQL (`graphqlCall`). */
 export function isRest(op: Operation): boolean {
-  return op.op === 'createView' || op.op === 'addBlockedBy' || op.op === 'removeBlockedBy'
+  return op.op === 'createView'
 }
 
 /** The GraphQL mutation for an operation; throws ResolveError when an id cannot be resolved. */
@@ -214,16 +218,47 @@ export function graphqlCall(op: Operation, r: Resolver): GraphqlCall {
       return call('linkProjectV2ToRepository', {projectId, repositoryId: r.repositoryId(op.repository)}, 'repository { id }')
     case 'linkTeam':
       return call('linkProjectV2ToTeam', {projectId, teamId: r.teamId(op.team)}, 'team { id }')
-    case 'createView':
     case 'addBlockedBy':
     case 'removeBlockedBy':
+      return call(op.op, {issueId: r.contentId(op.content), blockingIssueId: r.contentId(op.blocker)}, 'issue { id }')
+    case 'setTemplate':
+      return call(op.template ? 'markProjectV2AsTemplate' : 'unmarkProjectV2AsTemplate', {projectId}, 'projectV2 { id }')
+    case 'setIssueType':
+      return call(
+        'updateIssueIssueType',
+        {issueId: r.contentId(op.content), issueTypeId: op.issueType === null ? null : r.issueTypeId(op.content.repository, op.issueType)},
+        'issue { id }',
+      )
+    case 'setIssueFields':
+      return call(
+        'setIssueFieldValue',
+        {
+          issueId: r.contentId(op.content),
+          issueFields: [
+            ...Object.entries(op.set).map(([name, value]) => r.issueFieldInput(op.content.repository, name, value)),
+            ...op.remove.map((name) => r.issueFieldInput(op.content.repository, name, null)),
+          ],
+        },
+        'issue { id }',
+      )
+    case 'reorderSubIssue':
+      return call(
+        'reprioritizeSubIssue',
+        {
+          issueId: r.contentId(op.parent),
+          subIssueId: r.contentId(op.child),
+          ...(op.after ? {afterId: r.contentId(op.after)} : {beforeId: r.contentId(op.before as ContentRef)}),
+        },
+        'issue { id }',
+      )
+    case 'createView':
       throw new Error(`${op.op} is a REST operation`)
   }
 }
 
 const LAYOUTS = {TABLE_LAYOUT: 'table', BOARD_LAYOUT: 'board', ROADMAP_LAYOUT: 'roadmap'} as const
 
-/** The REST call for `createView`, `addBlockedBy`, `removeBlockedBy`. */
+/** The REST call for `createView` (blocked-by dependencies go through GraphQL `addBlockedBy` / `removeBlockedBy`). */
 export function restCall(op: Operation, r: Resolver): RestCall {
   switch (op.op) {
     case 'createView': {
@@ -237,20 +272,6 @@ export function restCall(op: Operation, r: Resolver): RestCall {
       if (v.groupBy.length) body.group_by = v.groupBy.map((f) => r.fieldDatabaseId(f))
       if (v.verticalGroupBy.length) body.vertical_group_by = v.verticalGroupBy.map((f) => r.fieldDatabaseId(f))
       return {route: `POST /${route}/projectsV2/{project_number}/views`, params: {...params, ...body}}
-    }
-    case 'addBlockedBy': {
-      const [owner, repo] = op.content.repository.split('/')
-      return {
-        route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by',
-        params: {owner, repo, issue_number: r.contentNumber(op.content), issue_id: r.contentDatabaseId(op.blocker)},
-      }
-    }
-    case 'removeBlockedBy': {
-      const [owner, repo] = op.content.repository.split('/')
-      return {
-        route: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}',
-        params: {owner, repo, issue_number: r.contentNumber(op.content), issue_id: r.contentDatabaseId(op.blocker)},
-      }
     }
     default:
       throw new Error(`${op.op} is a GraphQL operation`)

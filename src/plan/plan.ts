@@ -126,6 +126,11 @@ export type Operation =
   | (Base & {op: 'setMilestone'; content: ContentRef; milestone: {title: string; repository: string} | null})
   | (Base & {op: 'addSubIssue' | 'removeSubIssue'; parent: ContentRef; child: ContentRef})
   | (Base & {op: 'addBlockedBy' | 'removeBlockedBy'; content: ContentRef; blocker: ContentRef})
+  | (Base & {op: 'setTemplate'; template: boolean})
+  | (Base & {op: 'setIssueType'; content: ContentRef; issueType: string | null; before: string | null})
+  | (Base & {op: 'setIssueFields'; content: ContentRef; set: Record<string, string | number>; remove: string[]})
+  /** reprioritizeSubIssue: exactly one of `after` / `before` (sub-issues of the same parent) */
+  | (Base & {op: 'reorderSubIssue'; parent: ContentRef; child: ContentRef; after: ContentRef | null; before: ContentRef | null})
   | (Base & {
       op: 'createStatusUpdate'
       body: string | null
@@ -184,7 +189,7 @@ export const CONTENT_CREATING: ReadonlySet<OperationKind> = new Set<OperationKin
 ])
 
 /** Operations performed through REST rather than GraphQL. */
-export const REST_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind>(['createView', 'addBlockedBy', 'removeBlockedBy'])
+export const REST_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind>(['createView'])
 
 /**
  * Apply order: a stage is a group of operations apply may batch together; stages run in this order.
@@ -192,6 +197,7 @@ export const REST_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind
  */
 export const STAGE: Record<OperationKind, number> = {
   updateProject: 0,
+  setTemplate: 0,
   deleteField: 1,
   createField: 1,
   renameField: 1,
@@ -215,8 +221,11 @@ export const STAGE: Record<OperationKind, number> = {
   addAssignees: 8,
   removeAssignees: 8,
   setMilestone: 8,
+  setIssueType: 8,
+  setIssueFields: 8,
   removeSubIssue: 8,
   addSubIssue: 9,
+  reorderSubIssue: 9.5,
   removeBlockedBy: 10,
   addBlockedBy: 10,
   createStatusUpdate: 11,

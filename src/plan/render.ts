@@ -2,7 +2,7 @@
  * A plan as text for people (dry run, `--test-only`): what apply will do, grouped, then conflicts, warnings and the
  * estimate. Pure: returns a string, prints nothing.
  */
-import type {Operation, Plan, PlannedValue, ProjectChanges} from './plan.js'
+import type {ContentRef, Operation, Plan, PlannedValue, ProjectChanges} from './plan.js'
 
 export interface RenderOptions {
   /** lines shown per group before "… and N more" (default 25; 0 = all) */
@@ -10,7 +10,7 @@ export interface RenderOptions {
 }
 
 const GROUPS: Array<{title: string; kinds: Array<Operation['op']>}> = [
-  {title: 'Project settings', kinds: ['updateProject']},
+  {title: 'Project settings', kinds: ['updateProject', 'setTemplate']},
   {title: 'Fields', kinds: ['deleteField', 'createField', 'renameField', 'restoreOptions', 'restoreIterations']},
   {title: 'Views', kinds: ['createView']},
   {title: 'Items', kinds: ['createIssue', 'addItem', 'createDraft', 'unarchiveItem', 'archiveItem', 'deleteItem', 'moveItem']},
@@ -26,8 +26,11 @@ const GROUPS: Array<{title: string; kinds: Array<Operation['op']>}> = [
       'addAssignees',
       'removeAssignees',
       'setMilestone',
+      'setIssueType',
+      'setIssueFields',
       'removeSubIssue',
       'addSubIssue',
+      'reorderSubIssue',
       'removeBlockedBy',
       'addBlockedBy',
     ],
@@ -137,6 +140,17 @@ export function describe(op: Operation): string {
       return `~ ${ref(op.content)}: unassign ${op.assignees.map((a) => '@' + a).join(', ')}`
     case 'setMilestone':
       return `~ ${ref(op.content)}: ${op.milestone ? `milestone ${quote(op.milestone.title)}` : 'remove milestone'}`
+    case 'setTemplate':
+      return `~ project: ${op.template ? 'mark as a template' : 'no longer a template'}`
+    case 'setIssueType':
+      return `~ ${ref(op.content)}: ${op.issueType === null ? `remove type ${quote(op.before ?? '')}` : `type ${op.before === null ? '(none)' : quote(op.before)} → ${quote(op.issueType)}`}`
+    case 'setIssueFields':
+      return `~ ${ref(op.content)}: issue fields ${[
+        ...Object.entries(op.set).map(([k, v]) => `${quote(k)} = ${JSON.stringify(v)}`),
+        ...op.remove.map((k) => `clear ${quote(k)}`),
+      ].join(', ')}`
+    case 'reorderSubIssue':
+      return `~ ${ref(op.parent)}: sub-issue ${ref(op.child)} ${op.after ? `after ${ref(op.after)}` : `before ${ref(op.before as ContentRef)}`}`
     case 'addSubIssue':
       return `+ ${ref(op.parent)}: sub-issue ${ref(op.child)}`
     case 'removeSubIssue':

@@ -10,6 +10,7 @@ import {SandboxError} from './errors.js'
 import {UserError} from '../util/errors.js'
 import type {World} from './world.js'
 import type {Model, OptionInput, ValueInput} from './world/model.js'
+import {Planning, type IssueFieldValueInput} from './world/planning.js'
 import type {
   FieldDataType,
   IssueRec,
@@ -43,6 +44,16 @@ export interface SeedOrg {
   /** user login -> role */
   members?: Record<string, OrgRole>
   teams?: SeedTeam[]
+  /** the organization's issue types, in creation order (user accounts have none) */
+  issueTypes?: Array<{name: string; description?: string; color?: OptionColor; isEnabled?: boolean}>
+  /** the organization's issue fields (public preview) */
+  issueFields?: Array<{
+    name: string
+    type: 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT'
+    description?: string
+    visibility?: 'ALL' | 'ORG_ONLY'
+    options?: Array<{name: string; color?: OptionColor; description?: string}>
+  }>
 }
 
 export interface SeedIssue {
@@ -64,9 +75,13 @@ export interface SeedIssue {
   subIssues?: string[]
   /** `#n` or `owner/repo#n` */
   blockedBy?: string[]
+  /** issue type name (an issue type of the repository's organization) */
+  type?: string
+  /** issue field name -> value: text, number, date (YYYY-MM-DD) or option name */
+  fields?: Record<string, SeedValue>
 }
 
-export interface SeedPullRequest extends Omit<SeedIssue, 'state' | 'stateReason' | 'subIssues'> {
+export interface SeedPullRequest extends Omit<SeedIssue, 'state' | 'stateReason' | 'subIssues' | 'type' | 'fields'> {
   state?: 'OPEN' | 'CLOSED' | 'MERGED'
   isDraft?: boolean
   /** user logins whose review is requested */
@@ -130,8 +145,13 @@ export interface SeedProject {
   closed?: boolean
   template?: boolean
   creator?: string
-  /** custom fields; a SINGLE_SELECT named like an existing field (Status) replaces that field's options */
+  /**
+   * custom fields; a SINGLE_SELECT named like an existing field (Status) replaces that field's options; type
+   * ISSUE_TYPE adds the built-in field that shows each issue's type
+   */
   fields?: SeedField[]
+  /** names of the owning organization's issue fields to show as project fields (their values live on the issues) */
+  issueFields?: string[]
   /** when given, these replace the default view "View 1" */
   views?: SeedView[]
   /** built-in workflows by name: sets `enabled`; other names are added */
@@ -248,6 +268,17 @@ class Loader {
       if (role !== 'ADMIN' && role !== 'MEMBER') fail(`member role of "${member}" must be ADMIN or MEMBER.`)
       this.m.setMember(org, this.user(member).id, role)
     }
+    const planning = new Planning(this.m)
+    for (const t of list(o.issueTypes, 'issueTypes')) planning.addIssueType(org, {...t, name: text(t.name, 'issue type name')})
+    for (const f of list(o.issueFields, 'issueFields')) {
+      planning.addIssueField(org, {
+        name: text(f.name, 'issue field name'),
+        dataType: f.type,
+        description: f.description ?? null,
+        visibility: f.visibility ?? null,
+        options: f.options?.map((x, i) => ({...x, priority: i + 1})) ?? null,
+      })
+    }
     for (const t of list(o.teams, 'teams')) {
       this.m.addTeam(org, {
         slug: text(t.slug, 'team slug'),
@@ -307,10 +338,43 @@ class Loader {
         isDraft: pr?.isDraft,
         reviewerIds: (pr?.reviewers ?? []).map((l) => this.user(l).id),
       })
+      if (kind === 'Issue') this.planningOf(issue, spec as SeedIssue, where)
       const links = {subIssues: kind === 'Issue' ? (spec as SeedIssue).subIssues : undefined, blockedBy: spec.blockedBy}
       if (links.subIssues?.length || links.blockedBy?.length) this.pendingLinks.push({issue, spec: links, where: `repositories ${r.owner}/${r.name} ${where}`})
     }
     for (const entry of numberingOrder(r)) add(entry.spec, entry.kind, entry.where)
+  }
+
+  /** An issue's type and issue-field values, by name. */
+  private planningOf(issue: IssueRec, spec: SeedIssue, where: string): void {
+    if (spec.type === undefined && spec.fields === undefined) return
+    const planning = new Planning(this.m)
+    const org = planning.orgOfIssue(issue)
+    if (!org) fail(`${where}: issue types and issue fields exist only in organizations' repositories.`)
+    if (spec.type !== undefined) {
+      const type = planning.typeOfName(org.id, String(spec.type))
+      if (!type) fail(`${where}: "${String(spec.type)}" is not an issue type of ${org.login}.`)
+      planning.setIssueType(issue, type.id)
+    }
+    const inputs: IssueFieldValueInput[] = Object.entries(spec.fields ?? {}).map(([name, raw]) => {
+      const field = planning.fieldsOf(org.id).find((f) => f.name.toLowerCase() === name.toLowerCase())
+      if (!field) fail(`${where}: "${name}" is not an issue field of ${org.login}.`)
+      switch (field.dataType) {
+        case 'TEXT':
+          return {fieldId: field.id, textValue: String(raw)}
+        case 'NUMBER':
+          if (typeof raw !== 'number') fail(`${where}: value of issue field "${name}" must be a number.`)
+          return {fieldId: field.id, numberValue: raw}
+        case 'DATE':
+          return {fieldId: field.id, dateValue: String(raw)}
+        case 'SINGLE_SELECT': {
+          const option = field.options?.find((o) => o.name === raw)
+          if (!option) fail(`${where}: "${String(raw)}" is not an option of issue field "${name}".`)
+          return {fieldId: field.id, singleSelectOptionId: option.id}
+        }
+      }
+    })
+    if (inputs.length) planning.setIssueFieldValues(issue, inputs)
   }
 
   /** `#n` (same repository) or `owner/repo#n`. */
@@ -352,9 +416,21 @@ class Loader {
         duration: f.iteration.duration,
         iterations: f.iteration.iterations?.map((it) => ({title: it.title, startDate: it.startDate, duration: it.duration ?? f.iteration!.duration})),
       }
+      if (f.type === 'ISSUE_TYPE') {
+        if (owner.type !== 'Organization') fail('only organization projects have an issue type field.')
+        new Planning(m).addIssueTypeField(project, text(f.name, 'name'))
+        return
+      }
       const existing = m.fieldOfName(project, f.name)
       if (existing && existing.dataType === 'SINGLE_SELECT' && f.type === 'SINGLE_SELECT' && options) m.replaceOptions(existing, options)
       else m.addField(project, {name: f.name, dataType: f.type, options: options ?? null, iteration: iteration ?? null})
+    })
+    list(p.issueFields, 'issueFields').forEach((name, i) => {
+      at(`issueFields[${i}] (${name})`)
+      const planning = new Planning(m)
+      const issueField = planning.fieldsOf(project.ownerId).find((f) => f.name.toLowerCase() === String(name).toLowerCase())
+      if (!issueField) fail(`"${name}" is not an issue field of ${m.ownerLogin(project.ownerId)}.`)
+      planning.addProjectIssueField(project, issueField)
     })
     const fieldId = (name: string) => {
       const field = m.fieldOfName(project, name)

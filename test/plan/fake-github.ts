@@ -379,6 +379,33 @@ export class FakeGitHub {
         this.syncContent(c.url)
         return {clientMutationId: null}
       }
+      case 'addBlockedBy':
+      case 'removeBlockedBy': {
+        const target = this.contentById(input.issueId)
+        const blocker = this.contentById(input.blockingIssueId)
+        const list = new Set(target.blockedBy ?? [])
+        if (field === 'addBlockedBy') list.add(blocker.url)
+        else list.delete(blocker.url)
+        target.blockedBy = [...list].sort()
+        this.syncContent(target.url)
+        return {issue: {id: input.issueId}}
+      }
+      case 'reprioritizeSubIssue': {
+        const parent = this.contentById(input.issueId)
+        const child = this.contentById(input.subIssueId).url
+        const anchor = this.contentById(input.afterId ?? input.beforeId).url
+        const list = parent.subIssues.filter((u) => u !== child)
+        const at = list.indexOf(anchor)
+        if (at < 0 || !parent.subIssues.includes(child)) throw new Error('not a sub-issue of this issue')
+        list.splice(input.afterId ? at + 1 : at, 0, child)
+        parent.subIssues = list
+        this.syncContent(parent.url)
+        return {issue: {id: input.issueId}}
+      }
+      case 'markProjectV2AsTemplate':
+      case 'unmarkProjectV2AsTemplate':
+        s.project.template = field === 'markProjectV2AsTemplate'
+        return {projectV2: {id: s.project.id}}
       case 'addSubIssue':
       case 'removeSubIssue': {
         const parent = this.contentById(input.issueId)

@@ -46,11 +46,23 @@ describe('plan/mutations', () => {
       route: 'POST /orgs/{org}/projectsV2/{project_number}/views',
       params: {org: 'acme', project_number: 7, name: 'Board', layout: 'board', filter: 'is:open', visible_fields: [11], sort_by: [[11, 'desc']], vertical_group_by: [11]},
     })
-    const blocked = restCall(EVERY_OPERATION.find((o) => o.op === 'addBlockedBy')!, resolver)
-    expect(blocked).to.deep.equal({
-      route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by',
-      params: {owner: 'acme', repo: 'api', issue_number: 1, issue_id: 77},
+  })
+
+  it('blocked-by, issue types, issue fields, sub-issue order and the template flag go through GraphQL', () => {
+    const call = (id: string) => graphqlCall(EVERY_OPERATION.find((o) => o.id === id)!, resolver)
+    expect(isRest(EVERY_OPERATION.find((o) => o.op === 'addBlockedBy')!)).to.equal(false)
+    expect(call('w1')).to.deep.include({field: 'addBlockedBy', input: {issueId: `C:${issue.url}`, blockingIssueId: 'C:https://github.com/acme/api/pull/2'}})
+    expect(call('w2').field).to.equal('removeBlockedBy')
+    expect(call('w3').field).to.equal('markProjectV2AsTemplate')
+    expect(call('w4')).to.deep.include({field: 'unmarkProjectV2AsTemplate', input: {projectId: 'P1'}})
+    expect(call('w5').input).to.deep.equal({issueId: `C:${issue.url}`, issueTypeId: 'IT:Bug'})
+    expect(call('w6').input).to.deep.equal({issueId: `C:${issue.url}`, issueTypeId: null})
+    expect(call('w7').input).to.deep.equal({
+      issueId: `C:${issue.url}`,
+      issueFields: [{fieldId: 'IF:Priority', textValue: 'High'}, {fieldId: 'IF:Effort', numberValue: 3}, {fieldId: 'IF:Due', delete: true}],
     })
+    expect(call('w8').input).to.deep.include({afterId: `C:${issue.url}1`})
+    expect(call('w9').input).to.deep.include({beforeId: `C:${issue.url}1`})
   })
 
   it('a reference that cannot be resolved fails the operation with a ResolveError', () => {
@@ -65,7 +77,7 @@ describe('plan/mutations', () => {
 
   it('look-up queries for every kind validate against GitHub schema', () => {
     const keys: LookupKey[] = collectLookups(EVERY_OPERATION)
-    expect(new Set(keys.map((k) => k.kind))).to.deep.equal(new Set(['content', 'label', 'user', 'milestone', 'repository', 'team']))
+    expect(new Set(keys.map((k) => k.kind))).to.deep.equal(new Set(['content', 'label', 'user', 'milestone', 'repository', 'team', 'issueType', 'issueFields']))
     expectValid(buildLookupQuery(keys).query)
     expectValid(VIEW_INFO_QUERY)
     expectValid(VIEW_INFO_USER_QUERY)

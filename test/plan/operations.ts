@@ -49,6 +49,13 @@ export const EVERY_OPERATION: Operation[] = [
   {op: 'removeSubIssue', id: 'v2', deps: [], parent: issue, child: {...issue, url: issue.url + '0', number: 10}},
   {op: 'addBlockedBy', id: 'w1', deps: [], content: issue, blocker: pr},
   {op: 'removeBlockedBy', id: 'w2', deps: [], content: issue, blocker: pr},
+  {op: 'setTemplate', id: 'w3', deps: [], template: true},
+  {op: 'setTemplate', id: 'w4', deps: [], template: false},
+  {op: 'setIssueType', id: 'w5', deps: [], content: issue, issueType: 'Bug', before: null},
+  {op: 'setIssueType', id: 'w6', deps: [], content: issue, issueType: null, before: 'Bug'},
+  {op: 'setIssueFields', id: 'w7', deps: [], content: issue, set: {Priority: 'High', Effort: 3}, remove: ['Due']},
+  {op: 'reorderSubIssue', id: 'w8', deps: [], parent: issue, child: {...issue, url: issue.url + '0', number: 10}, after: {...issue, url: issue.url + '1', number: 11}, before: null},
+  {op: 'reorderSubIssue', id: 'w9', deps: [], parent: issue, child: {...issue, url: issue.url + '0', number: 10}, after: null, before: {...issue, url: issue.url + '1', number: 11}},
   {op: 'createStatusUpdate', id: 'x', deps: [], body: 'ok', status: 'ON_TRACK', startDate: '2026-01-01', targetDate: null},
   {op: 'linkRepository', id: 'y', deps: [], repository: 'acme/api'},
   {op: 'linkTeam', id: 'z', deps: [], team: 'acme/core'},
@@ -68,6 +75,9 @@ export const resolver: Resolver = {
   milestoneId: () => 'M1',
   repositoryId: () => 'R1',
   teamId: () => 'T1',
+  issueTypeId: (_r, name) => `IT:${name}`,
+  issueFieldInput: (_r, name, value) =>
+    value === null ? {fieldId: `IF:${name}`, delete: true} : typeof value === 'number' ? {fieldId: `IF:${name}`, numberValue: value} : {fieldId: `IF:${name}`, textValue: value},
   fieldDatabaseId: (name) => (name === 'Status' ? 11 : 12),
   viewRoute: () => ({route: 'orgs/{org}', params: {org: 'acme', project_number: 7}}),
 }

@@ -59,6 +59,12 @@ export const DEFAULT_LABELS: ReadonlyArray<{name: string; color: string; descrip
 export const LIMITS = {
   itemsPerProject: 50_000,
   subIssuesPerParent: 100,
+  /** levels of sub-issues below a top-level issue ("up to eight levels of nested sub-issues") */
+  subIssueDepth: 8,
+  /** issues an issue can be blocked by, and issues it can block */
+  dependenciesPerIssue: 50,
+  issueTypesPerOrg: 25,
+  issueFieldsPerOrg: 25,
   fieldsPerProject: 50,
   optionsPerField: 50,
 } as const

@@ -32,6 +32,12 @@ export const PREFIX = {
   ProjectV2ItemFieldDateValue: 'PVTFDV',
   ProjectV2ItemFieldSingleSelectValue: 'PVTFSV',
   ProjectV2ItemFieldIterationValue: 'PVTFIV',
+  IssueType: 'IT',
+  IssueFieldText: 'IFT',
+  IssueFieldNumber: 'IFN',
+  IssueFieldDate: 'IFD',
+  IssueFieldSingleSelect: 'IFSS',
+  IssueFieldSingleSelectOption: 'IFSSO',
 } as const
 
 export type NodeTypeName = keyof typeof PREFIX

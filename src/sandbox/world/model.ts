@@ -113,6 +113,8 @@ function fieldNodeType(dataType: FieldDataType): NodeTypeName {
 }
 
 export function fieldTypeName(field: FieldRec): 'ProjectV2Field' | 'ProjectV2SingleSelectField' | 'ProjectV2IterationField' {
+  // a project field showing an organization issue field has no options of its own: the options are the issue field's
+  if (field.issueFieldId) return 'ProjectV2Field'
   return fieldNodeType(field.dataType) as 'ProjectV2Field' | 'ProjectV2SingleSelectField' | 'ProjectV2IterationField'
 }
 
@@ -577,6 +579,13 @@ export class Model {
     for (let up: IssueRec | undefined = parent; up; up = up.parentId ? this.store.issues[up.parentId] : undefined) {
       if (up.id === sub.id) throw unprocessable('An issue cannot be a sub-issue of its own sub-issue.')
     }
+    const levels = (issue: IssueRec, seen: Set<string>): number =>
+      seen.has(issue.id) ? 0 : (seen.add(issue.id), Math.max(0, ...issue.subIssueIds.map((id) => (this.store.issues[id] ? 1 + levels(this.store.issues[id], seen) : 0))))
+    let depth = 1
+    for (let up = parent.parentId ? this.store.issues[parent.parentId] : undefined; up; up = up.parentId ? this.store.issues[up.parentId] : undefined) depth++
+    if (depth + levels(sub, new Set()) > LIMITS.subIssueDepth) {
+      throw unprocessable(`Sub-issues can only be nested ${LIMITS.subIssueDepth} levels deep.`)
+    }
     if (parent.subIssueIds.length >= LIMITS.subIssuesPerParent) {
       throw unprocessable(`Parent cannot have more than ${LIMITS.subIssuesPerParent} sub-issues.`)
     }
@@ -1030,6 +1039,7 @@ export class Model {
   /** updateProjectV2ItemFieldValue: checks the value against the field's type, options and iterations. */
   setValue(item: ItemRec, field: FieldRec, input: ValueInput, creatorId: string | null = null): void {
     if (field.projectId !== item.projectId) throw unprocessable('The field does not belong to the project of the item.')
+    if (field.issueFieldId) throw unprocessable(`Field ${field.name} is an issue field: set its value on the issue (setIssueFieldValue).`)
     const given = (Object.keys(input) as Array<keyof ValueInput>).filter((k) => input[k] !== undefined && input[k] !== null)
     if (given.length !== 1) {
       throw unprocessable('Exactly one of text, number, date, singleSelectOptionId or iterationId must be given as the value.')
@@ -1109,6 +1119,7 @@ export class Model {
 
   clearValue(item: ItemRec, field: FieldRec): void {
     if (field.projectId !== item.projectId) throw unprocessable('The field does not belong to the project of the item.')
+    if (field.issueFieldId) throw unprocessable(`Field ${field.name} is an issue field: clear its value on the issue (setIssueFieldValue with delete).`)
     if (!isCustomField(field)) throw unprocessable(`Field ${field.name} is of type ${field.dataType} and cannot be cleared.`)
     if (item.values[field.id]) this.dropValue(item, field.id)
     this.touch(item)

@@ -7,6 +7,8 @@ import type {GraphQLResolveInfo} from 'graphql'
 import {SandboxError} from '../errors.js'
 import {nodeNotFound, unprocessable, type Model} from './model.js'
 import {connection, present} from './present.js'
+import {Planning, clearBuiltinValue} from './planning.js'
+import {planningMutations} from './planning-mutations.js'
 import type {Reader} from './read.js'
 import type {FieldDataType, IssueRec, ItemRec, ProjectRec, ProjectRole, RepoRec, StateReason} from './store.js'
 
@@ -131,6 +133,9 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
         assigneeIds: writer ? userIds(input.assigneeIds ?? []) : [],
         milestoneId: writer ? milestoneFor(repo, input.milestoneId) : null,
       })
+      // issue type and issue fields: only writers set them, as for labels (GitHub drops them silently otherwise)
+      if (writer && input.issueTypeId) new Planning(model).setIssueType(issue, input.issueTypeId)
+      if (writer && input.issueFields?.length) new Planning(model).setIssueFieldValues(issue, input.issueFields)
       if (input.parentIssueId) model.addSubIssue(editableIssue(input.parentIssueId, 'Issue'), issue)
       for (const projectId of input.projectIds ?? []) model.addItem(writableProject(projectId), issue, me().id)
       return payload('CreateIssuePayload', input, {issue: () => reader.issue(issue)})
@@ -148,6 +153,7 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
       if (input.labelIds) issue.labelIds = [...new Set(labelIdsFor(repo, input.labelIds))]
       if (input.assigneeIds) issue.assigneeIds = [...new Set(userIds(input.assigneeIds))]
       if (input.milestoneId !== undefined) issue.milestoneId = milestoneFor(repo, input.milestoneId)
+      if (input.issueTypeId !== undefined) new Planning(model).setIssueType(issue, input.issueTypeId)
       if (input.state === 'CLOSED' && issue.state === 'OPEN') model.closeIssue(issue, 'COMPLETED')
       if (input.state === 'OPEN' && issue.state !== 'OPEN') model.reopenIssue(issue)
       model.touch(issue)
@@ -382,7 +388,8 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
     clearProjectV2ItemFieldValue: ({input}) => {
       const project = writableProject(input.projectId)
       const item = itemOf(project, input.itemId)
-      model.clearValue(item, fieldOf(project, input.fieldId))
+      const field = fieldOf(project, input.fieldId)
+      if (!clearBuiltinValue(model, item, field)) model.clearValue(item, field)
       return payload('ClearProjectV2ItemFieldValuePayload', input, {projectV2Item: () => reader.item(item)})
     },
 
@@ -485,5 +492,6 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
     return team
   }
 
+  Object.assign(resolvers, planningMutations({model, reader, payload, editableIssue, writableProject, forbidden}))
   return present('Mutation', resolvers)
 }

@@ -8,6 +8,7 @@ import type {GraphQLResolveInfo} from 'graphql'
 import type {Viewer} from '../backend.js'
 import {SandboxError} from '../errors.js'
 import {isCustomField, fieldTypeName, nodeNotFound, type Model} from './model.js'
+import {PlanningReader} from './planning-read.js'
 import {connection, ordered, present, type ConnectionArgs, type OrderArg} from './present.js'
 import type {
   DraftRec,
@@ -62,6 +63,8 @@ function orderKey(rec: {createdAt: string; updatedAt: string; name?: string; num
 
 export class Reader {
   readonly me: UserRec | undefined
+  /** issue types, issue fields, dependencies (src/sandbox/world/planning-read.ts) */
+  private planningReader?: PlanningReader
 
   constructor(
     readonly model: Model,
@@ -72,6 +75,10 @@ export class Reader {
 
   private get s() {
     return this.model.store
+  }
+
+  private get planning(): PlanningReader {
+    return (this.planningReader ??= new PlanningReader(this))
   }
 
   // ---------------------------------------------------------------- access
@@ -217,6 +224,7 @@ export class Reader {
   org(rec: OrgRec): Obj {
     return present('Organization', {
       ...this.ownerCommon(rec, 'orgs'),
+      ...this.planning.orgExtras(rec),
       description: null,
       email: null,
       isVerified: false,
@@ -279,6 +287,7 @@ export class Reader {
       return ordered(list, a.orderBy, orderKey)
     }
     return present('Repository', {
+      ...this.planning.repoExtras(rec),
       id: rec.id,
       databaseId: rec.databaseId,
       name: rec.name,
@@ -486,6 +495,7 @@ export class Reader {
     const subs = () => rec.subIssueIds.map((id) => this.s.issues[id]).filter(Boolean)
     return present('Issue', {
       ...common,
+      ...this.planning.issueExtras(rec),
       stateReason: (a: Args) => (rec.stateReason === 'DUPLICATE' && !a.enableDuplicate ? 'NOT_PLANNED' : rec.stateReason),
       parent: () => (rec.parentId && this.s.issues[rec.parentId] ? this.issue(this.s.issues[rec.parentId]) : null),
       subIssues: (a: Args, _c: unknown, info: GraphQLResolveInfo) => connection(subs(), a, info, (i) => this.issue(i)),
@@ -757,6 +767,7 @@ export class Reader {
 
   /** The value of one field on one item, or null when the item shows none (including orphaned values). */
   value(item: ItemRec, field: FieldRec): Obj | null {
+    if (field.issueFieldId) return this.planning.itemIssueFieldValue(item, field)
     if (isCustomField(field)) {
       const rec = item.values[field.id]
       return rec ? this.customValue(item, field, rec) : null

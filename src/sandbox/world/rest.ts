@@ -8,6 +8,7 @@ import type {components} from '@octokit/openapi-types'
 import type {RestRequest, RestResponse} from '../backend.js'
 import {SandboxError} from '../errors.js'
 import type {Model} from './model.js'
+import {Planning} from './planning.js'
 import type {Reader} from './read.js'
 import type {IssueRec, LabelRec, MilestoneRec, ProjectRec, RepoRec, UserRec, ViewLayout, ViewRec} from './store.js'
 
@@ -100,7 +101,7 @@ export class RestApi {
     if (rest.length === 4 && method === 'POST') {
       const blocker = this.issueByDatabaseId((req.body as {issue_id?: unknown} | null)?.issue_id)
       if (!blocker) return invalid('IssueDependency', 'issue_id does not name an issue you can see.', 'issue_id')
-      this.model.addBlockedBy(issue, blocker)
+      new Planning(this.model).addBlockedBy(issue, blocker)
       return {status: 201, body: this.issueJson(blocker), headers: {location: `${this.issueApiUrl(issue)}/dependencies/blocked_by`}}
     }
     if (rest.length === 5 && method === 'DELETE') {

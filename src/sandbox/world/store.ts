@@ -81,8 +81,12 @@ export interface IssueRec extends Base {
   parentId: string | null
   /** sub-issue ids, in order (issues only) */
   subIssueIds: string[]
-  /** ids of the issues that block this one */
+  /** ids of the issues that block this one, in the order the dependencies were added */
   blockedByIds: string[]
+  /** issues only: the organization's issue type set on the issue (absent or null: none) */
+  issueTypeId?: string | null
+  /** issues only: issue field id -> value (organization issue fields) */
+  issueFieldValues?: Record<string, IssueFieldValueRec>
   /** pull requests only */
   isDraft: boolean
   mergedAt: Timestamp | null
@@ -90,6 +94,44 @@ export interface IssueRec extends Base {
   headRefName: string
   /** pull requests only: user ids whose review is requested */
   reviewerIds: string[]
+}
+
+/** An organization's issue type (Bug, Feature, Task, ...). */
+export interface IssueTypeRec extends Base {
+  orgId: string
+  name: string
+  description: string | null
+  color: OptionColor
+  isEnabled: boolean
+}
+
+export type IssueFieldDataType = 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT'
+
+export interface IssueFieldOptionRec {
+  id: string
+  databaseId: number
+  name: string
+  description: string | null
+  color: OptionColor
+  priority: number
+}
+
+/** An organization's issue field (public preview): defined once, set on every issue of the organization. */
+export interface IssueFieldRec extends Base {
+  orgId: string
+  name: string
+  description: string | null
+  dataType: IssueFieldDataType
+  visibility: 'ALL' | 'ORG_ONLY'
+  options?: IssueFieldOptionRec[]
+}
+
+/** One issue field's value on one issue: exactly one member set. */
+export interface IssueFieldValueRec {
+  text?: string
+  number?: number
+  date?: string
+  optionId?: string
 }
 
 export interface LabelRec extends Base {
@@ -145,6 +187,7 @@ export interface ProjectRec extends Base {
 export type FieldDataType =
   | 'ASSIGNEES'
   | 'DATE'
+  | 'ISSUE_TYPE'
   | 'ITERATION'
   | 'LABELS'
   | 'LINKED_PULL_REQUESTS'
@@ -195,6 +238,8 @@ export interface FieldRec extends Base {
   dataType: FieldDataType
   options?: OptionRec[]
   iteration?: IterationConfigRec
+  /** a project field showing an organization issue field (createProjectV2IssueField): its values live on the issues */
+  issueFieldId?: string
 }
 
 export type ViewLayout = 'TABLE_LAYOUT' | 'BOARD_LAYOUT' | 'ROADMAP_LAYOUT'
@@ -281,6 +326,10 @@ export interface Store {
   drafts: Record<string, DraftRec>
   /** owner id -> the next project number */
   projectNumbers: Record<string, number>
+  /** organizations' issue types (absent in worlds saved before they existed) */
+  issueTypes?: Record<string, IssueTypeRec>
+  /** organizations' issue fields (absent in worlds saved before they existed) */
+  issueFields?: Record<string, IssueFieldRec>
 }
 
 export function emptyStore(): Store {
@@ -302,6 +351,8 @@ export function emptyStore(): Store {
     items: {},
     drafts: {},
     projectNumbers: {},
+    issueTypes: {},
+    issueFields: {},
   }
 }
 
