@@ -8,6 +8,10 @@
  * a connection in each type's fragment, so asking them on Issue and PullRequest apart costs 7 points a page, 40% more.
  * Overflowing nested connections (an issue with more than 20 labels, say) are fetched afterwards, only for the items
  * that overflow.
+ *
+ * Items are asked with `archivedStates: [ARCHIVED, NOT_ARCHIVED]`: since 2026-06-04 GitHub leaves archived items out
+ * of `ProjectV2.items` by default, and a backup without them would lose every archived item (archived drafts exist
+ * nowhere else).
  */
 
 const FIELD_NAME = `__typename ... on ProjectV2FieldCommon { id name }`
@@ -103,7 +107,7 @@ export const PROJECT_ITEMS = `
 query ProjectItems($id: ID!, $after: String) {
   node(id: $id) {
     ... on ProjectV2 {
-      items(first: 100, after: $after) {
+      items(first: 100, after: $after, archivedStates: [ARCHIVED, NOT_ARCHIVED]) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id type isArchived

@@ -5,7 +5,8 @@
  * - issues and pull requests keep their EXACT numbers (and the World's baseUrl is the state's), so content URLs in
  *   the replica are the live ones; issues only referenced as parent, sub-issue or blocker are created minimally;
  * - milestones are matched by title (their numbers may differ), labels by name;
- * - field, option, iteration, item and draft ids differ from live: a restore plan matches by name / URL anyway;
+ * - option ids are the live ones (GitHub keeps option identity, and a plan sends the ids of options that exist);
+ *   field, iteration, item and draft ids differ from live: a restore plan matches them by name / URL;
  * - the state does not say whether a repository owner is a user or an organisation: logins seen as assignees or as
  *   the project's user owner are users, every other owner is an organisation. Repositories are public, and the
  *   sandbox's default viewer `octocat` gets write access everywhere (organisation admin, repository collaborator,
@@ -426,7 +427,7 @@ class SeedBuilder {
       if (f.dataType === 'SINGLE_SELECT') {
         field.options = Object.values(f.options ?? {})
           .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-          .map((o) => ({name: o.name, color: o.color, description: o.description}))
+          .map((o) => ({id: o.id, name: o.name, color: o.color, description: o.description}))
       }
       if (f.dataType === 'ITERATION' && f.iteration) {
         const iterations = allIterations(f)
