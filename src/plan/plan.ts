@@ -3,9 +3,10 @@
  * `diff` builds it, `renderPlan` shows it, `estimate` prices it against GitHub's limits and `applyPlan` performs
  * exactly these operations, nothing else.
  *
- * Operations never carry option or iteration ids: values name an option by NAME and an iteration by TITLE, fields
- * and items are referenced by a handle that holds the live id when one exists (`liveId`) and otherwise the id of the
- * plan operation that creates them. Apply resolves both at run time, after the operations they depend on have run.
+ * Values name an option by NAME and an iteration by TITLE, fields and items are referenced by a handle that holds the
+ * live id when one exists (`liveId`) and otherwise the id of the plan operation that creates them. Apply resolves both
+ * at run time, after the operations they depend on have run. The one id an operation carries is the LIVE id of an
+ * option `restoreOptions` keeps: GitHub keeps an option's identity, and every value pointing at it, when it is sent.
  */
 import type {FieldDataType, OptionColor, ViewDef} from '../model/state.js'
 import type {Estimate} from './estimate.js'
@@ -57,6 +58,8 @@ export interface ItemRef {
 }
 
 export interface OptionSpec {
+  /** restoreOptions only: the live id of the option this one keeps (identity and values survive); absent = new option */
+  id?: string
   name: string
   description: string
   color: OptionColor
@@ -105,7 +108,14 @@ export type Operation =
   | (Base & {op: 'updateProject'; changes: ProjectChanges; before: ProjectChanges})
   | (Base & {op: 'createField'; field: FieldRef; options?: OptionSpec[]; iteration?: IterationSpec})
   | (Base & {op: 'renameField'; field: FieldRef; from: string})
-  | (Base & {op: 'restoreOptions'; field: FieldRef; options: OptionSpec[]; before: string[]})
+  | (Base & {
+      op: 'restoreOptions'
+      field: FieldRef
+      options: OptionSpec[]
+      before: string[]
+      /** names of the options that no longer exist live and are created again: only their values are set again */
+      recreated?: string[]
+    })
   | (Base & {op: 'restoreIterations'; field: FieldRef; iteration: IterationSpec})
   | (Base & {op: 'deleteField'; field: FieldRef})
   | (Base & {op: 'createView'; view: Omit<ViewDef, 'id'>})
@@ -114,7 +124,7 @@ export type Operation =
   | (Base & {op: 'createDraft'; item: ItemRef; title: string; body: string; assignees: string[]})
   | (Base & {op: 'updateDraft'; item: ItemRef; draftId: string; title?: string; body?: string; assignees?: string[]})
   | (Base & {op: 'archiveItem'; item: ItemRef})
-  | (Base & {op: 'unarchiveItem'; item: ItemRef})
+  | (Base & {op: 'unarchiveItem'; item: ItemRef; /** archived again after its values / draft are restored */ temporary?: boolean})
   | (Base & {op: 'deleteItem'; item: ItemRef})
   | (Base & {op: 'setValue'; item: ItemRef; field: FieldRef; value: PlannedValue; before: string | null})
   | (Base & {op: 'clearValue'; item: ItemRef; field: FieldRef; before: string})

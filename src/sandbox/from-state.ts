@@ -13,7 +13,7 @@
  *   project admin), so the replica can be read and changed as the real project would be by its owner;
  * - what cannot be expressed (redacted items, values of unknown fields, ...) is left out and named in `notes`.
  */
-import {CREATABLE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
+import {CREATABLE_FIELD_TYPES, READ_ONLY_DATE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
 import {loadSeed, type Seed, type SeedField, type SeedIssue, type SeedItem, type SeedProject, type SeedPullRequest, type SeedRepository, type SeedValue, type SeedView} from './seed.js'
 import {World} from './world.js'
 import {DEFAULT_FIELDS} from './world/defaults.js'
@@ -438,6 +438,10 @@ class SeedBuilder {
         }
       }
       out.push(field)
+    }
+    // the built-in read-only dates a project may show: the replica shows them too
+    for (const f of Object.values(this.state.fields)) {
+      if ((READ_ONLY_DATE_FIELD_TYPES as readonly string[]).includes(f.dataType)) out.push({name: f.name, type: f.dataType as SeedField['type']})
     }
     return out
   }
