@@ -233,3 +233,25 @@ export const STAGE: Record<OperationKind, number> = {
   linkRepository: 11,
   linkTeam: 11,
 }
+
+/** Operations that need GitHub's `updateProjectV2Field` mutation (absent from GitHub Enterprise Server 3.16). */
+export const FIELD_UPDATE_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind>(['renameField', 'restoreOptions', 'restoreIterations'])
+
+/**
+ * One line saying what a plan cannot do on a GitHub without `updateProjectV2Field` and what the user can do, or
+ * undefined when the plan does not need it.
+ */
+export function fieldUpdateBlocker(plan: Pick<Plan, 'operations'>): string | undefined {
+  const what: string[] = []
+  for (const op of plan.operations) {
+    if (op.op === 'restoreOptions') what.push(`the options of '${op.field.name}'`)
+    if (op.op === 'restoreIterations') what.push(`the iterations of '${op.field.name}'`)
+    if (op.op === 'renameField') what.push(`the name of '${op.field.name}'`)
+  }
+  if (!what.length) return undefined
+  return (
+    `this GitHub has no updateProjectV2Field mutation (GitHub Enterprise Server 3.16 and older), so ${what.join(', ')} cannot be restored here; ` +
+    'restore everything else with --partial=config,issues (or --fields naming the other fields) and those by hand, ' +
+    'or upgrade GitHub Enterprise Server'
+  )
+}
