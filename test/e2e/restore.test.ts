@@ -26,7 +26,7 @@ const same = (a: ProjectState, b: ProjectState) => canonicalJson(normalizeState(
 
 async function itemIds(e: E2E, projectId: string): Promise<Record<string, {id: string; status: string | null; priority: string | null}>> {
   const data = await e.gql(
-    `query($id: ID!) { node(id: $id) { ... on ProjectV2 { items(first: 100) { nodes { id
+    `query($id: ID!) { node(id: $id) { ... on ProjectV2 { items(first: 100, archivedStates: [ARCHIVED, NOT_ARCHIVED]) { nodes { id
       status: fieldValueByName(name: "Status") { ... on ProjectV2ItemFieldSingleSelectValue { name } }
       priority: fieldValueByName(name: "Priority") { ... on ProjectV2ItemFieldSingleSelectValue { name } }
       content { ... on Issue { number } ... on PullRequest { number } ... on DraftIssue { title } } } } } } }`,
