@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type {GitHubClient} from '../github/client.js'
 import {captureProject} from '../github/capture.js'
+import {mutationNames} from '../github/capabilities.js'
 import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
@@ -9,7 +10,7 @@ import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, FileProgressStore, type ApplyResult} from '../plan/apply.js'
 import {diff} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
-import type {DiffOptions, Plan} from '../plan/plan.js'
+import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
 import {githubPmHome} from '../storage/home.js'
 import {hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
@@ -276,6 +277,9 @@ export async function applyRestore(
   let live = prepared.live
   let previous = await readRecord(session.env, prepared.recordKey)
   let created = false
+  // GitHub Enterprise Server 3.16 has no updateProjectV2Field: stop before changing anything, with one clear line
+  const mutations = target.id && fieldUpdateBlocker(plan) ? await mutationNames(client) : undefined
+  if (mutations && !mutations.has('updateProjectV2Field')) throw new UserError(`${fieldUpdateBlocker(plan)!} (nothing was changed)`, {code: 'EUNSUPPORTED'})
   if (!target.id) {
     // a restore into a new project: an interrupted run already created it (its record says which): resume into that
     // one instead of creating a second project; otherwise create it and record it before anything else happens
@@ -302,6 +306,10 @@ export async function applyRestore(
     }
     live = (await captureProject(client, target.id!, {type: 'full'})).state
     plan = diff(prepared.desired.state, live, prepared.options)
+    const blocker = fieldUpdateBlocker(plan)
+    if (blocker && (await mutationNames(client))?.has('updateProjectV2Field') === false) {
+      throw new UserError(`${blocker} (only the new project ${target.url} was created)`, {code: 'EUNSUPPORTED'})
+    }
   }
   const info = target as ProjectInfo
   const resumed = !created && (previous?.status === 'running' || previous?.status === 'failed')

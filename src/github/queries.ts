@@ -12,6 +12,10 @@
  * without the planning fields (GitHub Enterprise Server, whose schema lacks them) 5.
  * Overflowing nested connections (an issue with more than 20 labels or 10 blockers, say) are fetched afterwards,
  * only for the items that overflow. Issue-field values never overflow: an organization has at most 25 issue fields.
+ *
+ * Items are asked with `archivedStates: [ARCHIVED, NOT_ARCHIVED]`: since 2026-06-04 GitHub leaves archived items out
+ * of `ProjectV2.items` by default, and a backup without them would lose every archived item (archived drafts exist
+ * nowhere else).
  */
 
 const FIELD_NAME = `__typename ... on ProjectV2FieldCommon { id name }`
@@ -127,7 +131,7 @@ export function projectItemsQuery(features: ItemsQueryFeatures = {planning: true
 query ProjectItems($id: ID!, $after: String) {
   node(id: $id) {
     ... on ProjectV2 {
-      items(first: 100, after: $after) {
+      items(first: 100, after: $after, archivedStates: [ARCHIVED, NOT_ARCHIVED]) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id type isArchived

@@ -50,9 +50,15 @@ export interface ProjectSettings {
   template: boolean
 }
 
-/** GraphQL `ProjectV2FieldType` (upper case). Only DATE, ITERATION, NUMBER, SINGLE_SELECT, TEXT can be created. */
+/**
+ * GraphQL `ProjectV2FieldType` (upper case). Only DATE, ITERATION, NUMBER, SINGLE_SELECT, TEXT can be created;
+ * CREATED, UPDATED and CLOSED are built-in read-only dates of the content (a restore never creates them, never
+ * warns about them, and a capture keeps no values of them).
+ */
 export type FieldDataType =
   | 'ASSIGNEES'
+  | 'CLOSED'
+  | 'CREATED'
   | 'DATE'
   | 'ISSUE_TYPE'
   | 'ITERATION'
@@ -69,8 +75,12 @@ export type FieldDataType =
   | 'TITLE'
   | 'TRACKED_BY'
   | 'TRACKS'
+  | 'UPDATED'
 
 export const CREATABLE_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATION', 'NUMBER', 'SINGLE_SELECT', 'TEXT']
+
+/** Built-in read-only date fields: a project may or may not show them; nothing about them is restored. */
+export const READ_ONLY_DATE_FIELD_TYPES: readonly FieldDataType[] = ['CREATED', 'UPDATED', 'CLOSED']
 
 export interface FieldDef {
   id: string

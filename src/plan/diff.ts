@@ -6,6 +6,7 @@
  */
 import {
   CREATABLE_FIELD_TYPES,
+  READ_ONLY_DATE_FIELD_TYPES,
   type FieldDef,
   type FieldValue,
   type IssueContent,
@@ -44,8 +45,13 @@ interface FieldPlan {
   inScope: boolean
   /** values can be set: the field exists live (same type) or is created by the plan */
   usable: boolean
-  /** every desired value must be set again: field created, options or iterations replaced */
+  /** every desired value must be set again: field created, iterations replaced */
   reset: boolean
+  /**
+   * options restored by `restoreOptions`: live option id → the name it has after the restore, for the options kept by
+   * id (their values survive); values of live options not in the map are orphaned by the restore
+   */
+  keptOptions?: Map<string, string>
   /** operations that must run before values are set */
   deps: string[]
   /** option names / iteration titles that will exist after the plan */
@@ -225,7 +231,11 @@ class Differ {
         continue
       }
       if (!l) {
-        if (!creatable) {
+        if (READ_ONLY_DATE_FIELD_TYPES.includes(d.dataType)) {
+          // CREATED / UPDATED / CLOSED carry no restorable value: a project without them loses nothing
+          fp.unusableReason = `field '${d.name}' (${d.dataType}) is read-only`
+          fp.warnedUnusable = true
+        } else if (!creatable) {
           if (restore) this.warn(`field '${d.name}' (${d.dataType}) is built in and cannot be created; its values were not restored`)
           fp.unusableReason = `field '${d.name}' (${d.dataType}) cannot be created`
         } else if (restore) {
@@ -242,8 +252,10 @@ class Differ {
         this.add({op: 'renameField', id: `field.rename:${l.id}`, deps: [], field: fp.ref, from: l.name})
       }
       if (d.dataType === 'SINGLE_SELECT') {
-        const want = optionSpecs(d)
-        if (canonical(want) !== canonical(optionSpecs(l))) {
+        // options that still exist live are sent with their live id (matched by id, then by name): GitHub keeps their
+        // identity and every value pointing at them; only the options created anew need their values set again
+        const {options: want, kept, recreated} = matchOptions(d, l)
+        if (canonical(want) !== canonical(liveOptionSpecs(l))) {
           const op = this.add({
             op: 'restoreOptions',
             id: `field.options:${l.id}`,
@@ -251,8 +263,9 @@ class Differ {
             field: fp.ref,
             options: want,
             before: optionSpecs(l).map((o) => o.name),
+            ...(recreated.length ? {recreated} : {}),
           })
-          fp.reset = true
+          fp.keptOptions = kept
           fp.deps.push(op.id)
           fp.names = new Set(want.map((o) => o.name))
         }
@@ -464,17 +477,11 @@ class Differ {
           continue
         }
         if (!this.createItem(ip)) continue
-      } else if (restoreItems && l.archived && !it.archived) {
-        ip.unarchive = this.add({op: 'unarchiveItem', id: `item.unarchive:${key}`, deps: [], item: ip.ref}).id
       }
+      const first = this.ops.length
       this.values(ip)
-      if (restoreItems) {
-        const wasArchived = l ? l.archived : false
-        if (it.archived && !wasArchived) {
-          this.add({op: 'archiveItem', id: `item.archive:${key}`, deps: [...(ip.createdBy ? [ip.createdBy] : []), ...ip.valueOps], item: ip.ref})
-        }
-        if (l) this.content(ip)
-      }
+      if (restoreItems && l) this.content(ip)
+      this.archiving(ip, restoreItems, this.ops.slice(first))
     }
     if (notRestored) {
       this.warn(`${notRestored} item(s) of the backup are not in the project and were not restored: restore them with --partial=issues`)
@@ -489,6 +496,32 @@ class Differ {
       } else {
         this.conflicts.push({kind: 'item', name: ref.label, detail: 'is in the project but not in the backup; left alone (--confirm-destructive removes it)'})
       }
+    }
+  }
+
+  /**
+   * Archive state around an item's edits. GitHub refuses to change the values or the draft of an archived item ("The
+   * item is archived and cannot be updated"): an item archived live whose values or draft the plan changes is
+   * unarchived first and, when it stays archived (the backup has it archived, or the restore leaves items alone),
+   * archived again after; stage order (unarchive, then values, then archive) keeps them apart.
+   */
+  private archiving(ip: ItemPlan, restoreItems: boolean, added: Operation[]): void {
+    const it = ip.desired
+    const liveArchived = Boolean(ip.live?.archived)
+    const edits = added.filter(
+      (op) => (op.op === 'setValue' || op.op === 'clearValue' || op.op === 'updateDraft') && op.item.key === ip.key,
+    )
+    const archivedAfter = restoreItems ? it.archived : liveArchived
+    if (liveArchived && (edits.length || !archivedAfter)) {
+      const temporary = archivedAfter
+      const id = `item.unarchive:${ip.key}`
+      this.add({op: 'unarchiveItem', id, deps: [], item: ip.ref, ...(temporary ? {temporary} : {})})
+      ip.unarchive = id
+      for (const op of edits) op.deps.push(id)
+    }
+    if (archivedAfter && (!liveArchived || ip.unarchive)) {
+      const deps = [...(ip.createdBy ? [ip.createdBy] : []), ...edits.map((op) => op.id)]
+      this.add({op: 'archiveItem', id: `item.archive:${ip.key}`, deps, item: ip.ref})
     }
   }
 
@@ -552,7 +585,12 @@ class Differ {
     for (const fp of this.fields.values()) {
       if (!fp.inScope) continue
       const dv = ip.desired.values[fp.desired.id]
-      const lv = ip.live && fp.live && !fp.reset ? ip.live.values[fp.live.id] : undefined
+      let lv = ip.live && fp.live && !fp.reset ? ip.live.values[fp.live.id] : undefined
+      if (lv?.type === 'singleSelect' && fp.keptOptions) {
+        // what the value is after restoreOptions: the kept option under its restored name, or orphaned
+        const name = fp.keptOptions.get(lv.optionId)
+        lv = name === undefined ? undefined : {...lv, name}
+      }
       if (!dv && !lv) continue
       if (!fp.usable) {
         if (dv && fp.unusableReason && !fp.warnedUnusable) {
@@ -561,7 +599,7 @@ class Differ {
         }
         continue
       }
-      const deps = [...fp.deps, ...(ip.createdBy ? [ip.createdBy] : []), ...(ip.unarchive ? [ip.unarchive] : [])]
+      const deps = [...fp.deps, ...(ip.createdBy ? [ip.createdBy] : [])]
       if (!dv) {
         if (lv && !fp.reset) {
           this.add({op: 'clearValue', id: `value.clear:${ip.key}:${fp.desired.name}`, deps, item: ip.ref, field: fp.ref, before: showValue(lv)})
@@ -986,6 +1024,47 @@ function optionSpecs(f: FieldDef): OptionSpec[] {
   return Object.values(f.options ?? {})
     .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
     .map((o) => ({name: o.name, description: o.description ?? '', color: o.color}))
+}
+
+/** The live options as `restoreOptions` would send them unchanged: in order, each with its id. */
+function liveOptionSpecs(f: FieldDef): OptionSpec[] {
+  return Object.values(f.options ?? {})
+    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    .map((o) => ({id: o.id, name: o.name, description: o.description ?? '', color: o.color}))
+}
+
+/**
+ * The desired options, each matched to a live option of the field (by id, then by exact name) whose id it carries;
+ * `kept`: live id → desired name; `recreated`: names of desired options without a live match (new ids on GitHub).
+ */
+function matchOptions(d: FieldDef, l: FieldDef): {options: OptionSpec[]; kept: Map<string, string>; recreated: string[]} {
+  const desired = Object.values(d.options ?? {}).sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+  const live = Object.values(l.options ?? {})
+  const claimed = new Set<string>()
+  const liveIdOf = new Map<string, string>()
+  for (const o of desired) {
+    if (l.options?.[o.id] && !claimed.has(o.id)) {
+      liveIdOf.set(o.id, o.id)
+      claimed.add(o.id)
+    }
+  }
+  for (const o of desired) {
+    if (liveIdOf.has(o.id)) continue
+    const byName = live.find((x) => !claimed.has(x.id) && x.name === o.name)
+    if (byName) {
+      liveIdOf.set(o.id, byName.id)
+      claimed.add(byName.id)
+    }
+  }
+  const kept = new Map<string, string>()
+  const recreated: string[] = []
+  const options = desired.map((o) => {
+    const id = liveIdOf.get(o.id)
+    if (id) kept.set(id, o.name)
+    else recreated.push(o.name)
+    return {...(id ? {id} : {}), name: o.name, description: o.description ?? '', color: o.color}
+  })
+  return {options, kept, recreated}
 }
 
 function allIterations(f: FieldDef): Array<{title: string; startDate: string; duration: number}> {

@@ -3,9 +3,10 @@
  * `diff` builds it, `renderPlan` shows it, `estimate` prices it against GitHub's limits and `applyPlan` performs
  * exactly these operations, nothing else.
  *
- * Operations never carry option or iteration ids: values name an option by NAME and an iteration by TITLE, fields
- * and items are referenced by a handle that holds the live id when one exists (`liveId`) and otherwise the id of the
- * plan operation that creates them. Apply resolves both at run time, after the operations they depend on have run.
+ * Values name an option by NAME and an iteration by TITLE, fields and items are referenced by a handle that holds the
+ * live id when one exists (`liveId`) and otherwise the id of the plan operation that creates them. Apply resolves both
+ * at run time, after the operations they depend on have run. The one id an operation carries is the LIVE id of an
+ * option `restoreOptions` keeps: GitHub keeps an option's identity, and every value pointing at it, when it is sent.
  */
 import type {FieldDataType, OptionColor, ViewDef} from '../model/state.js'
 import type {Estimate} from './estimate.js'
@@ -57,6 +58,8 @@ export interface ItemRef {
 }
 
 export interface OptionSpec {
+  /** restoreOptions only: the live id of the option this one keeps (identity and values survive); absent = new option */
+  id?: string
   name: string
   description: string
   color: OptionColor
@@ -105,7 +108,14 @@ export type Operation =
   | (Base & {op: 'updateProject'; changes: ProjectChanges; before: ProjectChanges})
   | (Base & {op: 'createField'; field: FieldRef; options?: OptionSpec[]; iteration?: IterationSpec})
   | (Base & {op: 'renameField'; field: FieldRef; from: string})
-  | (Base & {op: 'restoreOptions'; field: FieldRef; options: OptionSpec[]; before: string[]})
+  | (Base & {
+      op: 'restoreOptions'
+      field: FieldRef
+      options: OptionSpec[]
+      before: string[]
+      /** names of the options that no longer exist live and are created again: only their values are set again */
+      recreated?: string[]
+    })
   | (Base & {op: 'restoreIterations'; field: FieldRef; iteration: IterationSpec})
   | (Base & {op: 'deleteField'; field: FieldRef})
   | (Base & {op: 'createView'; view: Omit<ViewDef, 'id'>})
@@ -114,7 +124,7 @@ export type Operation =
   | (Base & {op: 'createDraft'; item: ItemRef; title: string; body: string; assignees: string[]})
   | (Base & {op: 'updateDraft'; item: ItemRef; draftId: string; title?: string; body?: string; assignees?: string[]})
   | (Base & {op: 'archiveItem'; item: ItemRef})
-  | (Base & {op: 'unarchiveItem'; item: ItemRef})
+  | (Base & {op: 'unarchiveItem'; item: ItemRef; /** archived again after its values / draft are restored */ temporary?: boolean})
   | (Base & {op: 'deleteItem'; item: ItemRef})
   | (Base & {op: 'setValue'; item: ItemRef; field: FieldRef; value: PlannedValue; before: string | null})
   | (Base & {op: 'clearValue'; item: ItemRef; field: FieldRef; before: string})
@@ -231,4 +241,26 @@ export const STAGE: Record<OperationKind, number> = {
   createStatusUpdate: 11,
   linkRepository: 11,
   linkTeam: 11,
+}
+
+/** Operations that need GitHub's `updateProjectV2Field` mutation (absent from GitHub Enterprise Server 3.16). */
+export const FIELD_UPDATE_OPERATIONS: ReadonlySet<OperationKind> = new Set<OperationKind>(['renameField', 'restoreOptions', 'restoreIterations'])
+
+/**
+ * One line saying what a plan cannot do on a GitHub without `updateProjectV2Field` and what the user can do, or
+ * undefined when the plan does not need it.
+ */
+export function fieldUpdateBlocker(plan: Pick<Plan, 'operations'>): string | undefined {
+  const what: string[] = []
+  for (const op of plan.operations) {
+    if (op.op === 'restoreOptions') what.push(`the options of '${op.field.name}'`)
+    if (op.op === 'restoreIterations') what.push(`the iterations of '${op.field.name}'`)
+    if (op.op === 'renameField') what.push(`the name of '${op.field.name}'`)
+  }
+  if (!what.length) return undefined
+  return (
+    `this GitHub has no updateProjectV2Field mutation (GitHub Enterprise Server 3.16 and older), so ${what.join(', ')} cannot be restored here; ` +
+    'restore everything else with --partial=config,issues (or --fields naming the other fields) and those by hand, ' +
+    'or upgrade GitHub Enterprise Server'
+  )
 }

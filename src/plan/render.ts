@@ -92,11 +92,16 @@ export function describe(op: Operation): string {
     }
     case 'renameField':
       return `~ rename field ${quote(op.from)} → ${quote(op.field.name)}`
-    case 'restoreOptions':
-      return (
-        `~ restore options of ${quote(op.field.name)}: ${op.options.map((o) => o.name).join(', ')}` +
-        ` (was: ${op.before.join(', ') || 'none'}; every option gets a new id, values are set again by name)`
-      )
+    case 'restoreOptions': {
+      const recreated = op.recreated ?? op.options.filter((o) => !o.id).map((o) => o.name)
+      const kept = op.options.length - recreated.length
+      const detail = recreated.length
+        ? `${kept ? `${count(kept, 'option')} kept with their values; ` : ''}${recreated.map(quote).join(', ')} created again, their values are set again by name`
+        : 'every option kept with its values'
+      return `~ restore options of ${quote(op.field.name)}: ${op.options.map((o) => o.name).join(', ')} (was: ${op.before.join(', ') || 'none'}; ${detail})`
+    }
+    case 'unarchiveItem':
+      return `~ unarchive ${op.item.label}${op.temporary ? ' (to restore it; archived again after)' : ''}`
     case 'restoreIterations':
       return (
         `~ restore iterations of ${quote(op.field.name)}: ${op.iteration.iterations.map((i) => i.title).join(', ')}` +
@@ -112,8 +117,6 @@ export function describe(op: Operation): string {
       return `+ add ${op.item.label}`
     case 'createDraft':
       return `+ create draft ${quote(op.title)}`
-    case 'unarchiveItem':
-      return `~ unarchive ${op.item.label}`
     case 'archiveItem':
       return `~ archive ${op.item.label}`
     case 'deleteItem':

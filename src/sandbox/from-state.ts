@@ -5,14 +5,15 @@
  * - issues and pull requests keep their EXACT numbers (and the World's baseUrl is the state's), so content URLs in
  *   the replica are the live ones; issues only referenced as parent, sub-issue or blocker are created minimally;
  * - milestones are matched by title (their numbers may differ), labels by name;
- * - field, option, iteration, item and draft ids differ from live: a restore plan matches by name / URL anyway;
+ * - option ids are the live ones (GitHub keeps option identity, and a plan sends the ids of options that exist);
+ *   field, iteration, item and draft ids differ from live: a restore plan matches them by name / URL;
  * - the state does not say whether a repository owner is a user or an organisation: logins seen as assignees or as
  *   the project's user owner are users, every other owner is an organisation. Repositories are public, and the
  *   sandbox's default viewer `octocat` gets write access everywhere (organisation admin, repository collaborator,
  *   project admin), so the replica can be read and changed as the real project would be by its owner;
  * - what cannot be expressed (redacted items, values of unknown fields, ...) is left out and named in `notes`.
  */
-import {CREATABLE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
+import {CREATABLE_FIELD_TYPES, READ_ONLY_DATE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
 import {loadSeed, type Seed, type SeedField, type SeedIssue, type SeedItem, type SeedProject, type SeedPullRequest, type SeedRepository, type SeedValue, type SeedView} from './seed.js'
 import {World} from './world.js'
 import {DEFAULT_FIELDS} from './world/defaults.js'
@@ -426,7 +427,7 @@ class SeedBuilder {
       if (f.dataType === 'SINGLE_SELECT') {
         field.options = Object.values(f.options ?? {})
           .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-          .map((o) => ({name: o.name, color: o.color, description: o.description}))
+          .map((o) => ({id: o.id, name: o.name, color: o.color, description: o.description}))
       }
       if (f.dataType === 'ITERATION' && f.iteration) {
         const iterations = allIterations(f)
@@ -437,6 +438,10 @@ class SeedBuilder {
         }
       }
       out.push(field)
+    }
+    // the built-in read-only dates a project may show: the replica shows them too
+    for (const f of Object.values(this.state.fields)) {
+      if ((READ_ONLY_DATE_FIELD_TYPES as readonly string[]).includes(f.dataType)) out.push({name: f.name, type: f.dataType as SeedField['type']})
     }
     return out
   }

@@ -11,6 +11,7 @@ import {UserError} from '../util/errors.js'
 import type {World} from './world.js'
 import type {Model, OptionInput, ValueInput} from './world/model.js'
 import {Planning, type IssueFieldValueInput} from './world/planning.js'
+import {BUILTIN_DATE_FIELD_TYPES} from './world/store.js'
 import type {
   FieldDataType,
   IssueRec,
@@ -106,8 +107,13 @@ export interface SeedRepository {
 
 export interface SeedField {
   name: string
+  /** a custom type, or a built-in read-only date field: CREATED, UPDATED, CLOSED (new projects do not have them) */
   type: FieldDataType
-  options?: Array<{name: string; color?: OptionColor; description?: string}>
+  /**
+   * `id`: the option's id (unique within the field); without it an option keeps the id of the field's option of the
+   * same name (the default Status options keep GitHub's fixed ids) or gets a new one
+   */
+  options?: Array<{id?: string; name: string; color?: OptionColor; description?: string}>
   iteration?: {startDate: string; duration: number; iterations?: Array<{title: string; startDate: string; duration?: number}>}
 }
 
@@ -410,7 +416,14 @@ class Loader {
     }
     list(p.fields, 'fields').forEach((f, i) => {
       at(`fields[${i}] (${f.name})`)
-      const options: OptionInput[] | undefined = f.options?.map((o) => ({name: o.name, color: o.color ?? 'GRAY', description: o.description ?? ''}))
+      const existing = m.fieldOfName(project, f.name)
+      const sameName = (name: string) => existing?.options?.find((o) => o.name === name)?.id
+      const options: OptionInput[] | undefined = f.options?.map((o) => ({
+        id: o.id ?? sameName(o.name) ?? null,
+        name: o.name,
+        color: o.color ?? 'GRAY',
+        description: o.description ?? '',
+      }))
       const iteration = f.iteration && {
         startDate: f.iteration.startDate,
         duration: f.iteration.duration,
@@ -421,9 +434,9 @@ class Loader {
         new Planning(m).addIssueTypeField(project, text(f.name, 'name'))
         return
       }
-      const existing = m.fieldOfName(project, f.name)
-      if (existing && existing.dataType === 'SINGLE_SELECT' && f.type === 'SINGLE_SELECT' && options) m.replaceOptions(existing, options)
-      else m.addField(project, {name: f.name, dataType: f.type, options: options ?? null, iteration: iteration ?? null})
+      if (existing && existing.dataType === 'SINGLE_SELECT' && f.type === 'SINGLE_SELECT' && options) m.replaceOptions(existing, options, true)
+      else if (BUILTIN_DATE_FIELD_TYPES.includes(f.type)) m.addBuiltinDateField(project, {name: f.name, dataType: f.type})
+      else m.addField(project, {name: f.name, dataType: f.type, options: options ?? null, iteration: iteration ?? null, keepOptionIds: true})
     })
     list(p.issueFields, 'issueFields').forEach((name, i) => {
       at(`issueFields[${i}] (${name})`)

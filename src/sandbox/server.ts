@@ -16,7 +16,7 @@ import {SandboxError} from './errors.js'
 import {Faults} from './faults.js'
 import {ALL_SCOPES, checkDocument, type DocumentRequest, type GitHubGraphQLError} from './limits.js'
 import {RateLimiter, SECONDARY_LIMITS, type Resource, type Verdict} from './ratelimit.js'
-import {githubSchema} from './schema.js'
+import {ghesSchema, githubSchema, type GhesVersion} from './schema.js'
 
 export type LimitsMode = 'github' | 'fast' | 'off'
 
@@ -34,6 +34,8 @@ export interface SandboxOptions {
   tokens?: Record<string, {login: string; scopes: string[]}>
   /** Login of the viewer when no tokens are configured (default 'octocat'). */
   defaultViewer?: string
+  /** serve the schema of this GitHub Enterprise Server version instead of github.com's (3.16: no updateProjectV2Field) */
+  ghes?: GhesVersion
 }
 
 export interface Sandbox {
@@ -160,7 +162,7 @@ export class SandboxServer implements Sandbox {
     this.clock = options.clock ?? (mode === 'fast' ? fastClock(60) : realClock())
     this.stats = new SandboxStats(this.clock)
     this.limiter = new RateLimiter(this.clock, mode !== 'off')
-    this.schema = githubSchema()
+    this.schema = options.ghes ? ghesSchema(options.ghes) : githubSchema()
     this.defaultViewer = options.defaultViewer ?? 'octocat'
     const tokens = Object.entries(options.tokens ?? {})
     this.tokens = tokens.length ? new Map(tokens.map(([token, v]) => [token, {login: v.login, scopes: [...v.scopes]}])) : undefined

@@ -26,7 +26,7 @@ const same = (a: ProjectState, b: ProjectState) => canonicalJson(normalizeState(
 
 async function itemIds(e: E2E, projectId: string): Promise<Record<string, {id: string; status: string | null; priority: string | null}>> {
   const data = await e.gql(
-    `query($id: ID!) { node(id: $id) { ... on ProjectV2 { items(first: 100) { nodes { id
+    `query($id: ID!) { node(id: $id) { ... on ProjectV2 { items(first: 100, archivedStates: [ARCHIVED, NOT_ARCHIVED]) { nodes { id
       status: fieldValueByName(name: "Status") { ... on ProjectV2ItemFieldSingleSelectValue { name } }
       priority: fieldValueByName(name: "Priority") { ... on ProjectV2ItemFieldSingleSelectValue { name } }
       content { ... on Issue { number } ... on PullRequest { number } ... on DraftIssue { title } } } } } } }`,
@@ -192,5 +192,34 @@ describe('restore through the CLI against the sandbox', function () {
     expect(report.restore_plan.fields_to_restore).to.be.greaterThan(0)
     expect(report.rehearsal.equal).to.equal(true)
     expect(canonicalJson(e.world.toJSON())).to.equal(before)
+  })
+
+  describe('on GitHub Enterprise Server 3.16 (no updateProjectV2Field)', () => {
+    it('stops before changing anything, with one line saying what cannot be restored and what to do', async () => {
+      const ghes = await startE2E(undefined, {ghes: '3.16'})
+      try {
+        const id = (await ghes.gql(PROJECT)).organization.projectV2.id
+        expect((await ghes.cli(['backup', 'create', 'good', '--project', 'acme/1'])).code).to.equal(0)
+        const refused = await ghes.gql(`mutation { updateProjectV2Field(input: {fieldId: "x"}) { clientMutationId } }`).catch((error: Error) => error.message)
+        expect(refused).to.contain("Field 'updateProjectV2Field' doesn't exist on type 'Mutation'")
+        // an option was renamed in the web UI (no API can do it here)
+        const project = ghes.world.model.store.projects[id]
+        const status = ghes.world.model.fieldOfName(project, 'Status')!
+        ghes.world.model.replaceOptions(status, status.options!.map((o, i) => ({...o, name: i === 0 ? 'Renamed' : o.name})))
+        const before = ghes.sandbox.stats.mutationRequests
+        const r = await ghes.cli(['restore', 'good', '--project', 'acme/1'])
+        expect(r.code, r.stdout + r.stderr).to.not.equal(0)
+        const lines = r.stderr.trim().split('\n')
+        expect(lines, r.stderr).to.have.length(1)
+        expect(lines[0]).to.contain('updateProjectV2Field').and.contain("the options of 'Status'").and.contain('--partial=config,issues').and.contain('nothing was changed')
+        expect(ghes.sandbox.stats.mutationRequests).to.equal(before)
+        // the rest can be restored: everything but the field definitions
+        const partial = await ghes.cli(['restore', 'good', '--project', 'acme/1', '--partial', 'config,issues'])
+        expect(partial.code, partial.stderr).to.equal(0)
+        expect(partial.stdout).to.not.contain('updateProjectV2Field')
+      } finally {
+        await ghes.close()
+      }
+    })
   })
 })

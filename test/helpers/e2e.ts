@@ -27,6 +27,8 @@ export interface E2E {
 export interface E2EOptions {
   limits?: LimitsMode
   tokens?: SandboxOptions['tokens']
+  /** serve a GitHub Enterprise Server's schema (3.16: no updateProjectV2Field) */
+  ghes?: SandboxOptions['ghes']
   /** how `cli` runs bin/run.js (default: execFile); suites that scan or kill processes bring their own */
   run?: (env: NodeJS.ProcessEnv, args: string[]) => Promise<{code: number; stdout: string; stderr: string}>
 }
@@ -34,7 +36,7 @@ export interface E2EOptions {
 /** A sandbox GitHub (in this process, loopback) with a seed (default: the demo project acme/1), and a private home. */
 export async function startE2E(seed: Seed = demoSeed(), options: E2EOptions = {}): Promise<E2E> {
   const world = World.fromSeed(seed)
-  const sandbox = await startSandbox({backend: world, limits: options.limits ?? 'off', tokens: options.tokens})
+  const sandbox = await startSandbox({backend: world, limits: options.limits ?? 'off', tokens: options.tokens, ghes: options.ghes})
   const home = await mkdtemp(path.join(os.tmpdir(), 'github-pm-e2e-'))
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -51,13 +51,48 @@ describe('plan/diff', () => {
     expect(plan.operations).to.have.length(1 + withStatus.length)
   })
 
-  it('after restoring options, values are set again even where the live value looked right', () => {
+  it('a recoloured option is restored with its id: its values survive, none is set again', () => {
     const desired = baseState()
     const live = clone(desired)
     live.fields[FIELD.status].options!.opt_prog.color = 'PURPLE'
     const plan = diff(desired, live)
-    expect(kinds(plan.operations).filter((k) => k === 'restoreOptions')).to.have.length(1)
-    expect(ofKind(plan.operations, 'setValue')).to.have.length(5)
+    const restore = ofKind(plan.operations, 'restoreOptions')
+    expect(restore).to.have.length(1)
+    expect(restore[0].options.map((o) => o.id)).to.deep.equal(['opt_todo', 'opt_prog', 'opt_done'])
+    expect(restore[0].recreated).to.equal(undefined)
+    expect(ofKind(plan.operations, 'setValue')).to.have.length(0)
+    expect(plan.estimate.mutations).to.equal(1)
+  })
+
+  it('options vandalised (one renamed, one deleted, one added): ids sent for what exists, only the deleted option\'s values set again', () => {
+    const desired = baseState()
+    const live = clone(desired)
+    const status = live.fields[FIELD.status]
+    status.options!.opt_todo.name = 'Backlog'
+    delete status.options!.opt_done
+    status.options!.opt_new = {id: 'opt_new', name: 'Blocked', description: '', color: 'RED', position: 3}
+    for (const it of Object.values(live.items!)) {
+      const v = it.values[FIELD.status]
+      if (v?.type === 'singleSelect' && v.optionId === 'opt_done') delete it.values[FIELD.status]
+      else if (v?.type === 'singleSelect' && v.optionId === 'opt_todo') v.name = 'Backlog'
+    }
+    item(live, 1).values[FIELD.status] = sel('opt_new', 'Blocked')
+    const plan = diff(desired, live)
+    const restore = ofKind(plan.operations, 'restoreOptions')[0]
+    expect(restore.options.map((o) => [o.id ?? null, o.name])).to.deep.equal([
+      ['opt_todo', 'Todo'],
+      ['opt_prog', 'In Progress'],
+      [null, 'Done'],
+    ])
+    expect(restore.recreated).to.deep.equal(['Done'])
+    const sets = ofKind(plan.operations, 'setValue')
+    // #3 had Done (recreated); #1 was moved to Blocked, which the restore removes: both set again, nothing else
+    expect(sets.map((o) => [o.item.key, (o.value as {name: string}).name]).sort()).to.deep.equal([
+      [url(1), 'Todo'],
+      [url(3), 'Done'],
+    ])
+    for (const op of sets) expect(op.deps).to.include(restore.id)
+    expect(plan.summary.values_to_set).to.equal(2)
   })
 
   it('an orphaned value (option id gone) is set again though its name matches', () => {
@@ -145,6 +180,28 @@ describe('plan/diff', () => {
     live.items!['draft:DI_new'] = recreated
     live.itemOrder = live.itemOrder!.map((k) => (k === 'draft:DI_1' ? 'draft:DI_new' : k))
     expect(diff(desired, live).operations).to.deep.equal([])
+  })
+
+  it('archived live and in the backup, with a value to restore: unarchives, sets the value, archives again', () => {
+    const desired = baseState()
+    item(desired, 2).archived = true
+    const live = clone(desired)
+    item(live, 2).values[FIELD.status] = sel('opt_done', 'Done')
+    const plan = diff(desired, live)
+    expect(plan.operations.map((o) => [o.op, 'item' in o ? o.item.key : ''])).to.deep.equal([
+      ['unarchiveItem', url(2)],
+      ['setValue', url(2)],
+      ['archiveItem', url(2)],
+    ])
+    const [unarchive, set, archive] = plan.operations
+    expect(unarchive).to.deep.include({temporary: true})
+    expect(set.deps).to.include(unarchive.id)
+    expect(archive.deps).to.include(set.id)
+    // a fields-only restore does the same: it must not leave the item unarchived
+    const fieldsOnly = diff(desired, live, {sections: ['fields']})
+    expect(fieldsOnly.operations.map((o) => o.op)).to.deep.equal(['unarchiveItem', 'setValue', 'archiveItem'])
+    // an archived item with nothing to change is left alone
+    expect(diff(desired, clone(desired)).operations).to.deep.equal([])
   })
 
   it('archived live: unarchives it, and archives what the backup has archived', () => {

@@ -201,19 +201,28 @@ export class FakeGitHub {
     }
   }
 
-  private setOptions(fieldId: string, options: Array<{name: string; description: string; color: string}>): void {
+  /** As GitHub: an option sent with the id of an existing option keeps it (and its values); others are new. */
+  private setOptions(fieldId: string, options: Array<{id?: string; name: string; description: string; color: string}>, keepIds: boolean): void {
     const f = this.state.fields[fieldId]
+    if (keepIds && !options.length) return
+    for (const o of options) if (keepIds && o.id && !f.options?.[o.id]) throw new Error(`Option id '${o.id}' is not an option of field ${f.name}.`)
     f.options = Object.fromEntries(
       options.map((o, position) => {
-        const id = newId('opt')
+        const id = keepIds && o.id ? o.id : newId('opt')
         return [id, {id, name: o.name, description: o.description, color: o.color as 'GRAY', position}]
       }),
     )
-    // GitHub's hazard: every value pointing at an old option id is orphaned
+    // GitHub's hazard: every value pointing at a removed option id is orphaned; kept ones show the option's new name
     for (const it of Object.values(this.state.items ?? {})) {
       const v = it.values[fieldId]
-      if (v?.type === 'singleSelect' && !f.options[v.optionId]) delete it.values[fieldId]
+      if (v?.type !== 'singleSelect') continue
+      if (!f.options[v.optionId]) delete it.values[fieldId]
+      else v.name = f.options[v.optionId].name
     }
+  }
+
+  private assertNotArchived(it: ItemState): void {
+    if (it.archived) throw new Error('The item is archived and cannot be updated')
   }
 
   private setIterations(fieldId: string, config: {duration: number; iterations: Array<{title: string; startDate: string; duration: number}>}): void {
@@ -244,7 +253,7 @@ export class FakeGitHub {
         if (Object.values(s.fields).some((f) => f.name === input.name)) throw new Error('Name has already been taken')
         const id = newId('PVTF')
         s.fields[id] = {id, name: input.name, dataType: input.dataType}
-        if (input.singleSelectOptions) this.setOptions(id, input.singleSelectOptions)
+        if (input.singleSelectOptions) this.setOptions(id, input.singleSelectOptions, false)
         if (input.iterationConfiguration) this.setIterations(id, input.iterationConfiguration)
         return this.fieldPayload(id)
       }
@@ -252,7 +261,7 @@ export class FakeGitHub {
         const f = s.fields[input.fieldId]
         if (!f) throw new Error('field not found')
         if (input.name) f.name = input.name
-        if (input.singleSelectOptions) this.setOptions(f.id, input.singleSelectOptions)
+        if (input.singleSelectOptions) this.setOptions(f.id, input.singleSelectOptions, true)
         if (input.iterationConfiguration) this.setIterations(f.id, input.iterationConfiguration)
         return this.fieldPayload(f.id)
       }
@@ -283,6 +292,7 @@ export class FakeGitHub {
       case 'updateProjectV2DraftIssue': {
         const it = Object.values(s.items ?? {}).find((i) => i.draft?.id === input.draftIssueId)
         if (!it?.draft) throw new Error('draft not found')
+        this.assertNotArchived(it)
         if (input.title !== undefined) it.draft.title = input.title
         if (input.body !== undefined) it.draft.body = input.body
         if (input.assigneeIds) it.draft.assignees = input.assigneeIds.map((u: string) => u.slice(2))
@@ -302,6 +312,7 @@ export class FakeGitHub {
       }
       case 'updateProjectV2ItemFieldValue': {
         const [, it] = this.itemById(input.itemId)
+        this.assertNotArchived(it)
         const f = s.fields[input.fieldId]
         if (!f) throw new Error('field not found')
         const v = input.value
@@ -322,6 +333,7 @@ export class FakeGitHub {
       }
       case 'clearProjectV2ItemFieldValue': {
         const [, it] = this.itemById(input.itemId)
+        this.assertNotArchived(it)
         delete it.values[input.fieldId]
         return {clientMutationId: null}
       }

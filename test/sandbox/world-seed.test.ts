@@ -88,7 +88,7 @@ describe('sandbox world: seed', () => {
       statusUpdates(first: 5) { nodes { body status } }
       repositories(first: 5) { nodes { nameWithOwner } }
       teams(first: 5) { nodes { slug } }
-      items(first: 10) { nodes { id type isArchived content { __typename ... on Issue { number } ... on PullRequest { number state }
+      items(first: 10, archivedStates: [ARCHIVED, NOT_ARCHIVED]) { nodes { id type isArchived content { __typename ... on Issue { number } ... on PullRequest { number state }
         ... on DraftIssue { title body assignees(first: 5) { nodes { login } } } } } } } } }`)
     const project = data.organization.projectV2
     expect(project).to.deep.include({title: 'Roadmap', shortDescription: 'What we build', readme: '# Roadmap', public: true, creator: {login: 'alice'}})
@@ -160,7 +160,7 @@ describe('sandbox world: seed', () => {
     const doc = readFileSync(new URL('../../docs/sandbox-seed.md', import.meta.url), 'utf8')
     const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(doc)![1]) as Seed
     const api = new Client(World.fromSeed(example, {now: () => NOW}))
-    const data = await api.gql('{ organization(login: "acme") { projectV2(number: 1) { title items(first: 10) { nodes { type } } } } }')
+    const data = await api.gql('{ organization(login: "acme") { projectV2(number: 1) { title items(first: 10, archivedStates: [ARCHIVED, NOT_ARCHIVED]) { nodes { type } } } } }')
     expect(data.organization.projectV2.title).to.equal('Roadmap')
     expect(data.organization.projectV2.items.nodes.map((n: {type: string}) => n.type)).to.deep.equal(['ISSUE', 'PULL_REQUEST', 'DRAFT_ISSUE', 'REDACTED'])
   })

@@ -229,13 +229,20 @@ describe('sandbox world: projects through the API', () => {
     expect(await order()).to.deep.equal([p.items[2], p.items[1], p.items[0]])
   })
 
-  it('archives and unarchives items; the items connection keeps them, projectItems can leave them out', async () => {
+  it('archives and unarchives items; items hides archived ones unless archivedStates asks, projectItems shows them unless told', async () => {
     await api.gql(`mutation($p: ID!, $i: ID!) { archiveProjectV2Item(input: {projectId: $p, itemId: $i}) { item { isArchived } } }`, {
       p: p.projectId,
       i: p.items[1],
     })
     const page = await api.gql(ITEMS_PAGE, {p: p.projectId, first: 10})
-    expect(page.node.items.nodes.map((n: {isArchived: boolean}) => n.isArchived)).to.deep.equal([false, true, false])
+    expect(page.node.items.nodes.map((n: {id: string}) => n.id)).to.deep.equal([p.items[0], p.items[2]])
+    const states = `query($p: ID!) { node(id: $p) { ... on ProjectV2 {
+      all: items(first: 10, archivedStates: [ARCHIVED, NOT_ARCHIVED]) { totalCount nodes { isArchived } }
+      archived: items(first: 10, archivedStates: [ARCHIVED]) { nodes { id } } } } }`
+    const all = (await api.gql(states, {p: p.projectId})).node
+    expect(all.all.nodes.map((n: {isArchived: boolean}) => n.isArchived)).to.deep.equal([false, true, false])
+    expect(all.all.totalCount).to.equal(3)
+    expect(all.archived.nodes.map((n: {id: string}) => n.id)).to.deep.equal([p.items[1]])
     const issue = `query($i: ID!) { node(id: $i) { ... on Issue {
       all: projectItems(first: 5) { totalCount } live: projectItems(first: 5, includeArchived: false) { totalCount } } } }`
     expect((await api.gql(issue, {i: p.issues[1].id})).node).to.deep.equal({all: {totalCount: 1}, live: {totalCount: 0}})

@@ -17,11 +17,14 @@ export const DEFAULT_FIELDS: ReadonlyArray<{name: string; dataType: FieldDataTyp
   {name: 'Sub-issues progress', dataType: 'SUB_ISSUES_PROGRESS'},
 ]
 
-/** The options of the default Status field. */
-export const DEFAULT_STATUS_OPTIONS: ReadonlyArray<{name: string; description: string; color: OptionColor}> = [
-  {name: 'Todo', description: "This item hasn't been started", color: 'GREEN'},
-  {name: 'In Progress', description: 'This is actively being worked on', color: 'YELLOW'},
-  {name: 'Done', description: 'This has been completed', color: 'PURPLE'},
+/**
+ * The options of the default Status field. GitHub gives them the same ids in EVERY project, so an option id is
+ * unique within its field only, never across projects.
+ */
+export const DEFAULT_STATUS_OPTIONS: ReadonlyArray<{id: string; name: string; description: string; color: OptionColor}> = [
+  {id: 'f75ad846', name: 'Todo', description: "This item hasn't been started", color: 'GREEN'},
+  {id: '47fc9ee4', name: 'In Progress', description: 'This is actively being worked on', color: 'YELLOW'},
+  {id: '98236657', name: 'Done', description: 'This has been completed', color: 'PURPLE'},
 ]
 
 /** The fields the default view "View 1" shows. */

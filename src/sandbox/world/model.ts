@@ -8,6 +8,7 @@ import {SandboxError} from '../errors.js'
 import {DEFAULT_FIELDS, DEFAULT_LABELS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS, LIMITS} from './defaults.js'
 import {IdGenerator, typeOfId, type NodeTypeName} from './ids.js'
 import {
+  BUILTIN_DATE_FIELD_TYPES,
   CUSTOM_FIELD_TYPES,
   OPTION_COLORS,
   emptyStore,
@@ -41,6 +42,8 @@ import {
 } from './store.js'
 
 export interface OptionInput {
+  /** updateProjectV2Field: the id of an existing option of the field, to keep its identity (and its values) */
+  id?: string | null
   name: string
   description?: string | null
   color?: OptionColor | null
@@ -96,6 +99,9 @@ export type NodeRef =
 export type Owner = {type: 'User'; rec: UserRec} | {type: 'Organization'; rec: OrgRec}
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+
+/** GitHub's answer to a change of an archived item (its values, its draft). */
+export const ARCHIVED_ITEM_MESSAGE = 'The item is archived and cannot be updated'
 
 export function unprocessable(message: string): SandboxError {
   return new SandboxError('UNPROCESSABLE', message)
@@ -657,7 +663,8 @@ export class Model {
     this.store.projects[project.id] = project
     this.projectByNumber.set(`${ownerId}#${number}`, project.id)
     for (const f of DEFAULT_FIELDS) {
-      this.insertField(project, f.name, f.dataType, f.dataType === 'SINGLE_SELECT' ? DEFAULT_STATUS_OPTIONS : undefined, undefined)
+      const field = this.insertField(project, f.name, f.dataType, undefined, undefined)
+      if (f.dataType === 'SINGLE_SELECT') field.options = DEFAULT_STATUS_OPTIONS.map((o) => ({...o}))
     }
     const visible = DEFAULT_VIEW_FIELDS.map((name) => this.fieldOfName(project, name)!.id)
     this.addView(project, {name: 'View 1', layout: 'TABLE_LAYOUT', visibleFieldIds: visible, creatorId: input.creatorId})
@@ -682,7 +689,10 @@ export class Model {
     copy.shortDescription = source.shortDescription
     copy.readme = source.readme
     const fieldMap = new Map<string, FieldRec>()
+    // option and iteration ids are unique within their field only (the default Status options have the same ids in
+    // every project): map them per field
     const optionMap = new Map<string, string>()
+    const key = (fieldId: string, id: string) => `${fieldId}/${id}`
     for (const field of this.fields(source)) {
       let target = this.fieldOfName(copy, field.name)
       if (target && target.dataType !== field.dataType) continue
@@ -692,7 +702,7 @@ export class Model {
       if (field.options) {
         target.options = field.options.map((o) => {
           const id = this.ids.hex()
-          optionMap.set(o.id, id)
+          optionMap.set(key(field.id, o.id), id)
           return {...o, id}
         })
       }
@@ -701,7 +711,7 @@ export class Model {
           ...field.iteration,
           iterations: field.iteration.iterations.map((it) => {
             const id = this.ids.hex()
-            optionMap.set(it.id, id)
+            optionMap.set(key(field.id, it.id), id)
             return {...it, id}
           }),
         }
@@ -737,8 +747,8 @@ export class Model {
           const target = fieldMap.get(fieldId)
           if (!target) continue
           const mapped = {...value}
-          if (mapped.optionId) mapped.optionId = optionMap.get(mapped.optionId)
-          if (mapped.iterationId) mapped.iterationId = optionMap.get(mapped.iterationId)
+          if (mapped.optionId) mapped.optionId = optionMap.get(key(fieldId, mapped.optionId))
+          if (mapped.iterationId) mapped.iterationId = optionMap.get(key(fieldId, mapped.iterationId))
           if (mapped.optionId === undefined && value.optionId) continue
           if (mapped.iterationId === undefined && value.iterationId) continue
           this.putValue(added, target, mapped)
@@ -756,9 +766,10 @@ export class Model {
     dataType: FieldDataType,
     options: ReadonlyArray<OptionInput> | undefined,
     iteration: IterationConfigInput | undefined,
+    keepOptionIds = false,
   ): FieldRec {
     const field: FieldRec = {...this.base(fieldNodeType(dataType)), projectId: project.id, name, dataType}
-    if (dataType === 'SINGLE_SELECT') field.options = this.buildOptions(options ?? [])
+    if (dataType === 'SINGLE_SELECT') field.options = this.buildOptions(options ?? [], keepOptionIds)
     if (dataType === 'ITERATION') field.iteration = this.buildIterations(iteration ?? {duration: 14, startDate: this.today()})
     this.store.fields[field.id] = field
     project.fieldIds.push(field.id)
@@ -768,7 +779,14 @@ export class Model {
   /** createProjectV2Field: only DATE, ITERATION, NUMBER, SINGLE_SELECT and TEXT; names unique per project. */
   addField(
     project: ProjectRec,
-    input: {name: string; dataType: FieldDataType; options?: ReadonlyArray<OptionInput> | null; iteration?: IterationConfigInput | null},
+    input: {
+      name: string
+      dataType: FieldDataType
+      options?: ReadonlyArray<OptionInput> | null
+      iteration?: IterationConfigInput | null
+      /** seeds only: keep the option ids given (createProjectV2Field ignores them: a new field's options are new) */
+      keepOptionIds?: boolean
+    },
   ): FieldRec {
     if (!CUSTOM_FIELD_TYPES.includes(input.dataType)) {
       throw unprocessable(`Fields of type ${input.dataType} cannot be created; only ${CUSTOM_FIELD_TYPES.join(', ')} can.`)
@@ -780,7 +798,17 @@ export class Model {
     }
     if (input.options && input.dataType !== 'SINGLE_SELECT') throw unprocessable('singleSelectOptions can only be given for SINGLE_SELECT fields.')
     if (input.iteration && input.dataType !== 'ITERATION') throw unprocessable('iterationConfiguration can only be given for ITERATION fields.')
-    return this.insertField(project, input.name, input.dataType, input.options ?? undefined, input.iteration ?? undefined)
+    return this.insertField(project, input.name, input.dataType, input.options ?? undefined, input.iteration ?? undefined, input.keepOptionIds ?? false)
+  }
+
+  /** A built-in, read-only CREATED / UPDATED / CLOSED field (no API creates them; seeds declare them). */
+  addBuiltinDateField(project: ProjectRec, input: {name: string; dataType: FieldDataType}): FieldRec {
+    if (!BUILTIN_DATE_FIELD_TYPES.includes(input.dataType)) {
+      throw unprocessable(`Only ${BUILTIN_DATE_FIELD_TYPES.join(', ')} are built-in date fields.`)
+    }
+    if (this.fields(project).some((f) => f.dataType === input.dataType)) throw unprocessable(`The project already has a ${input.dataType} field.`)
+    this.assertFieldName(project, input.name)
+    return this.insertField(project, input.name, input.dataType, undefined, undefined)
   }
 
   private assertFieldName(project: ProjectRec, name: string, except?: FieldRec): void {
@@ -796,16 +824,22 @@ export class Model {
     this.touch(field)
   }
 
-  private buildOptions(inputs: ReadonlyArray<OptionInput>): OptionRec[] {
+  /** Options as given; `keepIds`: an input's id is kept (checked by the caller), else every option gets a new id. */
+  private buildOptions(inputs: ReadonlyArray<OptionInput>, keepIds = false): OptionRec[] {
     if (inputs.length > LIMITS.optionsPerField) throw unprocessable(`A field can have at most ${LIMITS.optionsPerField} options.`)
     const seen = new Set<string>()
+    const ids = new Set<string>()
     return inputs.map((o) => {
+      if (keepIds && o.id) {
+        if (ids.has(o.id)) throw unprocessable(`Option id '${o.id}' appears twice.`)
+        ids.add(o.id)
+      }
       if (!o.name.trim()) throw unprocessable("Option name can't be blank")
       if (seen.has(o.name)) throw unprocessable(`Option names must be unique: '${o.name}' appears twice.`)
       seen.add(o.name)
       const color = o.color ?? 'GRAY'
       if (!OPTION_COLORS.includes(color)) throw unprocessable(`Option color ${color} is not one of ${OPTION_COLORS.join(', ')}.`)
-      return {id: this.ids.hex(), name: o.name, description: o.description ?? '', color}
+      return {id: keepIds && o.id ? o.id : this.ids.hex(), name: o.name, description: o.description ?? '', color}
     })
   }
 
@@ -830,12 +864,24 @@ export class Model {
   }
 
   /**
-   * HAZARD (GitHub's): the new list REPLACES the old one. Every option gets a NEW id, even one with an unchanged
-   * name, and every item value that pointed at an old option is orphaned (the item shows no value).
+   * updateProjectV2Field with singleSelectOptions (GitHub since 2026-04-22): the list given becomes the field's list.
+   * - an option sent WITH the id of one of the field's options keeps that id, and every value pointing at it stays
+   *   (its name, colour and description are updated);
+   * - HAZARD (GitHub's): an option sent WITHOUT id is a new option with a new id, even with an unchanged name, and
+   *   every option not in the list is removed: item values that pointed at a removed option are orphaned;
+   * - an empty list is ignored ("Empty input is ignored");
+   * - an id that is not an option of this field is refused (nothing changes): identity cannot move between fields.
+   * `anyIds` (seeds only) accepts ids the field does not have yet.
    */
-  replaceOptions(field: FieldRec, inputs: ReadonlyArray<OptionInput>): void {
+  replaceOptions(field: FieldRec, inputs: ReadonlyArray<OptionInput>, anyIds = false): void {
     if (field.dataType !== 'SINGLE_SELECT') throw unprocessable(`Field ${field.name} is not a single select field.`)
-    field.options = this.buildOptions(inputs)
+    if (!inputs.length) return
+    const existing = new Set((field.options ?? []).map((o) => o.id))
+    for (const o of inputs) {
+      if (o.id === undefined || o.id === null || anyIds) continue
+      if (!existing.has(o.id)) throw unprocessable(`Option id '${o.id}' is not an option of field ${field.name}.`)
+    }
+    field.options = this.buildOptions(inputs, true)
     this.pruneValues(field)
     this.touch(field)
   }
@@ -843,6 +889,8 @@ export class Model {
   /** HAZARD (GitHub's): a replaced iteration configuration re-ids every iteration; values pointing at old ones are orphaned. */
   replaceIterations(field: FieldRec, input: IterationConfigInput): void {
     if (field.dataType !== 'ITERATION') throw unprocessable(`Field ${field.name} is not an iteration field.`)
+    // "Empty input is ignored": no iterations given leaves the configuration as it is (iterations carry no ids)
+    if (input.iterations && !input.iterations.length) return
     field.iteration = this.buildIterations(input)
     this.pruneValues(field)
     this.touch(field)

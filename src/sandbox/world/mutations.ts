@@ -5,7 +5,7 @@
  */
 import type {GraphQLResolveInfo} from 'graphql'
 import {SandboxError} from '../errors.js'
-import {nodeNotFound, unprocessable, type Model} from './model.js'
+import {ARCHIVED_ITEM_MESSAGE, nodeNotFound, unprocessable, type Model} from './model.js'
 import {connection, present} from './present.js'
 import {Planning, clearBuiltinValue} from './planning.js'
 import {planningMutations} from './planning-mutations.js'
@@ -50,6 +50,12 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
   const itemOf = (project: ProjectRec, id: string): ItemRec => {
     const item = model.expect(id, 'ProjectV2Item').rec
     if (item.projectId !== project.id) throw unprocessable('The item does not belong to the project.')
+    return item
+  }
+
+  /** GitHub refuses changes to an archived item's values and draft: unarchive it first. */
+  const notArchived = (item: ItemRec): ItemRec => {
+    if (item.archived) throw unprocessable(ARCHIVED_ITEM_MESSAGE)
     return item
   }
 
@@ -345,6 +351,7 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
     updateProjectV2DraftIssue: ({input}) => {
       const draft = model.expect(input.draftIssueId, 'DraftIssue').rec
       writableProject(draft.projectId)
+      if (s.items[draft.itemId]) notArchived(s.items[draft.itemId])
       if (input.title !== undefined && input.title !== null) {
         if (!String(input.title).trim()) throw unprocessable("Title can't be blank")
         draft.title = input.title
@@ -380,14 +387,14 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
 
     updateProjectV2ItemFieldValue: ({input}) => {
       const project = writableProject(input.projectId)
-      const item = itemOf(project, input.itemId)
+      const item = notArchived(itemOf(project, input.itemId))
       model.setValue(item, fieldOf(project, input.fieldId), input.value ?? {}, me().id)
       return payload('UpdateProjectV2ItemFieldValuePayload', input, {projectV2Item: () => reader.item(item)})
     },
 
     clearProjectV2ItemFieldValue: ({input}) => {
       const project = writableProject(input.projectId)
-      const item = itemOf(project, input.itemId)
+      const item = notArchived(itemOf(project, input.itemId))
       const field = fieldOf(project, input.fieldId)
       if (!clearBuiltinValue(model, item, field)) model.clearValue(item, field)
       return payload('ClearProjectV2ItemFieldValuePayload', input, {projectV2Item: () => reader.item(item)})

@@ -9,6 +9,7 @@ import type {Viewer} from '../backend.js'
 import {SandboxError} from '../errors.js'
 import {isCustomField, fieldTypeName, nodeNotFound, type Model} from './model.js'
 import {PlanningReader} from './planning-read.js'
+import {compileFilter, type FilterField, type FilterFieldValue, type FilterItem} from './filter.js'
 import {connection, ordered, present, type ConnectionArgs, type OrderArg} from './present.js'
 import type {
   DraftRec,
@@ -556,7 +557,18 @@ export class Reader {
       fields: (a: Args, _c: unknown, info: GraphQLResolveInfo) =>
         connection(ordered(m.fields(rec), a.orderBy ?? {field: 'POSITION', direction: 'ASC'}, fieldKey), a, info, (f) => this.field(f)),
       items: (a: Args, _c: unknown, info: GraphQLResolveInfo) => {
-        const list = a.orderBy?.direction === 'DESC' ? [...rec.itemIds].reverse() : rec.itemIds
+        // GitHub (since 2026-06-04): archived items only when `archivedStates` asks for them; `query` is the
+        // project filter syntax of the web UI (./filter.ts)
+        const states: string[] = a.archivedStates ?? ['NOT_ARCHIVED']
+        const wantArchived = states.includes('ARCHIVED')
+        const wantLive = states.includes('NOT_ARCHIVED')
+        const keep = String(a.query ?? '').trim() ? this.itemFilter(rec, String(a.query)) : undefined
+        const ids = rec.itemIds.filter((id) => {
+          const item = this.s.items[id]
+          if (item.archived ? !wantArchived : !wantLive) return false
+          return !keep || keep(item)
+        })
+        const list = a.orderBy?.direction === 'DESC' ? ids.reverse() : ids
         return connection(list, a, info, (id) => this.item(this.s.items[id]))
       },
       view: (a: Args) => {
@@ -591,6 +603,91 @@ export class Reader {
         return connection(ordered(list, a.orderBy ?? {field: 'NAME', direction: 'ASC'}, orderKey), a, info, (t) => this.team(t))
       },
     })
+  }
+
+  /** The predicate `items(query:)` applies: GitHub's project filter syntax over what this viewer can see. */
+  private itemFilter(project: ProjectRec, query: string): (item: ItemRec) => boolean {
+    const fields = this.model.fields(project)
+    const asFilterField = (f: FieldRec): FilterField => ({
+      name: f.name,
+      dataType: f.dataType,
+      ...(f.iteration ? {iterations: f.iteration.iterations} : {}),
+    })
+    const byFilterField = new Map<FilterField, FieldRec>()
+    const filterFields = fields.map((f) => {
+      const ff = asFilterField(f)
+      byFilterField.set(ff, f)
+      return ff
+    })
+    const test = compileFilter(query, {today: this.model.today(), viewerLogin: this.me?.login ?? null, fields: filterFields})
+    return (item) => test(this.filterItem(item, (ff) => byFilterField.get(ff)))
+  }
+
+  private filterItem(item: ItemRec, fieldOf: (ff: FilterField) => FieldRec | undefined): FilterItem {
+    const visible = this.itemVisible(item)
+    const draft = visible && item.type === 'DRAFT_ISSUE' ? this.s.drafts[item.contentId] : undefined
+    const issue = visible && item.type !== 'DRAFT_ISSUE' ? this.s.issues[item.contentId] : undefined
+    const logins = (ids: string[]) => ids.map((id) => this.s.users[id]?.login).filter((l): l is string => Boolean(l))
+    const labels = issue ? issue.labelIds.map((id) => this.s.labels[id]?.name).filter((n): n is string => Boolean(n)) : []
+    const assignees = logins((issue ?? draft)?.assigneeIds ?? [])
+    const milestone = issue?.milestoneId ? (this.s.milestones[issue.milestoneId]?.title ?? null) : null
+    const repository = issue ? this.model.repoFullName(this.s.repos[issue.repoId]) : null
+    const title = (issue ?? draft)?.title ?? ''
+    return {
+      type: visible ? item.type : 'REDACTED',
+      state: issue ? issue.state : null,
+      stateReason: issue?.stateReason ?? null,
+      title,
+      labels,
+      assignees,
+      reviewers: logins(issue?.reviewerIds ?? []),
+      repository,
+      milestone,
+      issueType: null,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      closedAt: issue?.closedAt ?? null,
+      value: (ff: FilterField): FilterFieldValue | undefined => {
+        const field = fieldOf(ff)
+        if (!field || !visible) return undefined
+        switch (field.dataType) {
+          case 'TITLE':
+            return {type: 'text', text: title}
+          case 'LABELS':
+            return labels.length ? {type: 'list', names: labels} : undefined
+          case 'ASSIGNEES':
+            return assignees.length ? {type: 'list', names: assignees} : undefined
+          case 'REVIEWERS':
+            return issue?.reviewerIds.length ? {type: 'list', names: logins(issue.reviewerIds)} : undefined
+          case 'MILESTONE':
+            return milestone === null ? undefined : {type: 'option', name: milestone}
+          case 'REPOSITORY':
+            return repository === null ? undefined : {type: 'list', names: [repository, repository.split('/')[1]]}
+          case 'CREATED':
+            return {type: 'date', date: ((issue ?? draft)?.createdAt ?? item.createdAt)}
+          case 'UPDATED':
+            return {type: 'date', date: ((issue ?? draft)?.updatedAt ?? item.updatedAt)}
+          case 'CLOSED':
+            return issue?.closedAt ? {type: 'date', date: issue.closedAt} : undefined
+          default:
+            break
+        }
+        const rec = item.values[field.id]
+        if (!rec) return undefined
+        if (rec.text !== undefined) return {type: 'text', text: rec.text}
+        if (rec.number !== undefined) return {type: 'number', number: rec.number}
+        if (rec.date !== undefined) return {type: 'date', date: rec.date}
+        if (rec.optionId !== undefined) {
+          const option = field.options?.find((o) => o.id === rec.optionId)
+          return option ? {type: 'option', name: option.name} : undefined
+        }
+        if (rec.iterationId !== undefined) {
+          const it = field.iteration?.iterations.find((i) => i.id === rec.iterationId)
+          return it ? {type: 'iteration', title: it.title} : undefined
+        }
+        return undefined
+      },
+    }
   }
 
   field(rec: FieldRec): Obj {
@@ -866,6 +963,22 @@ export class Reader {
       case 'REPOSITORY': {
         if (!issue) return null
         return present('ProjectV2ItemFieldRepositoryValue', {field: fieldView, repository: () => this.repo(this.s.repos[issue.repoId])})
+      }
+      case 'CREATED':
+      case 'UPDATED':
+      case 'CLOSED': {
+        // built-in, read-only dates of the content, presented as a date value (the union's only member for a date)
+        const content = (draft ?? issue)!
+        const at = field.dataType === 'CREATED' ? content.createdAt : field.dataType === 'UPDATED' ? content.updatedAt : issue?.closedAt
+        if (!at) return null
+        const rec: ValueRec = {
+          id: `PVTFDV_${Buffer.from(`${item.databaseId}:${field.databaseId}`).toString('base64url')}`,
+          databaseId: field.databaseId,
+          createdAt: item.createdAt,
+          updatedAt: content.updatedAt,
+          creatorId: item.creatorId,
+        }
+        return present('ProjectV2ItemFieldDateValue', {...this.valueCommon(item, field, rec), date: at.slice(0, 10)})
       }
       case 'REVIEWERS': {
         if (!issue?.reviewerIds.length) return null

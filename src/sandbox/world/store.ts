@@ -186,6 +186,8 @@ export interface ProjectRec extends Base {
 
 export type FieldDataType =
   | 'ASSIGNEES'
+  | 'CLOSED'
+  | 'CREATED'
   | 'DATE'
   | 'ISSUE_TYPE'
   | 'ITERATION'
@@ -202,8 +204,12 @@ export type FieldDataType =
   | 'TITLE'
   | 'TRACKED_BY'
   | 'TRACKS'
+  | 'UPDATED'
 
 export const CUSTOM_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATION', 'NUMBER', 'SINGLE_SELECT', 'TEXT']
+
+/** Built-in, read-only date fields (GitHub's ProjectV2FieldType); new projects do not get them, a seed may declare them. */
+export const BUILTIN_DATE_FIELD_TYPES: readonly FieldDataType[] = ['CREATED', 'UPDATED', 'CLOSED']
 
 export type OptionColor = 'BLUE' | 'GRAY' | 'GREEN' | 'ORANGE' | 'PINK' | 'PURPLE' | 'RED' | 'YELLOW'
 export const OPTION_COLORS: readonly OptionColor[] = ['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']
