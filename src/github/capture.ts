@@ -1,4 +1,7 @@
+import {print} from 'graphql'
 import {sortKeys} from '../util/canonical.js'
+import {checkAnswer, checkedDocument, type AnswerProblem} from './answers.js'
+import {isGitHubError} from './errors.js'
 import {UserError} from '../util/errors.js'
 import {
   CREATABLE_FIELD_TYPES,
@@ -60,6 +63,37 @@ export interface CaptureResult {
 
 const CUSTOM = new Set<FieldDataType>(CREATABLE_FIELD_TYPES)
 
+/** How often a query whose answer does not hold up is asked (queries change nothing, so asking again is safe). */
+export const ANSWER_ATTEMPTS = 3
+
+const sent = new Map<string, string>()
+
+/** The text sent for a capture document: the document with `__typename` on every selection (see answers.ts). */
+function sentDocument(query: string): string {
+  let text = sent.get(query)
+  if (text === undefined) {
+    text = print(checkedDocument(query))
+    if (sent.size > 200) sent.clear()
+    sent.set(query, text)
+  }
+  return text
+}
+
+function operationName(query: string): string {
+  return /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'a query'
+}
+
+/**
+ * What the schema cannot say: an issue, pull request or draft item without its content is an answer cut short (an
+ * item the viewer may not see comes as REDACTED, never as an issue without content).
+ */
+function incompleteItem(data: any): AnswerProblem | undefined {
+  const nodes = data?.node?.items?.nodes
+  if (!Array.isArray(nodes)) return undefined
+  const i = nodes.findIndex((n: any) => n && n.type !== 'REDACTED' && n.content == null)
+  return i < 0 ? undefined : {path: `node.items.nodes.${i}.content`, message: `a ${nodes[i].type} item without its content`}
+}
+
 /**
  * Reads a whole project into a canonical ProjectState (src/model/state.ts). Two captures of an unchanged project give
  * byte-identical canonical JSON.
@@ -69,8 +103,28 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   const before = {requests: api.stats?.requests ?? 0, points: api.stats?.points ?? 0}
   let requests = 0
   const gql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    requests++
-    return api.graphql<T>(query, variables)
+    // an answer is believed only once it fits what was asked (src/github/answers.ts); one that does not, or that
+    // comes with errors beside partial data, is asked again, then fails the capture: nothing incomplete is saved
+    for (let attempt = 1; ; attempt++) {
+      requests++
+      let problem: AnswerProblem | undefined
+      try {
+        const data = await api.graphql<T>(sentDocument(query), variables)
+        problem = checkAnswer(query, variables, data) ?? incompleteItem(data)
+        if (!problem) return data
+      } catch (error) {
+        if (!isGitHubError(error, 'graphql') || error.data == null) throw error
+        const first = error.errors?.[0]
+        problem = {path: first?.path?.join('.') || 'data', message: `partial data with an error: ${first?.message ?? error.message}`}
+      }
+      if (attempt >= ANSWER_ATTEMPTS) {
+        throw new UserError(
+          `GitHub's answer to ${operationName(query)} did not hold up at ${problem.path} (${problem.message}) in ${attempt} attempts; ` +
+            'nothing was saved: run the backup again later',
+          {code: 'EBADANSWER'},
+        )
+      }
+    }
   }
   const rest = async <T>(route: string, params: Record<string, unknown>): Promise<T> => {
     requests++
