@@ -3,7 +3,7 @@
  * cannot finish within 10 s, and aliased mutations each cost server time, so what counts is not the points formula
  * but how long a request takes. A batch starts small (GitHub's own github-mcp-server sends at most 20 aliased
  * mutations; we start at 10), is halved after a request that timed out (502/504, a dropped connection, a resource
- * limit), and grows by half while requests take less than a quarter of the limit, up to a ceiling.
+ * limit), and grows by half while requests take less than 40% of the limit, up to a ceiling.
  *
  * These figures and the server-time model (src/sandbox/servertime.ts, GITHUB_SERVER_TIME) are the ones the
  * `--test-only` / `--dry-run` estimate (estimate.ts) prices a restore with, and the ones apply and look-ups use.
@@ -28,7 +28,7 @@ export const BATCH_BOUNDS = {
 
 /** GitHub's time limit per request, and the share of it under which a batch grows. */
 export const REQUEST_LIMIT_MS = 10_000
-export const GROW_BELOW_MS = REQUEST_LIMIT_MS / 4
+export const GROW_BELOW_MS = REQUEST_LIMIT_MS * 0.4
 
 export class AdaptiveBatch {
   private current: number

@@ -113,4 +113,12 @@ describe('restore when GitHub loses answers: re-read, never re-send blindly', fu
     expect(r.target.statusUpdates).to.deep.equal(r.source.statusUpdates)
     for (const name of r.source.views) expect(r.target.views.filter((v) => v === name), name).to.have.length(1)
   })
+
+  it('content refused as "submitted too quickly" did not run: after a wait only it is sent again, and nothing is twice', async () => {
+    const r = await restoreUnder({}, {submittedTooQuickly: {limit: 8, windowMs: 60_000}})
+    expect(r.status).to.equal('done')
+    expect(r.sandbox.faults.counters.tooQuickly, 'creations were refused').to.be.greaterThan(0)
+    expect(r.target.drafts).to.deep.equal(r.source.drafts)
+    expect(r.target.statusUpdates).to.deep.equal(r.source.statusUpdates)
+  })
 })
