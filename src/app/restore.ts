@@ -410,7 +410,13 @@ export async function applySettled(
   let applied = result.applied
   let urls = {...result.idMap.urls}
   for (let round = 1; result.ambiguous && round <= MAX_SETTLE_ROUNDS; round++) {
-    const live = (await captureProject(client, context.projectId, {type: 'full'})).state
+    let live: ProjectState
+    try {
+      live = (await captureProject(client, context.projectId, {type: 'full'})).state
+    } catch {
+      // GitHub is still failing: the restore reports what is left and how to resume
+      break
+    }
     const next = diff(context.desired, live, {...context.options, urlMap: {...context.options.urlMap, ...urls}})
     // the live state decides what is left: the progress store records, it no longer skips
     const journal = context.journal && recordOnly(context.journal)
