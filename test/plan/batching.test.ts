@@ -31,7 +31,7 @@ describe('plan/batching', () => {
   it('look-ups: a query cut off at the time limit is sent again in halves, and every id is resolved', async () => {
     const keys: LookupKey[] = Array.from({length: 60}, (_, i) => ({kind: 'user', key: `u${i}`}))
     const sizes: number[] = []
-    const graphql = async (query: string, variables: Record<string, unknown>) => {
+    const graphql = async (_query: string, variables: Record<string, unknown>) => {
       const aliases = Object.keys(variables)
       sizes.push(aliases.length)
       // GitHub's 10 seconds: more than 10 look-ups do not fit (the client gave up retrying: a 502)
