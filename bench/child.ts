@@ -18,6 +18,7 @@ import type {ProjectState} from '../src/model/state.js'
 import {openRepository} from '../src/storage/repository.js'
 import {githubTime, type LoggedRequest} from './github-time.js'
 import {rng} from './seed.js'
+import {countObjects, GITHUB_SERVER_TIME} from '../src/sandbox/servertime.js'
 
 const RATE = `query BenchRate { rateLimit(dryRun: true) { used } }`
 
@@ -29,12 +30,18 @@ async function used(client: GitHubClient): Promise<number> {
   return (await client.graphql<any>(RATE)).rateLimit.used
 }
 
-/** Root fields of the document's operation when it is a mutation, else 0. */
+/** Root fields of the document's operation (the mutation fields when it is a mutation). */
 function mutationFields(query: string): {mutation: boolean; fields: string[]} {
   const doc = parse(query)
   const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode | undefined
-  if (op?.operation !== 'mutation') return {mutation: false, fields: []}
-  return {mutation: true, fields: op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))}
+  return {mutation: op?.operation === 'mutation', fields: op?.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) ?? []}
+}
+
+/** GitHub's server time for a request and its answer, by the model the sandbox and the estimate use. */
+function serverMs(m: {mutation: boolean; fields: string[]}, answer: unknown): number {
+  const t = GITHUB_SERVER_TIME
+  const fields = m.mutation ? m.fields.reduce((sum, f) => sum + (CONTENT.has(f) ? t.contentMutationMs : t.mutationMs), 0) : m.fields.length * t.rootFieldMs
+  return Math.min(t.limitMs, t.baseMs + fields + countObjects(answer) * t.nodeMs)
 }
 
 const CONTENT = new Set(['addProjectV2ItemById', 'addProjectV2DraftIssue', 'createIssue', 'createProjectV2StatusUpdate', 'createProjectV2'])
@@ -81,17 +88,20 @@ async function restore(name: string) {
       return inner.stats
     },
     graphql: async (query, variables) => {
-      if (applying) {
-        const m = mutationFields(query)
-        log.push({kind: m.mutation ? 'mutation' : 'query', content: m.fields.filter((f) => CONTENT.has(f)).length})
-        if (m.mutation) counts.mutations += m.fields.length
-      }
-      return inner.graphql(query, variables)
+      if (!applying) return inner.graphql(query, variables)
+      const m = mutationFields(query)
+      const entry: LoggedRequest = {kind: m.mutation ? 'mutation' : 'query', content: m.fields.filter((f) => CONTENT.has(f)).length}
+      log.push(entry)
+      if (m.mutation) counts.mutations += m.fields.length
+      const answer = await inner.graphql(query, variables)
+      entry.serverMs = serverMs(m, answer)
+      return answer
     },
     rest: async (route, params) => {
       if (applying) {
         const write = !/^\s*(GET|HEAD)\s/i.test(route)
-        log.push({kind: write ? 'restWrite' : 'restRead', content: write && /views$/.test(route) ? 1 : 0})
+        const content = write && /views$/.test(route) ? 1 : 0
+        log.push({kind: write ? 'restWrite' : 'restRead', content, serverMs: GITHUB_SERVER_TIME.baseMs + (write ? (content ? GITHUB_SERVER_TIME.contentMutationMs : GITHUB_SERVER_TIME.mutationMs) : 0)})
         if (write) counts.mutations++
       }
       return inner.rest(route, params)
@@ -115,7 +125,7 @@ async function restore(name: string) {
   // the naive client: the same look-ups, then one request per mutation
   const naive: LoggedRequest[] = [
     ...log.filter((r) => r.kind === 'query'),
-    ...Array.from({length: counts.mutations}, (): LoggedRequest => ({kind: 'mutation', content: 0})),
+    ...Array.from({length: counts.mutations}, (): LoggedRequest => ({kind: 'mutation', content: 0, serverMs: GITHUB_SERVER_TIME.baseMs + GITHUB_SERVER_TIME.mutationMs})),
   ]
   return {
     planSeconds,

@@ -1,6 +1,7 @@
 /**
  * GitHub time: how long a sequence of requests takes against GitHub's limits, replayed through the sandbox's own
- * rate limiter (src/sandbox/ratelimit.ts) on a manual clock. Each request takes `latencyMs` of GitHub time; like the
+ * rate limiter (src/sandbox/ratelimit.ts) on a manual clock. Each request takes `latencyMs` plus its server time
+ * (`serverMs`, GitHub's server-time model: src/sandbox/servertime.ts) of GitHub time; like the
  * real client (src/github/client.ts) mutations start at least `mutationIntervalMs` apart, and a refused request waits
  * the retry-after the limiter gives, then is sent again.
  */
@@ -14,6 +15,8 @@ export interface LoggedRequest {
   content: number
   /** GraphQL primary cost (1 for a mutation) */
   points?: number
+  /** GitHub's server time for it (src/sandbox/servertime.ts), added to the latency */
+  serverMs?: number
 }
 
 export interface GitHubTimeOptions {
@@ -56,7 +59,7 @@ export function githubTime(requests: readonly LoggedRequest[], options: GitHubTi
     }
     secondaryPoints += points
     if (write) nextMutation = clock.now() + interval
-    clock.advance(latency)
+    clock.advance(latency + (r.serverMs ?? 0))
   }
   return {ms: clock.now() - start, refused, secondaryPoints}
 }

@@ -48,14 +48,18 @@ export interface SizeResult {
   seconds: number
 }
 
-/** Items pages are 100 items; every other request (head, configuration, status updates, milestones) costs 1. */
-export const ITEMS_PAGE_POINTS = 5
+/**
+ * Items pages are 100 items and cost 7 points: 1 + 100 x 7 nested connections (field values, labels, assignees,
+ * sub-issues, blocked-by, issue-field values, draft assignees; src/github/queries.ts); every other request (head,
+ * configuration, status updates, milestones) costs 1.
+ */
+export const ITEMS_PAGE_POINTS = 7
 
 export function requestLimit(items: number): number {
   return Math.ceil(items / 100) + 20
 }
 
-/** The least primary points a full read allows: 5 per items page (its five nested connections), 1 per other request. */
+/** The least primary points a full read allows: ITEMS_PAGE_POINTS per items page, 1 per other request. */
 export function minimumPoints(items: number, graphqlRequests: number): number {
   const pages = Math.ceil(items / 100)
   return pages * ITEMS_PAGE_POINTS + Math.max(0, graphqlRequests - pages)

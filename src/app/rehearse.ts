@@ -28,6 +28,8 @@ export interface Rehearsal {
   remaining: Plan
   /** HTTP requests the apply sent (captures not counted): what the real restore would send */
   githubRequests: number
+  /** GitHub's server time the apply's requests took (src/sandbox/servertime.ts, the model the estimate uses) */
+  githubTimeMs: number
   /** GraphQL mutation fields and REST writes the apply performed */
   mutations: number
   /** what the replica could not reproduce, and where the replica's plan differs from the live plan */
@@ -53,7 +55,8 @@ export async function rehearse(
 ): Promise<Rehearsal> {
   const replica = replicaOf(desired, live, options, settings)
   const notes = [...replica.notes]
-  const sandbox = await startSandbox({backend: replica.world, limits: 'off', port: 0, host: '127.0.0.1', defaultViewer: REPLICA_VIEWER})
+  // limits off (a rehearsal must not wait), but GitHub's server time on: the apply meets the 10-second limit as on GitHub
+  const sandbox = await startSandbox({backend: replica.world, limits: 'off', serverTime: true, port: 0, host: '127.0.0.1', defaultViewer: REPLICA_VIEWER})
   try {
     const client = await createClient({apiUrl: sandbox.url, token: TOKEN, env: {}, retries: 0})
     const capture = async (): Promise<ProjectState> => {
@@ -67,6 +70,7 @@ export async function rehearse(
 
     const counted = countingClient(client)
     const mutationsBefore = sandbox.stats.mutationFields
+    const serverTimeBefore = sandbox.stats.serverTime.totalMs
     const result = await applyPlan(replicaPlan, {
       graphql: counted.graphql,
       rest: counted.rest,
@@ -74,6 +78,7 @@ export async function rehearse(
       live: replicaLive,
     })
     const mutations = sandbox.stats.mutationFields - mutationsBefore + counted.restWrites
+    const githubTimeMs = sandbox.stats.serverTime.totalMs - serverTimeBefore
 
     const after = await capture()
     const remaining = diff(desired, after, {...options, urlMap: {...options.urlMap, ...result.idMap.urls}})
@@ -84,6 +89,7 @@ export async function rehearse(
       failed: result.failed,
       remaining,
       githubRequests: counted.requests,
+      githubTimeMs,
       mutations,
       notes,
     }

@@ -7,7 +7,7 @@ import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
 import {validateJournal} from '../journal/validate.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
-import {applyPlan, FileProgressStore, type ApplyResult} from '../plan/apply.js'
+import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
 import {diff} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
@@ -252,6 +252,13 @@ function mapUrl(url: string, options: DiffOptions): string {
   return url
 }
 
+/** How the apply measures requests and waits (default: the system clock and timers; tests pass a sandbox clock). */
+export interface ApplyTuning {
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  tooQuicklyWaitMs?: number
+}
+
 export interface ApplyOutcome {
   record: RestoreRecord
   result: ApplyResult
@@ -271,6 +278,7 @@ export async function applyRestore(
   client: GitHubClient,
   repo: Repository,
   prepared: PreparedRestore,
+  tuning: ApplyTuning = {},
 ): Promise<ApplyOutcome> {
   let target = prepared.target
   let plan = prepared.plan
@@ -342,13 +350,14 @@ export async function applyRestore(
   await writeRecord(session.env, record)
   const progressFile = path.join(restoresDir(session.env), `${prepared.recordKey}.progress.json`)
   const store = new FileProgressStore(progressFile)
-  const result = await applyPlan(plan, {
-    graphql: (q, v) => client.graphql(q, v),
-    rest: (route, params) => client.rest(route, params),
+  const result = await applySettled(client, plan, {
     projectId: info.id,
     live,
+    desired: prepared.desired.state,
+    options: {...prepared.options, urlMap: {...prepared.options.urlMap, ...record.urls}},
     journal: store,
     onProgress: (done, total) => session.onProgress?.({phase: 'restore', done, total}),
+    ...tuning,
   })
   record.applied += result.applied
   record.failed = result.failed
@@ -370,6 +379,69 @@ export async function applyRestore(
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
   return {record, result, remaining, resumed, target: info}
+}
+
+/** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */
+export const MAX_SETTLE_ROUNDS = 6
+
+/**
+ * Applies `plan`; when the apply stops on a request whose outcome is unknown (GitHub may or may not have applied it),
+ * reads the live project again, plans again against it and applies that: what did get applied is now in the live
+ * state, so the new plan does not do it twice (drafts match by title, views by name, status updates by content,
+ * values by value). At most MAX_SETTLE_ROUNDS rounds. The result adds up what every round applied; its failures are
+ * the last round's.
+ */
+export async function applySettled(
+  client: GitHubClient,
+  plan: Plan,
+  context: {
+    projectId: string
+    live: ProjectState
+    desired: ProjectState
+    options: DiffOptions
+    journal?: ProgressStore
+    onProgress?: (done: number, total: number) => void
+  } & ApplyTuning,
+): Promise<ApplyResult> {
+  const ctx = {
+    graphql: (q: string, v: Record<string, unknown>) => client.graphql(q, v),
+    rest: (route: string, params: Record<string, unknown>) => client.rest(route, params),
+    projectId: context.projectId,
+    onProgress: context.onProgress,
+    now: context.now,
+    sleep: context.sleep,
+    tooQuicklyWaitMs: context.tooQuicklyWaitMs,
+    // what one round learnt about GitHub's time limit, the next one keeps
+    batches: batchesFor({}),
+  }
+  let result = await applyPlan(plan, {...ctx, live: context.live, journal: context.journal})
+  let applied = result.applied
+  let urls = {...result.idMap.urls}
+  for (let round = 1; result.ambiguous && round <= MAX_SETTLE_ROUNDS; round++) {
+    let live: ProjectState
+    try {
+      live = (await captureProject(client, context.projectId, {type: 'full'})).state
+    } catch {
+      // GitHub is still failing: the restore reports what is left and how to resume
+      break
+    }
+    const next = diff(context.desired, live, {...context.options, urlMap: {...context.options.urlMap, ...urls}})
+    // the live state decides what is left: the progress store records, it no longer skips
+    const journal = context.journal && recordOnly(context.journal)
+    result = await applyPlan(next, {...ctx, live, journal})
+    applied += result.applied
+    urls = {...urls, ...result.idMap.urls}
+  }
+  return {...result, applied, idMap: {...result.idMap, urls}}
+}
+
+/** A progress store that records completed operations without making a later apply skip them. */
+function recordOnly(store: ProgressStore): ProgressStore {
+  return {
+    done: (id, result) => store.done(id, result),
+    doneMany: (entries) => (store.doneMany ? store.doneMany(entries) : Promise.all(entries.map(([id, r]) => store.done(id, r))).then(() => undefined)),
+    completed: async () => new Map(),
+  }
 }
 
 const CREATE_PROJECT = `mutation RestoreCreateProject($input: CreateProjectV2Input!) {

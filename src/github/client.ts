@@ -5,7 +5,7 @@ import {Kind, parse} from 'graphql'
 import {registerSecret} from '../util/secrets.js'
 import {resolveToken} from './auth.js'
 import {type Endpoints, isLoopback, resolveEndpoints} from './endpoints.js'
-import {isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
+import {ambiguousError, isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
 
 export interface WaitInfo {
   /** secondary: GitHub asked us to slow down; primary: the hourly points ran out; retry: backoff after a 5xx or a dropped connection */
@@ -79,6 +79,9 @@ const RESERVED_VARIABLES = new Set(['query', 'method', 'url', 'baseUrl', 'header
 
 const LOGICAL_REQUEST = Symbol('logicalRequest')
 
+/** Request option for plugin-retry: no retry of a failed attempt (limits are still waited out by plugin-throttling). */
+const NO_RESEND = {retries: 0}
+
 const silent = {debug: () => {}, info: () => {}, warn: () => {}, error: () => {}}
 
 /**
@@ -88,8 +91,12 @@ const silent = {debug: () => {}, info: () => {}, warn: () => {}, error: () => {}
 const unpacedGroup = {key: () => ({schedule: (_options: unknown, fn: (...args: any[]) => any, ...args: any[]) => fn(...args)})}
 
 /**
- * A GitHub client on Octokit core with throttling (secondary and primary limits) and retry (5xx, dropped
- * connections). Every failure reaches the caller as a one-line GitHubError (src/github/errors.ts) without the token.
+ * A GitHub client on Octokit core with throttling (secondary and primary limits, RATE_LIMITED answers) and retry.
+ * Queries and REST reads are retried on transient failures (5xx, HTTP 200 "Something went wrong", dropped
+ * connections, timeouts). Writes that are not idempotent (GraphQL mutations, REST POSTs) are NEVER sent again after
+ * such a failure, since GitHub may have applied them: they fail with a GitHubError of kind 'ambiguous' and the caller
+ * re-reads before deciding (a refusal by a limit, which runs nothing, is still waited out and retried). Every failure
+ * reaches the caller as a one-line GitHubError (src/github/errors.ts) without the token.
  */
 export async function createClient(options: ClientOptions = {}): Promise<GitHubClient> {
   const env = options.env ?? process.env
@@ -198,21 +205,31 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
       for (const name of Object.keys(variables)) {
         if (RESERVED_VARIABLES.has(name)) throw new Error(`GraphQL variable $${name} clashes with an Octokit option: rename it`)
       }
-      if (isMutation(query)) await pace()
+      const mutation = isMutation(query)
+      if (!mutation) {
+        try {
+          return await octokit.graphql<T>(query, variables)
+        } catch (error) {
+          throw toUserError(error)
+        }
+      }
+      await pace()
       try {
-        return await octokit.graphql<T>(query, variables)
+        return await octokit.graphql<T>(query, {...variables, request: NO_RESEND})
       } catch (error) {
-        throw toUserError(error)
+        throw ambiguousError(error, 'a GraphQL mutation') ?? toUserError(error)
       }
     },
     async rest<T = any>(route: string, params: Record<string, unknown> = {}): Promise<T> {
       const method = route.trim().split(/\s+/)[0].toUpperCase()
       if (method !== 'GET' && method !== 'HEAD') await pace()
+      // a POST creates something: sent again, it would create it twice
+      const once = method === 'POST'
       try {
-        const response = await octokit.request(route, params)
+        const response = await octokit.request(route, once ? {...params, request: {...(params.request as object), ...NO_RESEND}} : params)
         return response.data as T
       } catch (error) {
-        throw toUserError(error)
+        throw (once ? ambiguousError(error, `${method} ${route.trim().split(/\s+/)[1] ?? ''}`.trim()) : undefined) ?? toUserError(error)
       }
     },
   }

@@ -12,6 +12,7 @@ export type GitHubErrorKind =
   | 'server'
   | 'graphql'
   | 'http'
+  | 'ambiguous'
 
 /** A GraphQL error as GitHub sends it. */
 export interface GraphqlErrorEntry {
@@ -68,6 +69,24 @@ export function scrubSecrets<T>(value: T, seen = new WeakSet<object>(), depth = 
     }
   }
   return value
+}
+
+/**
+ * A write (GraphQL mutation, REST POST) that failed in a way that does not say whether GitHub applied it: a 5xx
+ * (a 502/504 at the 10-second limit comes AFTER what fit ran), an HTTP 200 "Something went wrong", a dropped
+ * connection or a timeout ("we cannot be confident that server-side transactions haven't been made",
+ * github/gh-gei#707). The client never sends such a write again; the caller re-reads what it changes and decides.
+ */
+export function ambiguousError(error: unknown, what: string): GitHubError | undefined {
+  const e = error as any
+  if (!e || typeof e !== 'object' || typeof e.status !== 'number' || e.status < 500) return undefined
+  if (e instanceof GitHubError) return undefined
+  const how = e.response ? `GitHub answered ${e.status}` : 'the connection failed before GitHub answered'
+  return new GitHubError(
+    'ambiguous',
+    `${what} may or may not have been applied (${how}: ${String(e.message ?? '').split('\n')[0].slice(0, 200)}); it is not sent again blindly: re-read the project, then apply what is still missing`,
+    {status: e.status, cause: e},
+  )
 }
 
 export function isGitHubError(error: unknown, kind?: GitHubErrorKind): error is GitHubError {

@@ -1,8 +1,15 @@
 /**
  * applyPlan: performs a plan's operations, exactly those, in dependency order.
  * - look-ups first (issue node ids, labels, users, ...), many aliased into one query;
- * - mutations aliased into ONE GraphQL request, up to `batchSize` per request (`contentBatchSize` for
- *   content-creating ones); a request never holds an operation together with one it needs data from;
+ * - mutations aliased into ONE GraphQL request; a request never holds an operation together with one it needs data
+ *   from. Batch sizes adapt to GitHub's 10-second limit (batching.ts): they start small, halve after a request cut
+ *   off and grow while requests are quick (`batchSize` / `contentBatchSize` fix them instead);
+ * - a request whose outcome is unknown (502/504, dropped connection: GitHub may have applied it) is never sent again
+ *   blindly: a batch of operations that can be applied twice without harm (values, positions, settings) is sent again
+ *   in smaller requests; any other stops the apply (`ambiguous`), and the caller re-reads the project and re-plans, so
+ *   that what was applied is not applied twice (restore.ts);
+ * - mutations GitHub refuses as "submitted too quickly" (per alias, inside a 200) did not run: after a wait, only they
+ *   are sent again;
  * - ids remapped as they are created: new field ids, new option / iteration ids by name from the payload of the
  *   mutation that re-ided them, new item ids, new issue ids;
  * - every completed operation is recorded in a ProgressStore with what it created, so a second run skips it and
@@ -23,7 +30,8 @@ import {
   type Resolver,
 } from './mutations.js'
 import {SEP, callGraphql, collectLookups, emptyLookups, resolveLookups, type GraphqlFn, type IssueFieldInfo, type Lookups} from './lookup.js'
-import {DEFAULT_BATCH_SIZE, DEFAULT_CONTENT_BATCH_SIZE, DEFAULT_LOOKUP_BATCH_SIZE} from './estimate.js'
+import {isGitHubError} from '../github/errors.js'
+import {AdaptiveBatch, BATCH_BOUNDS, batchOf, isTooBig} from './batching.js'
 
 /** Where apply records finished operations, to resume after an interruption. */
 export interface ProgressStore {
@@ -100,12 +108,20 @@ export interface ApplyContext {
   projectId: string
   /** the live state the plan was computed against: ids of existing fields, options, iterations */
   live: ProjectState
-  /** aliased mutations per request (default 50) */
+  /** aliased mutations per request, fixed (default: adaptive, BATCH_BOUNDS.mutations) */
   batchSize?: number
-  /** aliased content-creating mutations per request (default 10, never more than batchSize) */
+  /** aliased content-creating mutations per request, fixed (default: adaptive, BATCH_BOUNDS.content; never more than batchSize) */
   contentBatchSize?: number
-  /** aliased look-ups per query (default 50) */
+  /** aliased look-ups per query, fixed (default: adaptive, BATCH_BOUNDS.lookups) */
   lookupBatchSize?: number
+  /** batch sizes carried over from an earlier apply (a restore's next round starts where the last one ended) */
+  batches?: Batches
+  /** measures requests for batch sizing (default Date.now; a test passes the sandbox's clock) */
+  now?: () => number
+  /** waits (default a timer; a test moves the sandbox's manual clock) */
+  sleep?: (ms: number) => Promise<void>
+  /** first wait before re-sending mutations refused as "submitted too quickly" (default 60 s, doubled each time) */
+  tooQuicklyWaitMs?: number
   onProgress?(done: number, total: number): void
   journal?: ProgressStore
 }
@@ -126,10 +142,30 @@ export interface IdMap {
   urls: Record<string, string>
 }
 
+/** The adaptive batch sizes of one apply. */
+export interface Batches {
+  mutations: AdaptiveBatch
+  content: AdaptiveBatch
+  lookups: AdaptiveBatch
+}
+
+/** Batch sizes for `ctx` (fixed ones when it sets them). */
+export function batchesFor(ctx: Pick<ApplyContext, 'batchSize' | 'contentBatchSize' | 'lookupBatchSize'>): Batches {
+  const mutations = batchOf(ctx.batchSize, BATCH_BOUNDS.mutations)
+  const content = ctx.contentBatchSize ?? (ctx.batchSize === undefined ? undefined : Math.min(ctx.batchSize, BATCH_BOUNDS.content.max))
+  return {
+    mutations,
+    content: batchOf(content === undefined ? undefined : Math.min(content, mutations.bounds.max), BATCH_BOUNDS.content),
+    lookups: batchOf(ctx.lookupBatchSize, BATCH_BOUNDS.lookups),
+  }
+}
+
 export interface ApplyFailure {
   id: string
   op: Operation['op']
   error: string
+  /** GitHub may have applied it: the outcome is unknown until the project is read again */
+  ambiguous?: true
 }
 
 export interface ApplyResult {
@@ -139,6 +175,8 @@ export interface ApplyResult {
   skipped: number
   failed: ApplyFailure[]
   idMap: IdMap
+  /** the apply stopped on a request whose outcome is unknown: re-read the project and re-plan before going on */
+  ambiguous: boolean
 }
 
 interface FieldResult {
@@ -165,16 +203,22 @@ class Applier {
   private applied = 0
   private skipped = 0
   private processed = 0
-  private readonly batchSize: number
-  private readonly contentBatchSize: number
+  private readonly batch: AdaptiveBatch
+  private readonly contentBatch: AdaptiveBatch
+  private readonly lookupBatch: AdaptiveBatch
+  private readonly now: () => number
   private stopped: string | undefined
+  private ambiguous = false
 
   constructor(
     private readonly plan: Plan,
     private readonly ctx: ApplyContext,
   ) {
-    this.batchSize = Math.max(1, Math.floor(ctx.batchSize ?? DEFAULT_BATCH_SIZE))
-    this.contentBatchSize = Math.max(1, Math.min(this.batchSize, Math.floor(ctx.contentBatchSize ?? DEFAULT_CONTENT_BATCH_SIZE)))
+    const batches = ctx.batches ?? batchesFor(ctx)
+    this.batch = batches.mutations
+    this.contentBatch = batches.content
+    this.lookupBatch = batches.lookups
+    this.now = ctx.now ?? Date.now
   }
 
   async run(): Promise<ApplyResult> {
@@ -191,7 +235,7 @@ class Applier {
       }
     }
     this.progress()
-    this.lookups = await resolveLookups(this.ctx.graphql, collectLookups(pending), emptyLookups(), this.ctx.lookupBatchSize ?? DEFAULT_LOOKUP_BATCH_SIZE)
+    this.lookups = await resolveLookups(this.ctx.graphql, collectLookups(pending), emptyLookups(), this.lookupBatch, this.now)
 
     let batch: Pending[] = []
     for (const op of pending) {
@@ -224,7 +268,7 @@ class Applier {
       }
     }
     if (batch.length) await this.flush(batch)
-    return {applied: this.applied, skipped: this.skipped, failed: this.failed, idMap: this.idMap}
+    return {applied: this.applied, skipped: this.skipped, failed: this.failed, idMap: this.idMap, ambiguous: this.ambiguous}
   }
 
   private mustFlush(batch: Pending[], op: Operation): boolean {
@@ -232,7 +276,7 @@ class Applier {
     const first = batch[0].op
     const content = CONTENT_CREATING.has(op.op)
     if (STAGE[first.op] !== STAGE[op.op] || CONTENT_CREATING.has(first.op) !== content) return true
-    if (batch.length >= (content ? this.contentBatchSize : this.batchSize)) return true
+    if (batch.length >= (content ? this.contentBatch : this.batch).size) return true
     const inBatch = new Set(batch.map((p) => p.op.id))
     // aliased mutations run one after the other, so an operation that only needs to come AFTER another (a move after a
     // move) may share its request; one that needs an id the other creates may not
@@ -240,23 +284,70 @@ class Applier {
     return op.deps.some((d) => inBatch.has(d) && !(ordering(op.op) && batch.find((p) => p.op.id === d)?.op.op === op.op))
   }
 
+  /**
+   * Sends a batch, in requests of the current batch size. A request cut off or lost: sent again in smaller requests
+   * when every operation in it may be applied twice (IDEMPOTENT), otherwise the apply stops (see the file header).
+   * Operations refused as "submitted too quickly" are sent again, alone, after a wait.
+   */
   private async flush(batch: Pending[]): Promise<void> {
-    const {query, variables, aliases} = buildMutationDocument(batch.map((p) => p.call))
+    let queue = batch
+    let resends = 0
+    let tooQuickly = 0
+    while (queue.length > 0 && !this.stopped) {
+      const sizer = CONTENT_CREATING.has(queue[0].op.op) ? this.contentBatch : this.batch
+      const chunk = queue.slice(0, sizer.size)
+      queue = queue.slice(chunk.length)
+      const sent = await this.send(chunk)
+      if (sent.ok) {
+        sizer.succeeded(sent.ms)
+        if (sent.refused.length === 0) continue
+        if (++tooQuickly > MAX_TOO_QUICKLY_WAITS) {
+          for (const p of sent.refused) this.fail(p.op, 'GitHub refused it as submitted too quickly, even after waiting')
+          continue
+        }
+        await this.sleep((this.ctx.tooQuicklyWaitMs ?? DEFAULT_TOO_QUICKLY_WAIT_MS) * 2 ** (tooQuickly - 1))
+        queue = [...sent.refused, ...queue]
+        continue
+      }
+      const tooBig = isTooBig(sent.error)
+      if (tooBig) sizer.timedOut()
+      if (tooBig && resends++ < MAX_RESENDS && chunk.every((p) => IDEMPOTENT.has(p.op.op))) {
+        // applied or not, these operations may run again without harm: smaller requests this time
+        queue = [...chunk, ...queue]
+        continue
+      }
+      const message = errorMessage(sent.error)
+      const unknown = isGitHubError(sent.error, 'ambiguous')
+      if (unknown) this.ambiguous = true
+      this.stopped = unknown ? `apply stopped: ${message}` : `apply stopped after a failed request (${message})`
+      for (const p of chunk) this.fail(p.op, message, unknown)
+      for (const p of queue) this.fail(p.op, `not attempted: ${this.stopped}`)
+      queue = []
+    }
+    this.progress()
+  }
+
+  /** One request: what it confirmed is recorded; what GitHub refused as too quick comes back in `refused`. */
+  private async send(chunk: Pending[]): Promise<{ok: true; ms: number; refused: Pending[]} | {ok: false; error: unknown}> {
+    const {query, variables, aliases} = buildMutationDocument(chunk.map((p) => p.call))
+    const started = this.now()
     let answer: Awaited<ReturnType<typeof callGraphql>>
     try {
       answer = await callGraphql(this.ctx.graphql, query, variables, aliases[0])
     } catch (error) {
-      const message = errorMessage(error)
-      this.stopped = `apply stopped after a failed request (${message})`
-      for (const p of batch) this.fail(p.op, message)
-      this.progress()
-      return
+      return {ok: false, error}
     }
+    const ms = this.now() - started
     const done: Array<[string, unknown]> = []
-    batch.forEach((p, i) => {
+    const refused: Pending[] = []
+    chunk.forEach((p, i) => {
       const alias = aliases[i]
       const error = answer.errors.find((e) => e.path?.[0] === alias)
       const payload = answer.data?.[alias]
+      if (error && isTooQuickly(error)) {
+        refused.push(p)
+        return
+      }
       if (error || payload === null || payload === undefined) {
         this.fail(p.op, error ? error.message : 'GitHub returned no result')
         return
@@ -274,6 +365,12 @@ class Applier {
     })
     await this.journal(done)
     this.progress()
+    return {ok: true, ms, refused}
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (this.ctx.sleep) await this.ctx.sleep(ms)
+    else await new Promise((resolve) => setTimeout(resolve, ms))
   }
 
   private async runRest(op: Operation): Promise<void> {
@@ -288,7 +385,13 @@ class Applier {
       this.processed++
       await this.journal([[op.id, result]])
     } catch (error) {
-      this.fail(op, errorMessage(error))
+      const unknown = isGitHubError(error, 'ambiguous')
+      this.fail(op, errorMessage(error), unknown)
+      if (unknown) {
+        // a view or a dependency may have been created: re-read before anything else
+        this.ambiguous = true
+        this.stopped = `apply stopped: ${errorMessage(error)}`
+      }
     }
     this.progress()
   }
@@ -313,9 +416,9 @@ class Applier {
     else for (const [id, result] of entries) await j.done(id, result)
   }
 
-  private fail(op: Operation, error: string): void {
+  private fail(op: Operation, error: string, ambiguous = false): void {
     this.state.set(op.id, 'failed')
-    this.failed.push({id: op.id, op: op.op, error})
+    this.failed.push({id: op.id, op: op.op, error, ...(ambiguous ? {ambiguous: true as const} : {})})
     this.processed++
   }
 
@@ -462,6 +565,45 @@ function issueFieldInput(fields: IssueFieldInfo[] | null | undefined, repo: stri
     default:
       return {fieldId: field.id, textValue: String(value)}
   }
+}
+
+/**
+ * Operations that may be applied twice with the same result (they set a state, they create nothing): a request of
+ * them whose outcome is unknown can be sent again. `addItem` too: adding an item that is already there returns it.
+ */
+const IDEMPOTENT: ReadonlySet<Operation['op']> = new Set<Operation['op']>([
+  'updateProject',
+  'renameField',
+  'addItem',
+  'updateDraft',
+  'archiveItem',
+  'unarchiveItem',
+  'setValue',
+  'clearValue',
+  'moveItem',
+  'updateContent',
+  'setIssueState',
+  'addLabels',
+  'removeLabels',
+  'addAssignees',
+  'removeAssignees',
+  'setMilestone',
+  // set a state, create nothing (issue types, issue-field values, sub-issue order, the template flag)
+  'setIssueType',
+  'setIssueFields',
+  'reorderSubIssue',
+  'setTemplate',
+])
+
+/** Re-sends of an idempotent batch after requests cut off, per flush, before the apply stops. */
+const MAX_RESENDS = 6
+/** Waits for "submitted too quickly" per flush before the refused operations fail. */
+const MAX_TOO_QUICKLY_WAITS = 5
+export const DEFAULT_TOO_QUICKLY_WAIT_MS = 60_000
+
+/** GitHub's per-mutation refusal of content created too fast (cli/cli#4801). */
+function isTooQuickly(error: {type?: string; message: string}): boolean {
+  return error.type === 'UNPROCESSABLE' && /submitted too quickly/i.test(error.message)
 }
 
 export const VIEW_INFO_QUERY = `query RestoreViewFields($project: ID!) {

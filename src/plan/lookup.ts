@@ -3,6 +3,7 @@ import {UserError} from '../util/errors.js'
  * Look-ups: the node ids a restore needs but a backup cannot keep (issue and pull request node ids, label, user,
  * milestone, repository and team ids), fetched before the mutations by aliased queries, many per request.
  */
+import {AdaptiveBatch, BATCH_BOUNDS, batchOf, isTooBig} from './batching.js'
 import type {ContentRef, Operation} from './plan.js'
 
 export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team' | 'issueType' | 'issueFields'
@@ -267,24 +268,44 @@ export async function callGraphql(
   }
 }
 
-/** Resolves look-ups into `into`, `batchSize` per query. Unknown or forbidden ids resolve to null. */
+/**
+ * Resolves look-ups into `into`, in aliased queries of `batch` look-ups: a fixed number, or an AdaptiveBatch that
+ * starts small, halves after a query GitHub cut off at its time limit and grows while queries are quick (`now` measures
+ * them). Unknown or forbidden ids resolve to null.
+ */
 export async function resolveLookups(
   graphql: GraphqlFn,
   keys: readonly LookupKey[],
   into: Lookups = emptyLookups(),
-  batchSize = 50,
+  batch: number | AdaptiveBatch = new AdaptiveBatch(BATCH_BOUNDS.lookups),
+  now: () => number = Date.now,
 ): Promise<Lookups> {
+  const sizer = typeof batch === 'number' ? batchOf(batch, BATCH_BOUNDS.lookups) : batch
   const todo = keys.filter((k) => !into[k.kind].has(k.key))
-  for (let i = 0; i < todo.length; i += batchSize) {
-    const batch = todo.slice(i, i + batchSize)
-    const {query, variables, parts} = buildLookupQuery(batch)
-    const {data, errors} = await callGraphql(graphql, query, variables, parts[0].alias)
+  for (let i = 0; i < todo.length; ) {
+    const chunk = todo.slice(i, i + sizer.size)
+    const {query, variables, parts} = buildLookupQuery(chunk)
+    const started = now()
+    let answer: Awaited<ReturnType<typeof callGraphql>>
+    try {
+      answer = await callGraphql(graphql, query, variables, parts[0].alias)
+    } catch (error) {
+      // a query changes nothing: too big for GitHub's time limit, it is sent again in halves
+      if (chunk.length > 1 && isTooBig(error)) {
+        sizer.timedOut()
+        continue
+      }
+      throw error
+    }
+    sizer.succeeded(now() - started)
+    const {data, errors} = answer
     // not found and not visible mean "missing"; any other error must not pass for a missing issue or label
     const broken = errors.find((e) => e.type !== 'NOT_FOUND' && e.type !== 'FORBIDDEN')
     if (broken) throw new UserError(`looking up ids for the restore failed: ${broken.message}`, {code: 'ELOOKUP'})
-    batch.forEach((k, j) => {
+    chunk.forEach((k, j) => {
       ;(into[k.kind] as Map<string, unknown>).set(k.key, parts[j].read(data[parts[j].alias]))
     })
+    i += chunk.length
   }
   return into
 }
@@ -293,12 +314,12 @@ export async function resolveLookups(
  * Content URLs that no longer resolve (deleted issues, or not visible to the token): pass them to `diff` as
  * `missingContent`, so that the plan warns (or recreates, with `recreateMissingIssues`) instead of failing to add them.
  */
-export async function findMissingContent(graphql: GraphqlFn, urls: readonly string[], batchSize = 50): Promise<string[]> {
+export async function findMissingContent(graphql: GraphqlFn, urls: readonly string[], batch?: number | AdaptiveBatch): Promise<string[]> {
   const found = await resolveLookups(
     graphql,
     [...new Set(urls)].map((key) => ({kind: 'content' as const, key})),
     emptyLookups(),
-    batchSize,
+    batch,
   )
   return [...found.content].filter(([, v]) => v === null).map(([url]) => url)
 }

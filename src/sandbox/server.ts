@@ -2,9 +2,12 @@
  * The sandbox's HTTP engine: a loopback server that answers like api.github.com (and GHES's /api/graphql, /api/v3).
  *
  * Every request goes through, in order: authentication (401), the concurrency limit (429), fault injection (drop,
- * 502, delay), then for GraphQL: parse + schema validation + GitHub's own checks (limits.ts), the secondary and
- * primary rate limits (ratelimit.ts), and only then execution against the world (backend.ts). A request refused
- * or faulted at any step executes nothing. Every answer carries GitHub's rate-limit and scope headers.
+ * 502, "Something went wrong", delay), then for GraphQL: parse + schema validation + GitHub's own checks
+ * (limits.ts), the secondary and primary rate limits (ratelimit.ts), and only then execution against the world
+ * (backend.ts). A request refused or faulted at any of these steps executes nothing. Then, as on GitHub, things
+ * that happen AFTER execution: the server-time model (servertime.ts) cuts a request off at 10 seconds, answering 502
+ * after the mutations that fit have run; the after-execution faults lose the answer of a request that ran. Every
+ * answer carries GitHub's rate-limit and scope headers.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -17,6 +20,7 @@ import {Faults} from './faults.js'
 import {ALL_SCOPES, checkDocument, type DocumentRequest, type GitHubGraphQLError} from './limits.js'
 import {RateLimiter, SECONDARY_LIMITS, type Resource, type Verdict} from './ratelimit.js'
 import {ghesSchema, githubSchema, type GhesVersion} from './schema.js'
+import {countObjects, RequestTimer, serverTimeModel, type ServerTimeModel} from './servertime.js'
 
 export type LimitsMode = 'github' | 'fast' | 'off'
 
@@ -36,6 +40,12 @@ export interface SandboxOptions {
   defaultViewer?: string
   /** serve the schema of this GitHub Enterprise Server version instead of github.com's (3.16: no updateProjectV2Field) */
   ghes?: GhesVersion
+  /**
+   * GitHub's server time (servertime.ts): each request costs time on the sandbox clock (a ManualClock is moved
+   * forward by it) and a request over 10 s is cut off with a 502. Default: on in 'github' and 'fast', off in 'off';
+   * `true` turns it on with GitHub's figures, an object overrides some of them, `false` turns it off.
+   */
+  serverTime?: boolean | Partial<ServerTimeModel>
 }
 
 export interface Sandbox {
@@ -94,6 +104,8 @@ export class SandboxStats {
   readonly limited = {primary: 0, secondary: 0, concurrency: 0}
   /** Requests that failed inside the engine or the world with an unexpected exception (answered 500). */
   serverErrors = 0
+  /** Server time (servertime.ts), per request in the order received, while the model is on. */
+  readonly serverTime = {totalMs: 0, maxMs: 0, perRequestMs: [] as number[], timeouts: 0}
   private readonly startedAt: number
 
   constructor(private readonly clock: Clock) {
@@ -122,6 +134,7 @@ export class SandboxStats {
       limitedResponses: this.limitedResponses,
       serverErrors: this.serverErrors,
       githubTimeMs: this.githubTimeMs,
+      serverTime: {totalMs: this.serverTime.totalMs, maxMs: this.serverTime.maxMs, requests: this.serverTime.perRequestMs.length, timeouts: this.serverTime.timeouts},
     }
   }
 }
@@ -130,6 +143,8 @@ interface Reply {
   status: number
   body?: unknown
   headers?: Record<string, string>
+  /** server time the request took (the model's), when it is on */
+  serverTimeMs?: number
 }
 
 export class SandboxServer implements Sandbox {
@@ -147,6 +162,7 @@ export class SandboxServer implements Sandbox {
   private readonly tokens: Map<string, Viewer> | undefined
   private readonly defaultViewer: string
   private readonly userIds = new Map<string, number>()
+  private readonly serverTime: ServerTimeModel | undefined
   private server: Server | undefined
   private requestCounter = 0
   private boundPort = 0
@@ -164,6 +180,8 @@ export class SandboxServer implements Sandbox {
     this.limiter = new RateLimiter(this.clock, mode !== 'off')
     this.schema = options.ghes ? ghesSchema(options.ghes) : githubSchema()
     this.defaultViewer = options.defaultViewer ?? 'octocat'
+    const serverTime = options.serverTime ?? mode !== 'off'
+    this.serverTime = serverTime === false ? undefined : serverTimeModel(serverTime === true ? {} : serverTime)
     const tokens = Object.entries(options.tokens ?? {})
     this.tokens = tokens.length ? new Map(tokens.map(([token, v]) => [token, {login: v.login, scopes: [...v.scopes]}])) : undefined
   }
@@ -251,11 +269,25 @@ export class SandboxServer implements Sandbox {
         req.socket.destroy()
         return
       }
-      if (fault.kind === 'status5xx') {
+      if (fault.kind === 'status5xx' || (fault.kind === 'somethingWentWrong' && !isGraphQL)) {
         this.send(res, requestId, viewer, resource, {status: 502, body: {message: 'Server Error'}})
         return
       }
+      if (fault.kind === 'somethingWentWrong') {
+        this.send(res, requestId, viewer, resource, {status: 200, body: {data: null, errors: [{message: somethingWentWrong(requestId)}]}})
+        return
+      }
       const reply = isGraphQL ? await this.graphql(body, viewer, requestId) : await this.rest(method, url, body, viewer, requestId)
+      this.elapse(reply)
+      // the request ran; its answer is lost on the way back
+      if (fault.kind === 'dropAfter') {
+        req.socket.destroy()
+        return
+      }
+      if (fault.kind === 'status5xxAfter') {
+        this.send(res, requestId, viewer, resource, {status: 502, body: {message: 'Server Error'}})
+        return
+      }
       this.send(res, requestId, viewer, resource, reply)
     } catch (error) {
       this.stats.serverErrors++
@@ -292,7 +324,6 @@ export class SandboxServer implements Sandbox {
     const nodeCount = checked.analysis.nodeCount
     if (isMutation) {
       this.stats.mutationRequests++
-      this.stats.mutationFields += mutationFields.length
       this.stats.contentCreations += contentCreations
     }
 
@@ -313,6 +344,23 @@ export class SandboxServer implements Sandbox {
         : defaultFieldResolver(source, args, context, info)
 
     const root = this.backend.graphqlRoot(viewer)
+    const timer = this.serverTime ? new RequestTimer(this.serverTime) : undefined
+    const mutationType = this.schema.getMutationType()
+    const startedAt = this.clock.now()
+    const gate = (fieldName: string): void => {
+      const content = this.backend.isContentCreating(fieldName)
+      // cut off at 10 s: this field and every one after it do not run
+      if (timer && !timer.admit(content)) throw new SandboxError('TIMEOUT', 'the request was cut off at the time limit')
+      if (content && !this.faults.allowContent(viewer.login, startedAt + (timer?.ms ?? 0))) {
+        throw new SandboxError('UNPROCESSABLE', 'was submitted too quickly')
+      }
+      this.stats.mutationFields++
+    }
+    const topLevel: GraphQLFieldResolver<unknown, GraphQLContext> = (source, args, context, info) => {
+      if (info.path.prev !== undefined) return fieldResolver(source, args, context, info)
+      if (info.parentType === mutationType) gate(info.fieldName)
+      return fieldResolver(source, args, context, info)
+    }
     const result = await execute({
       schema: this.schema,
       document,
@@ -320,11 +368,31 @@ export class SandboxServer implements Sandbox {
       contextValue: {viewer, now: new Date(this.clock.now())} satisfies GraphQLContext,
       variableValues: (request.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: operation.name?.value,
-      fieldResolver,
+      fieldResolver: topLevel,
     })
+    if (timer) {
+      const rootFields = isMutation ? 0 : Object.keys(result.data ?? {}).length
+      timer.charge(rootFields, countObjects(result.data))
+      if (timer.timedOut) {
+        this.stats.serverTime.timeouts++
+        return {status: 502, body: {data: null, errors: [{message: timeoutMessage(requestId)}]}, serverTimeMs: timer.billedMs}
+      }
+    }
     const body: {data: unknown; errors?: GitHubGraphQLError[]} = {data: result.data ?? null}
     if (result.errors?.length) body.errors = result.errors.map((error) => this.executionError(error, requestId))
-    return {status: 200, body}
+    return {status: 200, body, serverTimeMs: timer?.billedMs}
+  }
+
+  /** Moves the clock by the server time a request took (a ManualClock only: real and fast clocks move by themselves). */
+  private elapse(reply: Reply): void {
+    const ms = reply.serverTimeMs
+    if (ms === undefined) return
+    const stats = this.stats.serverTime
+    stats.totalMs += ms
+    stats.maxMs = Math.max(stats.maxMs, ms)
+    stats.perRequestMs.push(ms)
+    const clock = this.clock as Clock & {advance?: (ms: number) => void}
+    if (typeof clock.advance === 'function') clock.advance(ms)
   }
 
   private executionError(error: GraphQLError, requestId: string): GitHubGraphQLError {
@@ -362,12 +430,13 @@ export class SandboxServer implements Sandbox {
       body = parsed.value
     }
     const request: RestRequest = {method, path, query: Object.fromEntries(url.searchParams), body, viewer}
+    const serverTimeMs = this.serverTime ? this.serverTime.baseMs + (readOnly ? 0 : contentCreations ? this.serverTime.contentMutationMs : this.serverTime.mutationMs) : undefined
     try {
       const response = await this.backend.rest(request)
-      if (!response) return {status: 404, body: {message: 'Not Found', documentation_url: REST_DOCS}}
-      return {status: response.status, body: response.body, headers: response.headers}
+      if (!response) return {status: 404, body: {message: 'Not Found', documentation_url: REST_DOCS}, serverTimeMs}
+      return {status: response.status, body: response.body, headers: response.headers, serverTimeMs}
     } catch (error) {
-      if (isSandboxError(error)) return {status: restStatusOf(error.type), body: {message: error.message, documentation_url: REST_DOCS}}
+      if (isSandboxError(error)) return {status: restStatusOf(error.type), body: {message: error.message, documentation_url: REST_DOCS}, serverTimeMs}
       throw error
     }
   }
@@ -375,6 +444,14 @@ export class SandboxServer implements Sandbox {
   private refuse(verdict: Exclude<Verdict, {ok: true}>, viewer: Viewer, resource: Resource, requestId: string): Reply {
     if (verdict.kind === 'primary') {
       this.stats.limited.primary++
+      if (resource === 'graphql') {
+        // GraphQL answers an exhausted primary limit with HTTP 200 and an error of type RATE_LIMITED (github/docs#22607)
+        return {
+          status: 200,
+          body: {errors: [{type: 'RATE_LIMITED', message: `API rate limit exceeded for user ID ${this.userId(viewer.login)}.`}]},
+          headers: {'x-ratelimit-remaining': '0'},
+        }
+      }
       return {
         status: 403,
         body: {message: `API rate limit exceeded for user ID ${this.userId(viewer.login)}.`, documentation_url: PRIMARY_DOCS[resource]},
@@ -465,6 +542,16 @@ function secondaryMessage(requestId: string): string {
     'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
     `If you reach out to GitHub Support for help, please include the request ID ${requestId}.`
   )
+}
+
+/** GitHub's HTTP 200 transient failure (octokit/plugin-retry.js#395). */
+function somethingWentWrong(requestId: string): string {
+  return `Something went wrong while executing your query. Please include \`${requestId}\` when reporting this issue.`
+}
+
+/** GitHub's 502 body for a GraphQL request it ended at the time limit. */
+function timeoutMessage(requestId: string): string {
+  return `Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include \`${requestId}\` when reporting this issue.`
 }
 
 function isSandboxError(error: unknown): error is SandboxError {

@@ -240,6 +240,7 @@ describe('app/rehearse: restore --test-only', () => {
       failed: [],
       remaining: plan,
       githubRequests: 0,
+      githubTimeMs: 0,
       mutations: 0,
       notes: [],
     })

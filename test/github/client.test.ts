@@ -6,7 +6,7 @@ import path from 'node:path'
 import {createClient, isMutation, type ClientOptions, type GitHubClient, type WaitInfo} from '../../src/github/client.js'
 import {GitHubError} from '../../src/github/errors.js'
 import {UserError} from '../../src/util/errors.js'
-import {gqlData, gqlError, sequence, startStub, type Stub, type StubHandler} from './stub-server.js'
+import {gqlData, gqlError, sequence, startStub, type Stub, type StubHandler, type StubReply} from './stub-server.js'
 
 const TOKEN = 'ghp_TESTTOKEN1234567890abcdef'
 const QUERY = 'query Viewer { viewer { login } }'
@@ -227,6 +227,56 @@ describe('github/client', () => {
       expect(stub!.requests).to.have.length(5)
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'server')
       expect(error.message).to.include('503').and.not.include('\n')
+    })
+
+    it('retries a query answered HTTP 200 "Something went wrong" (transient on GitHub)', async () => {
+      const client = await clientFor(sequence({status: 200, body: {data: null, errors: [{message: 'Something went wrong while executing your query. Please include `AB:CD` when reporting this issue.'}]}}, OK))
+      expect(await client.graphql(QUERY)).to.deep.equal({viewer: {login: 'octocat'}})
+      expect(stub!.requests).to.have.length(2)
+    })
+
+    it('never sends a mutation again after a 502, a 200 "Something went wrong" or a dropped connection: it is ambiguous', async () => {
+      const MUTATION = 'mutation { addProjectV2DraftIssue(input: {projectId: "P", title: "t"}) { projectItem { id } } }'
+      const failures: StubReply[] = [
+        {status: 502, body: {message: 'Server Error'}},
+        {status: 504, body: {message: 'Gateway Timeout'}},
+        {status: 200, body: {data: null, errors: [{message: 'Something went wrong while executing your query. Please include `AB:CD` when reporting this issue.'}]}},
+        'drop',
+      ]
+      for (const failure of failures) {
+        await stub?.close()
+        const client = await clientFor(sequence(failure, gqlData({addProjectV2DraftIssue: {projectItem: {id: 'PVTI_2'}}})))
+        const error = await caught(client.graphql(MUTATION))
+        expect(error, JSON.stringify(failure)).to.be.instanceOf(GitHubError).and.have.property('kind', 'ambiguous')
+        expect(error.message).to.match(/^a GraphQL mutation may or may not have been applied \(.*\); it is not sent again blindly/)
+        expect(error.message).to.not.include('\n')
+        expect(stub!.requests, 'sent once').to.have.length(1)
+        expect(waits).to.deep.equal([])
+      }
+    })
+
+    it('never sends a REST POST again after a 502, but retries reads and still waits out limits for mutations', async () => {
+      const post = await clientFor(sequence({status: 502, body: {message: 'Server Error'}}, {status: 201, body: {id: 1}}))
+      const error = await caught(post.rest('POST /orgs/{org}/projectsV2/{n}/views', {org: 'acme', n: 1, name: 'v'}))
+      expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'ambiguous')
+      expect(stub!.requests).to.have.length(1)
+      await stub!.close()
+      const limited = await clientFor(sequence({status: 403, headers: {'retry-after': '1'}, body: {message: SECONDARY}}, gqlData({updateProjectV2: {clientMutationId: null}})))
+      await limited.graphql('mutation { updateProjectV2(input: {projectId: "P", title: "t"}) { clientMutationId } }')
+      expect(stub!.requests, 'a refusal ran nothing: sent again after the wait').to.have.length(2)
+      expect(waits.map((w) => w.reason)).to.deep.equal(['secondary'])
+    })
+
+    it('waits out a RATE_LIMITED answer (HTTP 200) that resets soon, then sends the request again', async () => {
+      const reset = String(Math.floor(Date.now() / 1000) + 1)
+      const client = await clientFor(
+        sequence(
+          {status: 200, headers: {'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': reset}, body: {errors: [{type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.'}]}},
+          OK,
+        ),
+      )
+      expect(await client.graphql(QUERY)).to.deep.equal({viewer: {login: 'octocat'}})
+      expect(waits.map((w) => w.reason)).to.deep.equal(['primary'])
     })
 
     it('says when GitHub cannot be reached', async () => {

@@ -40,7 +40,7 @@ describe('plan/render', () => {
         'Warnings (not done by the restore)',
         "  ! enable workflow 'Item closed' by hand in the project's Workflows settings",
         '',
-        'Estimate: 3 requests, 15 rate-limit points, about 3 seconds',
+        'Estimate: 3 requests, 15 rate-limit points, about 4 seconds',
         '',
       ].join('\n'),
     )
