@@ -29,7 +29,8 @@ export interface FakeOptions {
 }
 
 let counter = 0
-const newId = (prefix: string) => `${prefix}_new${++counter}`
+// "fake", not "new": test/helpers/states.ts names the items its edits add `PVTI_new<N>`, and a shared prefix let ids collide
+const newId = (prefix: string) => `${prefix}_fake${++counter}`
 
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = []
