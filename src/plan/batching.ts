@@ -5,7 +5,7 @@
  * mutations; we start at 10), is halved after a request that timed out (502/504, a dropped connection, a resource
  * limit), and grows by half while requests take less than 40% of the limit, up to a ceiling.
  *
- * These figures and the server-time model (src/sandbox/servertime.ts, GITHUB_SERVER_TIME) are the ones the
+ * These figures and the server-time model (src/github/server-time.ts, GITHUB_SERVER_TIME) are the ones the
  * `--test-only` / `--dry-run` estimate (estimate.ts) prices a restore with, and the ones apply and look-ups use.
  */
 import {isGitHubError} from '../github/errors.js'

@@ -8,12 +8,12 @@
  *   pacing: GitHub asks for a pause between mutative requests and the client (src/github/client.ts) starts them
  *   `mutationIntervalMs` apart (1 s on GitHub), so a restore of 100 mutation requests takes at least 99 s;
  * - server time and batch sizes come from the one model apply and the sandbox use: GITHUB_SERVER_TIME
- *   (src/sandbox/servertime.ts: 100 ms a request, 350 ms a mutation, 700 ms a content-creating one, 40 ms a look-up,
+ *   (src/github/server-time.ts: 100 ms a request, 350 ms a mutation, 700 ms a content-creating one, 40 ms a look-up,
  *   10 s at most) and BATCH_BOUNDS (batching.ts: mutations start at 10 and grow by half up to 20 while a request
  *   takes under 4 s; content 5 up to 10; look-ups 25 up to 100). Batches are sized here exactly as apply sizes them.
  * The estimate is the largest of those floors. Pure: no clock, no network.
  */
-import {GITHUB_SERVER_TIME, type ServerTimeModel} from '../sandbox/servertime.js'
+import {GITHUB_SERVER_TIME, type ServerTimeModel} from '../github/server-time.js'
 import {BATCH_BOUNDS, GROW_BELOW_MS, type BatchBounds} from './batching.js'
 import {CONTENT_CREATING, REST_OPERATIONS, STAGE, type Operation} from './plan.js'
 import {countLookups} from './lookup.js'

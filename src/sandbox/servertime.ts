@@ -13,29 +13,10 @@
  * sandbox agree by construction.
  */
 
-export interface ServerTimeModel {
-  /** every request: routing, authentication, parsing, validation */
-  baseMs: number
-  /** each top-level field of a query (an aliased look-up is its own resolution) */
-  rootFieldMs: number
-  /** each object in the answer (a resolved node, edge or connection page) */
-  nodeMs: number
-  /** each executed mutation field that creates no content */
-  mutationMs: number
-  /** each executed content-creating mutation field (drafts, issues, items, status updates) */
-  contentMutationMs: number
-  /** GitHub ends a request that would take longer */
-  limitMs: number
-}
+import {GITHUB_SERVER_TIME, type ServerTimeModel} from '../github/server-time.js'
 
-export const GITHUB_SERVER_TIME: Readonly<ServerTimeModel> = Object.freeze({
-  baseMs: 100,
-  rootFieldMs: 40,
-  nodeMs: 0.5,
-  mutationMs: 350,
-  contentMutationMs: 700,
-  limitMs: 10_000,
-})
+// GitHub's figures live with the client's knowledge of GitHub (the plan's estimate prices restores with them)
+export {GITHUB_SERVER_TIME, type ServerTimeModel}
 
 /** The model with `overrides` applied; every figure must be a non-negative number (limitMs positive). */
 export function serverTimeModel(overrides: Partial<ServerTimeModel> = {}): ServerTimeModel {
