@@ -1,5 +1,6 @@
 import {create, type Delta} from 'jsondiffpatch/with-text-diffs'
-import {canonicalJson, setOwn} from '../util/canonical.js'
+import {canonicalJson} from '../util/canonical.js'
+import {escapeKeys, hasEscapableKey, unescapeKeys} from '../util/keys.js'
 
 export type {Delta}
 
@@ -39,44 +40,6 @@ export function normalize<T>(value: T): T {
  * state holds such keys, which is checked for (a walk over the keys of the states diffed, of the delta applied)
  * before paying for the copies.
  */
-const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype))
-const TILDE = 126
-
-/** True for `constructor`, `__proto__`, `~toString`, `~~__proto__` ... */
-function escapable(key: string): boolean {
-  let i = 0
-  while (key.charCodeAt(i) === TILDE) i++
-  return PROTOTYPE_NAMES.has(i === 0 ? key : key.slice(i))
-}
-
-/** True when some object key inside value is escapable. */
-function hasEscapableKey(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (Array.isArray(value)) {
-    for (const v of value) if (hasEscapableKey(v)) return true
-    return false
-  }
-  for (const key of Object.keys(value)) {
-    if (escapable(key)) return true
-    if (hasEscapableKey((value as Record<string, unknown>)[key])) return true
-  }
-  return false
-}
-
-/** A copy of value whose keys are renamed by `rename` at every depth (values other than plain JSON are kept as they are). */
-function renameKeys(value: unknown, rename: (key: string) => string): unknown {
-  if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map((v) => renameKeys(v, rename))
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) setOwn(out, rename(key), renameKeys((value as Record<string, unknown>)[key], rename))
-  return out
-}
-
-const escapeKeys = (value: unknown): unknown => renameKeys(value, (key) => (escapable(key) ? `~${key}` : key))
-const unescapeKeys = (value: unknown): unknown => renameKeys(value, (key) => (key.charCodeAt(0) === TILDE && escapable(key) ? key.slice(1) : key))
-
 /** The delta that turns a into b, or undefined when they are equal. Neither argument is modified. */
 export function computeDelta(a: unknown, b: unknown): Delta {
   if (hasEscapableKey(a) || hasEscapableKey(b)) return differ.diff(escapeKeys(a), escapeKeys(b))
