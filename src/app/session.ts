@@ -19,16 +19,21 @@ export interface Session {
   now: () => Date
   onProgress?: (progress: {phase: string; done: number; total?: number}) => void
   onWait?: (info: WaitInfo) => void
+  /** epoch milliseconds at which the command's deadline (config github.deadline) passes; undefined: none */
+  deadlineAt?: number
 }
 
 export async function openSession(options: Partial<Session> = {}): Promise<Session> {
   const env = options.env ?? process.env
+  const config = options.config ?? (await loadConfig(env))
   return {
     env,
-    config: options.config ?? (await loadConfig(env)),
+    config,
     now: options.now ?? (() => new Date()),
     onProgress: options.onProgress,
     onWait: options.onWait,
+    // the deadline counts from the start of the command, in real time (requests run in real time)
+    deadlineAt: options.deadlineAt ?? deadlineFrom(config, Date.now()),
   }
 }
 
@@ -44,8 +49,21 @@ export function projectText(session: Session, flag?: string): string {
   return text
 }
 
+/** When a command started at `startMs` must be done, from config github.deadline (seconds; 0 or unset: never). */
+export function deadlineFrom(config: ResolvedConfig, startMs: number): number | undefined {
+  const seconds = Number(config.get('github.deadline') ?? 0)
+  return seconds > 0 ? startMs + seconds * 1000 : undefined
+}
+
 export async function connect(session: Session): Promise<GitHubClient> {
-  return createClient({env: session.env, onWait: session.onWait})
+  const stall = Number(session.config.get('github.stall_timeout') ?? 30)
+  return createClient({
+    env: session.env,
+    onWait: session.onWait,
+    stallTimeoutMs: stall * 1000,
+    // a session built by hand (demo, tests) has no deadlineAt: its deadline counts from now
+    deadlineAt: session.deadlineAt ?? deadlineFrom(session.config, Date.now()),
+  })
 }
 
 /** Resolves a project against GitHub (needs a token). */

@@ -5,14 +5,14 @@ import {appendAudit} from '../audit/audit.js'
 import {ProjectCommand} from '../base-command.js'
 import type {DependencyMode} from '../github/capture.js'
 import type {BackupType} from '../model/state.js'
-import {bytes, list, plural} from './format.js'
+import {bytes, list, plural, waitText} from './format.js'
 
 /** Shared by `backup`, `backup create`, `backup auto` and `backup incremental`: capture, append, audit, report. */
 export abstract class BackupBase<T extends typeof Command> extends ProjectCommand<T> {
   protected async session(): Promise<Session> {
     return openSession({
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
-      onWait: (w) => this.progress(`waiting ${Math.ceil(w.waitMs / 1000)} s (${w.reason})`),
+      onWait: (w) => this.progress(waitText(w)),
     })
   }
 

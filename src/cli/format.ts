@@ -29,3 +29,21 @@ export function list(values: Array<string | number>, max = 20): string {
   const shown = values.slice(0, max).join(', ')
   return values.length > max ? `${shown}, … (${values.length - max} more)` : shown
 }
+
+/** A progress line for a wait of the GitHub client: what it waits for, and how long. */
+export function waitText(w: {reason: string; waitMs: number; what?: string}): string {
+  const s = Math.ceil(w.waitMs / 1000)
+  const what = w.what
+  switch (w.reason) {
+    case 'answer':
+      return `waiting for GitHub's answer to ${what ?? 'a request'} (${s} s so far)`
+    case 'retry':
+      return `waiting ${s} s before retrying ${what ?? 'a request'}`
+    case 'secondary':
+      return `waiting ${s} s: GitHub asked to slow down (secondary rate limit)${what ? ` before ${what}` : ''}`
+    case 'primary':
+      return `waiting ${s} s for the hourly rate limit to reset${what ? ` before ${what}` : ''}`
+    default:
+      return `waiting ${s} s (${w.reason})`
+  }
+}

@@ -64,6 +64,17 @@ export const CONFIG_KEYS = {
     default: 50,
     description: 'a new full base event after this many patch events',
   },
+  'github.stall_timeout': {
+    kind: 'integer',
+    min: 1,
+    default: 30,
+    description: 'seconds a request may receive (almost) nothing (under 1 KiB) before it is cut; a read is then retried',
+  },
+  'github.deadline': {
+    kind: 'integer',
+    min: 0,
+    description: 'seconds a whole command may spend talking to GitHub, waits and retries included (0 or unset: no deadline)',
+  },
 } as const satisfies Record<string, KeySpec>
 
 export type ConfigKey = keyof typeof CONFIG_KEYS

@@ -1,5 +1,5 @@
 import {print} from 'graphql'
-import {sortKeys} from '../util/canonical.js'
+import {setOwn, sortKeys} from '../util/canonical.js'
 import {checkAnswer, checkedDocument, type AnswerProblem} from './answers.js'
 import {isGitHubError} from './errors.js'
 import {UserError} from '../util/errors.js'
@@ -144,7 +144,7 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   const fields: Record<string, FieldDef> = {}
   for (const f of node.fields.nodes) {
     if (!f?.id) continue
-    fields[f.id] = toFieldDef(f, type)
+    setOwn(fields, f.id, toFieldDef(f, type))
   }
   const state: ProjectState = {
     schemaVersion: STATE_SCHEMA_VERSION,
@@ -175,7 +175,7 @@ export async function captureProject(api: Api, projectId: string, options: Captu
 
   state.statusUpdates = {}
   for await (const su of paginate<any>(gql, PROJECT_STATUS_UPDATES, {id: projectId}, (d) => d.node.statusUpdates)) {
-    state.statusUpdates[su.id] = toStatusUpdate(su)
+    setOwn(state.statusUpdates, su.id, toStatusUpdate(su))
   }
 
   // items, in position order
@@ -226,7 +226,7 @@ export async function captureProject(api: Api, projectId: string, options: Captu
         state: m.state,
         dueOn: m.dueOn ?? null,
       }
-      milestones[`${nameWithOwner}#${m.number}`] = ms
+      setOwn(milestones, `${nameWithOwner}#${m.number}`, ms)
     }
   })
   return finish()
@@ -274,7 +274,7 @@ async function captureItems(
       for await (const raw of paginate<any>(gql, projectItemsQuery(features), {id: projectId}, (d) => d.node.items)) {
         const item = toItem(raw, fields, overflow, gql, features)
         const key = itemKey(item)
-        items[key] = item
+        setOwn(items, key, item)
         order.push(key)
         done++
         if (done % 100 === 0) progress({phase: 'items', done})
@@ -335,7 +335,7 @@ function toFieldDef(f: any, type: BackupType): FieldDef {
   if (f.__typename === 'ProjectV2SingleSelectField') {
     def.options = {}
     f.options.forEach((o: any, position: number) => {
-      def.options![o.id] = {id: o.id, name: o.name, description: o.description ?? '', color: o.color, position}
+      setOwn(def.options!, o.id, {id: o.id, name: o.name, description: o.description ?? '', color: o.color, position})
     })
   }
   if (f.__typename === 'ProjectV2IterationField') {
@@ -405,9 +405,9 @@ function toValue(v: any): FieldValue | undefined {
 function addValues(item: ItemState, nodes: any[], fields: Record<string, FieldDef>): void {
   for (const v of nodes) {
     const fieldId = v?.field?.id
-    if (!fieldId || !fields[fieldId] || !CUSTOM.has(fields[fieldId].dataType)) continue
+    if (!fieldId || !Object.hasOwn(fields, fieldId) || !CUSTOM.has(fields[fieldId].dataType)) continue
     const value = toValue(v)
-    if (value) item.values[fieldId] = value
+    if (value) setOwn(item.values, fieldId, value)
   }
 }
 
@@ -476,10 +476,10 @@ function addPlanning(content: IssueContent, c: any, features: ItemsQueryFeatures
       for (const v of c.issueFieldValues.nodes ?? []) {
         const name = v?.field?.name
         if (!name) continue
-        if (v.__typename === 'IssueFieldSingleSelectValue' && typeof v.name === 'string') values[name] = v.name
-        else if (v.__typename === 'IssueFieldDateValue' && typeof v.date === 'string') values[name] = v.date.slice(0, 10)
-        else if (v.__typename === 'IssueFieldTextValue' && typeof v.text === 'string') values[name] = v.text
-        else if (v.__typename === 'IssueFieldNumberValue' && typeof v.number === 'number') values[name] = v.number
+        if (v.__typename === 'IssueFieldSingleSelectValue' && typeof v.name === 'string') setOwn(values, name, v.name)
+        else if (v.__typename === 'IssueFieldDateValue' && typeof v.date === 'string') setOwn(values, name, v.date.slice(0, 10))
+        else if (v.__typename === 'IssueFieldTextValue' && typeof v.text === 'string') setOwn(values, name, v.text)
+        else if (v.__typename === 'IssueFieldNumberValue' && typeof v.number === 'number') setOwn(values, name, v.number)
       }
       content.issueFields = values
     }

@@ -5,12 +5,19 @@ import {Kind, parse} from 'graphql'
 import {registerSecret} from '../util/secrets.js'
 import {resolveToken} from './auth.js'
 import {type Endpoints, isLoopback, resolveEndpoints} from './endpoints.js'
-import {ambiguousError, isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
+import {ambiguousError, GitHubError, isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
+import {DeadlineError, guardedFetch, seconds} from './stall.js'
 
 export interface WaitInfo {
-  /** secondary: GitHub asked us to slow down; primary: the hourly points ran out; retry: backoff after a 5xx or a dropped connection */
-  reason: 'secondary' | 'primary' | 'retry'
+  /**
+   * secondary: GitHub asked us to slow down; primary: the hourly points ran out; retry: backoff after a 5xx, a dropped
+   * connection or a stalled answer; answer: a request still waits for GitHub's answer (told every few seconds,
+   * `waitMs` is the time waited so far; not counted in the stats' waits)
+   */
+  reason: 'secondary' | 'primary' | 'retry' | 'answer'
   waitMs: number
+  /** the request the wait is for: "query Items", "mutation UpdateValues", "GET /repos/{owner}/{repo}/milestones" */
+  what?: string
 }
 
 export interface ClientStats {
@@ -56,8 +63,20 @@ export interface ClientOptions {
    * mutative requests. Default 1000, or 0 when the API is on this machine (the sandbox).
    */
   mutationIntervalMs?: number
-  /** abandon (and retry) an attempt that has not answered within this long (default 120 s) */
+  /** abandon (and retry) an attempt that has not answered within this long in all (default 120 s) */
   requestTimeoutMs?: number
+  /**
+   * abandon (and retry, for a read) an attempt that received less than 1 KiB in a window of this long: a server that
+   * never answers, or drips its answer, is cut after one window (default 30 s; GitHub itself gives up at 10 s)
+   */
+  stallTimeoutMs?: number
+  /**
+   * the command's deadline, in epoch milliseconds: no request is sent, no wait is begun that would end after it, and a
+   * request in flight is cut when it passes; the call then fails with a one-line error naming what it waited for
+   */
+  deadlineAt?: number
+  /** how often a request that still waits for its answer is reported through onWait (reason 'answer'; default 5 s) */
+  progressMs?: number
   /** told before every wait for a limit or a backoff */
   onWait?: (info: WaitInfo) => void
 }
@@ -69,7 +88,22 @@ const DEFAULTS = {
   retryAfterUnitMs: 1000,
   mutationIntervalMs: 1000,
   requestTimeoutMs: 120_000,
+  stallTimeoutMs: 30_000,
+  progressMs: 5000,
 }
+
+/** One logical call (graphql or rest) and what it waits for; retries of it share this object. */
+interface Call {
+  /** "query Items", "GET /repos/{owner}/{repo}/milestones" */
+  label: string
+  /** "GitHub's answer to query Items" */
+  what: string
+  mutation: boolean
+  /** set when the deadline ended the call: what it was then waiting for */
+  deadline?: string
+}
+
+const CALL = Symbol('call')
 
 /** Statuses plugin-retry leaves alone: client errors, and limits (403/429), which plugin-throttling handles. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
@@ -110,13 +144,22 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
   const unitMs = options.retryAfterUnitMs ?? DEFAULTS.retryAfterUnitMs
   const mutationIntervalMs = options.mutationIntervalMs ?? (isLoopback(endpoints) ? 0 : DEFAULTS.mutationIntervalMs)
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs
+  const progressMs = options.progressMs ?? DEFAULTS.progressMs
+  const deadlineAt = options.deadlineAt
+  /** true (and the call marked) when a wait of `waitMs` from now would end after the deadline */
+  const pastDeadline = (call: Call | undefined, waitMs: number, what: string): boolean => {
+    if (deadlineAt === undefined || Date.now() + waitMs < deadlineAt) return false
+    if (call) call.deadline ??= what
+    return true
+  }
 
   const stats: ClientStats = {requests: 0, graphqlRequests: 0, restRequests: 0, points: 0, retries: 0, waits: 0, waitedMs: 0}
-  const noteWait = (reason: WaitInfo['reason'], waitMs: number): void => {
+  const noteWait = (reason: WaitInfo['reason'], waitMs: number, what?: string): void => {
     stats.waits++
     stats.waitedMs += waitMs
     try {
-      options.onWait?.({reason, waitMs})
+      options.onWait?.(what === undefined ? {reason, waitMs} : {reason, waitMs, what})
     } catch {
       // a failing observer must not stop the retry
     }
@@ -155,26 +198,47 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
   }
 
   const GitHubOctokit = Octokit.plugin(instrument, throttling, retry)
-  const timedFetch = (url: any, init: any) => fetch(url, {...init, signal: AbortSignal.timeout(requestTimeoutMs)})
+  /** Request options for one logical call: its own fetch, watched for stalls and the deadline. */
+  const callOptions = (call: Call): {fetch: typeof fetch} => {
+    const fetch = guardedFetch({
+      what: call.what,
+      stallMs: stallTimeoutMs,
+      attemptMs: requestTimeoutMs,
+      deadlineAt,
+      progressMs,
+      onWaiting: options.onWait
+        ? (elapsedMs) => options.onWait?.({reason: 'answer', waitMs: elapsedMs, what: call.label})
+        : undefined,
+    })
+    Object.defineProperty(fetch, CALL, {value: call})
+    return {fetch}
+  }
+  const callOf = (requestOptions: any): Call | undefined => requestOptions?.request?.fetch?.[CALL]
   const octokit = new GitHubOctokit({
     auth: token,
     baseUrl: endpoints.restUrl,
     userAgent: options.userAgent ?? 'github-pm-plugin-backup',
     log: silent,
-    request: {fetch: timedFetch, log: silent},
+    request: {log: silent},
     retry: {retries, retryAfterBaseValue: retryBaseMs, doNotRetry: DO_NOT_RETRY},
     throttle: {
       id: `github-pm-backup:${endpoints.restUrl}`,
       retryAfterBaseValue: unitMs,
       write: unpacedGroup as any,
-      onSecondaryRateLimit: (retryAfter: number, _opts: unknown, _octokit: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (retryAfter: number, opts: unknown, _octokit: unknown, retryCount: number) => {
         if (retryCount >= retries) return false
-        noteWait('secondary', retryAfter * unitMs)
+        const call = callOf(opts)
+        const what = `GitHub's secondary rate limit to lift (${seconds(retryAfter * unitMs)}) before sending ${call?.label ?? 'a request'} again`
+        if (pastDeadline(call, retryAfter * unitMs, what)) return false
+        noteWait('secondary', retryAfter * unitMs, call?.label)
         return true
       },
-      onRateLimit: (retryAfter: number, _opts: unknown, _octokit: unknown, retryCount: number) => {
+      onRateLimit: (retryAfter: number, opts: unknown, _octokit: unknown, retryCount: number) => {
         if (retryCount >= retries || retryAfter * 1000 > primaryWaitMaxMs) return false
-        noteWait('primary', retryAfter * unitMs)
+        const call = callOf(opts)
+        const what = `GitHub's hourly rate limit to reset (${seconds(retryAfter * unitMs)}) before sending ${call?.label ?? 'a request'} again`
+        if (pastDeadline(call, retryAfter * unitMs, what)) return false
+        noteWait('primary', retryAfter * unitMs, call?.label)
         return true
       },
     },
@@ -190,11 +254,36 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
     const failures = (key && typeof key === 'object' ? backoffs.get(key) ?? 0 : 0) + 1
     if (key && typeof key === 'object') backoffs.set(key, failures)
     const units = 2 ** Math.min(failures - 1, 10)
-    if (maxRetries >= failures) noteWait('retry', units * retryBaseMs)
+    const opts = (error as any)[LOGICAL_REQUEST] ?? (error as any).request
+    const call = callOf(opts)
+    if ((error as any).cause instanceof DeadlineError) {
+      if (call) call.deadline ??= call.what
+      return retryRequest(error, 0, units)
+    }
+    if (maxRetries >= failures) {
+      const what = `a ${seconds(units * retryBaseMs)} pause before retrying ${call?.label ?? 'a request'}`
+      if (pastDeadline(call, units * retryBaseMs, what)) return retryRequest(error, 0, units)
+      noteWait('retry', units * retryBaseMs, call?.label)
+    }
     return retryRequest(error, maxRetries, units)
   }
 
   const pace = pacer(mutationIntervalMs)
+
+  /** Refuses to start a call once the deadline has passed. */
+  const checkDeadline = (call: Call): void => {
+    if (deadlineAt !== undefined && Date.now() >= deadlineAt) {
+      throw deadlineError(`before sending the request for ${call.what}`, false)
+    }
+  }
+  /** The deadline error for a call the deadline ended, else undefined. */
+  const deadlineFailure = (call: Call, error: unknown): GitHubError | undefined => {
+    const cause = (error as any)?.cause
+    if (cause instanceof DeadlineError) call.deadline ??= call.what
+    if (call.deadline === undefined) return undefined
+    const inFlight = cause instanceof DeadlineError && cause.sent
+    return deadlineError(`while waiting for ${call.deadline}`, call.mutation && inFlight, error)
+  }
 
   return {
     endpoints,
@@ -206,33 +295,59 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
         if (RESERVED_VARIABLES.has(name)) throw new Error(`GraphQL variable $${name} clashes with an Octokit option: rename it`)
       }
       const mutation = isMutation(query)
+      const label = describeOperation(query)
+      const call: Call = {label, what: `GitHub's answer to ${label}`, mutation}
+      checkDeadline(call)
       if (!mutation) {
         try {
-          return await octokit.graphql<T>(query, variables)
+          return await octokit.graphql<T>(query, {...variables, request: callOptions(call)})
         } catch (error) {
-          throw toUserError(error)
+          throw deadlineFailure(call, error) ?? toUserError(error)
         }
       }
       await pace()
+      checkDeadline(call)
       try {
-        return await octokit.graphql<T>(query, {...variables, request: NO_RESEND})
+        return await octokit.graphql<T>(query, {...variables, request: {...callOptions(call), ...NO_RESEND}})
       } catch (error) {
-        throw ambiguousError(error, 'a GraphQL mutation') ?? toUserError(error)
+        throw deadlineFailure(call, error) ?? ambiguousError(error, 'a GraphQL mutation') ?? toUserError(error)
       }
     },
     async rest<T = any>(route: string, params: Record<string, unknown> = {}): Promise<T> {
-      const method = route.trim().split(/\s+/)[0].toUpperCase()
-      if (method !== 'GET' && method !== 'HEAD') await pace()
+      const [verb, path = ''] = route.trim().split(/\s+/)
+      const method = verb.toUpperCase()
+      const read = method === 'GET' || method === 'HEAD'
+      const label = `${method} ${path}`.trim()
+      const call: Call = {label, what: `GitHub's answer to ${label}`, mutation: !read}
+      checkDeadline(call)
+      if (!read) {
+        await pace()
+        checkDeadline(call)
+      }
       // a POST creates something: sent again, it would create it twice
       const once = method === 'POST'
+      const request = {...(params.request as object), ...callOptions(call), ...(once ? NO_RESEND : {})}
       try {
-        const response = await octokit.request(route, once ? {...params, request: {...(params.request as object), ...NO_RESEND}} : params)
+        const response = await octokit.request(route, {...params, request})
         return response.data as T
       } catch (error) {
-        throw (once ? ambiguousError(error, `${method} ${route.trim().split(/\s+/)[1] ?? ''}`.trim()) : undefined) ?? toUserError(error)
+        throw deadlineFailure(call, error) ?? (once ? ambiguousError(error, `${method} ${path}`.trim()) : undefined) ?? toUserError(error)
       }
     },
   }
+}
+
+/**
+ * The one-line error of a command whose deadline passed. `ambiguous`: a write was in flight, so it may or may not
+ * have been applied.
+ */
+function deadlineError(when: string, ambiguous: boolean, cause?: unknown): GitHubError {
+  const write = ambiguous ? '; the write then in flight may or may not have been applied: re-read the project before trying again' : ''
+  return new GitHubError(
+    'deadline',
+    `the command's deadline passed ${when}${write}; raise github.deadline (or GITHUB_PM_GITHUB_DEADLINE) or try again later`,
+    {cause},
+  )
 }
 
 /**
@@ -286,19 +401,35 @@ function pacer(intervalMs: number): () => Promise<void> {
   }
 }
 
-const operationKinds = new Map<string, boolean>()
+const operations = new Map<string, {mutation: boolean; label: string}>()
 
-/** True when the document holds a mutation (parsed once per distinct document). */
-export function isMutation(query: string): boolean {
-  let result = operationKinds.get(query)
+/** Whether a document holds a mutation, and how progress lines and errors name it (parsed once per document). */
+function operationOf(query: string): {mutation: boolean; label: string} {
+  let result = operations.get(query)
   if (result === undefined) {
     try {
-      result = parse(query).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation')
+      const ops = parse(query).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)
+      const first = ops[0]
+      result = {
+        mutation: ops.some((d) => d.operation === 'mutation'),
+        label: !first ? 'a GraphQL request' : first.name ? `${first.operation} ${first.name.value}` : `an unnamed ${first.operation}`,
+      }
     } catch {
-      result = /^\s*mutation\b/.test(query)
+      // not parsable here: GitHub will say what is wrong with it
+      result = {mutation: /^\s*mutation\b/.test(query), label: 'a GraphQL request'}
     }
-    if (operationKinds.size > 500) operationKinds.clear()
-    operationKinds.set(query, result)
+    if (operations.size > 500) operations.clear()
+    operations.set(query, result)
   }
   return result
+}
+
+/** True when the document holds a mutation. */
+export function isMutation(query: string): boolean {
+  return operationOf(query).mutation
+}
+
+/** "query Items", "mutation UpdateValues", "an unnamed query": how a progress line or an error names a document. */
+export function describeOperation(query: string): string {
+  return operationOf(query).label
 }

@@ -13,6 +13,7 @@ export type GitHubErrorKind =
   | 'graphql'
   | 'http'
   | 'ambiguous'
+  | 'deadline'
 
 /** A GraphQL error as GitHub sends it. */
 export interface GraphqlErrorEntry {

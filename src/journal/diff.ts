@@ -1,5 +1,6 @@
 import {create, type Delta} from 'jsondiffpatch/with-text-diffs'
 import {canonicalJson} from '../util/canonical.js'
+import {escapeKeys, hasEscapableKey, unescapeKeys} from '../util/keys.js'
 
 export type {Delta}
 
@@ -10,7 +11,8 @@ export type {Delta}
  */
 const differ = create({
   objectHash: (item: object) => {
-    const o = item as Record<string, unknown>
+    const o = item as Record<string, unknown> | null
+    if (o === null || typeof o !== 'object') return `value:${JSON.stringify(o)}`
     for (const k of ['id', 'key', 'name', 'field']) {
       if (typeof o[k] === 'string' || typeof o[k] === 'number') return `${k}:${o[k]}`
     }
@@ -26,15 +28,37 @@ export function normalize<T>(value: T): T {
   return JSON.parse(canonicalJson(value)) as T
 }
 
+/*
+ * Keys kept verbatim. jsondiffpatch skips a key named `__proto__` (its diff would otherwise assign it, replacing the
+ * delta's prototype, and its patch refuses it as unsafe), so two states that differ only under such a key would have
+ * no delta at all; and it reads the other side's `obj[key]` unguarded, so a key such as `constructor` or `toString`
+ * on one side only meets Object.prototype's function on the other ("functions are not supported"). Ids and names come
+ * from outside (GitHub, a document), so such keys must survive like any other: around jsondiffpatch, a key that is
+ * the name of an Object.prototype property preceded by any number of `~` (none included) gains one more `~`, which
+ * jsondiffpatch handles as an ordinary key, and loses it again afterwards. The escape is a bijection, so a state that
+ * really holds a key `~__proto__` is kept too. A delta is stored escaped; it only differs from an unescaped one when a
+ * state holds such keys, which is checked for (a walk over the keys of the states diffed, of the delta applied)
+ * before paying for the copies.
+ */
 /** The delta that turns a into b, or undefined when they are equal. Neither argument is modified. */
 export function computeDelta(a: unknown, b: unknown): Delta {
+  if (hasEscapableKey(a) || hasEscapableKey(b)) return differ.diff(escapeKeys(a), escapeKeys(b))
   return differ.diff(a, b)
+}
+
+/**
+ * target patched by a stored (escaped) delta, in place unless the delta holds escaped keys. A delta without them
+ * neither reaches into nor adds a key needing the escape, so the target's own such keys may stay as they are.
+ */
+function patch(target: unknown, delta: Delta): unknown {
+  if (hasEscapableKey(delta)) return unescapeKeys(differ.patch(escapeKeys(target), delta))
+  return differ.patch(target, delta)
 }
 
 /** a with delta applied, as a new value: a is never modified. */
 export function applyDelta<T>(a: T, delta: Delta): T {
   if (delta === undefined || delta === null) return structuredClone(a)
-  return differ.patch(structuredClone(a), delta) as T
+  return patch(structuredClone(a), delta) as T
 }
 
 /**
@@ -132,7 +156,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
  */
 export function applyDeltaInPlace<T>(target: T, delta: Delta): T {
   if (delta === undefined || delta === null) return target
-  return differ.patch(target, JSON.parse(JSON.stringify(delta))) as T
+  return patch(target, JSON.parse(JSON.stringify(delta))) as T
 }
 
 /**

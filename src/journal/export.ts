@@ -1,4 +1,5 @@
 import {type BackupType, type FieldValue, type IssueContent, type Milestone, type ProjectState, STATE_SCHEMA_VERSION} from '../model/state.js'
+import {stateShapeProblem} from '../model/state-schema.js'
 import {canonicalJson, hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {CREATOR, type EventHeader} from './events.js'
@@ -319,12 +320,16 @@ function verifyDocument(doc: BackupDocument, fail: (why: string) => UserError): 
     throw fail('backup_metadata is missing or incomplete')
   }
   if (!['full', 'config', 'minimal'].includes(m.type)) throw fail(`backup_metadata.type "${m.type}" is not full, config or minimal`)
-  if (!s || typeof s !== 'object' || s.schemaVersion !== STATE_SCHEMA_VERSION || !s.project || typeof s.project !== 'object' || !s.fields || typeof s.fields !== 'object') {
+  if (!s || typeof s !== 'object' || Array.isArray(s) || s.schemaVersion !== STATE_SCHEMA_VERSION) {
     throw fail('project_state is missing or is not a supported project state')
   }
-  if (s.type !== m.type || s.project.id !== m.project_id) throw fail('project_state does not match backup_metadata')
   if (documentChecksum(doc) !== m.checksum) throw fail('backup_metadata.checksum does not match the document')
   if (doc.integrity?.data_checksum !== hashOf(s)) throw fail('integrity.data_checksum does not match project_state')
+  // checksums can be computed again by anyone: every field of the state must also have its type
+  // (src/model/state-schema.ts), checked before anything reads the state
+  const problem = stateShapeProblem(s, 'project_state')
+  if (problem) throw fail(`${problem.path} is wrong (${problem.message})`)
+  if (s.type !== m.type || s.project.id !== m.project_id) throw fail('project_state does not match backup_metadata')
   const header: ExportHeader = {name: m.name, timestamp: m.timestamp, type: m.type, version: m.version, projectId: m.project_id}
   let derived
   try {

@@ -14,11 +14,21 @@ export function sortKeys<T>(value: T): T {
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value as Record<string, unknown>).sort()) {
       const v = (value as Record<string, unknown>)[key]
-      if (v !== undefined) out[key] = sortKeys(v)
+      if (v !== undefined) setOwn(out, key, sortKeys(v))
     }
     return out as T
   }
   return value
+}
+
+/**
+ * `obj[key] = value`, except that a key named `__proto__` becomes an own property like any other instead of
+ * replacing the object's prototype (and vanishing from JSON). Keys that come from outside (ids, names) go through
+ * this; `constructor` and `prototype` need nothing special, assignment makes them own properties.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
+  else obj[key] = value
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -139,14 +139,14 @@ describe('github/client', () => {
     it('waits out a secondary limit (403 + retry-after) and retries', async () => {
       const client = await clientFor(sequence({status: 403, headers: {'retry-after': '1'}, body: {message: SECONDARY}}, OK))
       expect(await client.graphql(QUERY)).to.deep.equal({viewer: {login: 'octocat'}})
-      expect(waits).to.deep.equal([{reason: 'secondary', waitMs: 5}])
+      expect(waits).to.deep.equal([{reason: 'secondary', waitMs: 5, what: 'query Viewer'}])
       expect(client.stats).to.include({requests: 2, retries: 1, waits: 1, waitedMs: 5})
     })
 
     it('treats a 429 with retry-after as a secondary limit whatever its message', async () => {
       const client = await clientFor(sequence({status: 429, headers: {'retry-after': '1'}, body: {message: 'Too Many Requests'}}, {status: 200, body: {}}))
       await client.rest('GET /user')
-      expect(waits).to.deep.equal([{reason: 'secondary', waitMs: 5}])
+      expect(waits).to.deep.equal([{reason: 'secondary', waitMs: 5, what: 'GET /user'}])
       expect(stub!.requests).to.have.length(2)
     })
 
@@ -208,7 +208,7 @@ describe('github/client', () => {
     it('retries a 502 and succeeds', async () => {
       const client = await clientFor(sequence({status: 502, body: {message: 'Server Error'}}, OK))
       expect(await client.graphql(QUERY)).to.deep.equal({viewer: {login: 'octocat'}})
-      expect(waits).to.deep.equal([{reason: 'retry', waitMs: 1}])
+      expect(waits).to.deep.equal([{reason: 'retry', waitMs: 1, what: 'query Viewer'}])
       expect(client.stats).to.include({requests: 2, retries: 1})
     })
 
@@ -223,7 +223,7 @@ describe('github/client', () => {
     it('backs off exponentially, then fails with a one-line server error', async () => {
       const client = await clientFor(() => ({status: 503, body: {message: 'Service Unavailable'}}), {retries: 4, retryBaseMs: 2})
       const error = await caught(client.graphql(QUERY))
-      expect(waits).to.deep.equal([2, 4, 8, 16].map((waitMs) => ({reason: 'retry', waitMs})))
+      expect(waits).to.deep.equal([2, 4, 8, 16].map((waitMs) => ({reason: 'retry', waitMs, what: 'query Viewer'})))
       expect(stub!.requests).to.have.length(5)
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'server')
       expect(error.message).to.include('503').and.not.include('\n')

@@ -81,3 +81,44 @@ export function gqlData(data: unknown, headers?: Record<string, string>): StubRe
 export function gqlError(type: string, message: string, data: unknown = null): StubReply {
   return {status: 200, body: {data, errors: [{type, message, path: ['x'], locations: [{line: 1, column: 1}]}]}}
 }
+
+/**
+ * A hostile server on loopback: `onRequest` gets the raw response (and its socket) once the request body is in, and
+ * may answer slowly, partly or never. Every timer it starts through `every` is stopped by close().
+ */
+export async function startHostile(
+  onRequest: (res: http.ServerResponse, index: number, every: (ms: number, fn: () => void) => void) => void,
+): Promise<Stub> {
+  const requests: StubRequest[] = []
+  const timers: Array<ReturnType<typeof setInterval>> = []
+  const every = (ms: number, fn: () => void) => {
+    timers.push(setInterval(fn, ms))
+  }
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      let json: any
+      try {
+        json = body ? JSON.parse(body) : undefined
+      } catch {
+        json = undefined
+      }
+      const index = requests.push({method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json}) - 1
+      onRequest(res, index, every)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer)
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
