@@ -100,8 +100,23 @@ export function completeDesired(desired: ProjectState, live: ProjectState): Proj
   for (const section of SECTIONS.full) {
     if (!held.has(section)) (out as any)[section] = structuredClone((live as any)[section])
   }
+  // the live items' values are keyed by live field ids: a field re-created since (new id, same name) carries them
+  // under the backup's id, so the plan sees them as they are instead of as values to clear
+  const liveByName = new Map(Object.values(live.fields).map((f) => [f.name, f]))
+  const renamed = new Map<string, string>()
+  for (const f of Object.values(desired.fields)) {
+    const l = live.fields[f.id] ? undefined : liveByName.get(f.name)
+    if (l && l.dataType === f.dataType && !desired.fields[l.id]) renamed.set(l.id, f.id)
+  }
+  if (!held.has('items') && renamed.size && out.items) {
+    out.items = Object.fromEntries(
+      Object.entries(out.items).map(([k, it]) => [
+        k,
+        {...it, values: Object.fromEntries(Object.entries(it.values).map(([fid, v]) => [renamed.get(fid) ?? fid, v]))},
+      ]),
+    )
+  }
   if (desired.type === 'minimal') {
-    const liveByName = new Map(Object.values(live.fields).map((f) => [f.name, f]))
     out.fields = Object.fromEntries(
       Object.entries(desired.fields).map(([id, f]) => {
         const l = live.fields[id] ?? liveByName.get(f.name)
@@ -236,7 +251,13 @@ export async function prepareRestore(
   const completed = completeDesired(desired.state, live)
   const recordKey = recordKeyOf(target.id ?? `new-${target.owner.login}`, completed, request.diff)
   const previous = await readRecord(session.env, recordKey)
-  const options: DiffOptions = {...request.diff, urlMap: {...previous?.urls, ...request.diff.urlMap}}
+  const options: DiffOptions = {
+    ...request.diff,
+    urlMap: {...previous?.urls, ...request.diff.urlMap},
+    // what the backup covers: a config or minimal backup holds no items or values; another project's values are its own
+    itemsHeld: desired.state.type === 'full',
+    otherProject: target.id !== desired.source.projectId,
+  }
   const liveUrls = new Set(Object.values(live.items ?? {}).flatMap((i) => (i.content ? [i.content.url] : [])))
   const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
   const unknown = wanted.filter((u) => !liveUrls.has(u))
