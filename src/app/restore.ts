@@ -32,6 +32,8 @@ export interface RestoreRequest {
   to?: string
   /** allow restoring into a project other than the one backed up (another owner, host or copy) */
   adaptEnvironment?: boolean
+  /** `--undo`: restore the safety backup the last restore of the project took */
+  undo?: boolean
   diff: DiffOptions
 }
 
@@ -72,7 +74,11 @@ export async function loadDesired(session: Session, repo: Repository | undefined
   if (!repo) throw new Error('loadDesired: a repository is needed to read backups')
   const projectId = await backedUpProjectId(session, repo, request.project)
   const journal = await journalFor(session, repo, projectId)
-  const header: EventHeader = request.at ? journal.at(request.at) : journal.find(request.backup ?? 'latest')
+  const header: EventHeader = request.undo
+    ? journal.latestSafety()
+    : request.at
+      ? journal.at(request.at)
+      : journal.find(request.backup ?? 'latest')
   const report = await validateJournal(repo.backend, repo.codec, projectId, header.seq)
   if (report.status !== 'valid') {
     const bad = report.issues[0]
@@ -334,6 +340,9 @@ export async function applyRestore(
       await writeRecord(session.env, previous)
     }
     live = (await captureProject(client, target.id!, {type: 'full'})).state
+    // the project is this restore's own: what it holds besides the backup GitHub made by itself (the default Status
+    // options, "View 1"): nothing of the user's is removed by making it equal to the backup
+    prepared.options = {...prepared.options, destructive: true, otherProject: false, createdByRestore: true}
     plan = diff(prepared.desired.state, live, prepared.options)
     const blocker = fieldUpdateBlocker(plan)
     if (blocker && (await mutationNames(client))?.has('updateProjectV2Field') === false) {
@@ -482,4 +491,62 @@ async function createProject(
   if (!ownerId) throw new UserError(`owner ${owner.login} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
   const created = await client.graphql<any>(CREATE_PROJECT, {input: {ownerId, title: desired.project.title}})
   return toProjectInfo(created.createProjectV2.projectV2)
+}
+
+/** A plan saved by `restore --dry-run --out FILE`, applied by `restore --plan FILE` only while nothing changed. */
+export interface SavedPlan {
+  format: 'github-pm-restore-plan'
+  version: 1
+  created: string
+  /** what to restore again: the backup by its resolved name (never `latest`, which moves) */
+  request: Omit<RestoreRequest, 'at' | 'undo'>
+  source: Desired['source']
+  target: {id: string | null; url: string | null}
+  /** hashes of the desired state and of the live project the plan was made against */
+  desiredHash: string
+  liveFingerprint: string
+  plan: Plan
+}
+
+export function savePlanDocument(prepared: PreparedRestore, request: RestoreRequest, created: Date): SavedPlan {
+  const {at: _at, undo: _undo, ...rest} = request
+  return {
+    format: 'github-pm-restore-plan',
+    version: 1,
+    created: created.toISOString(),
+    request: {...rest, backup: prepared.desired.source.file ? undefined : prepared.desired.source.name, project: request.project ?? prepared.desired.source.url},
+    source: prepared.desired.source,
+    target: {id: prepared.target.id, url: prepared.target.url},
+    desiredHash: hashOf(prepared.desired.state),
+    liveFingerprint: hashOf(prepared.live),
+    plan: prepared.plan,
+  }
+}
+
+export async function readPlanDocument(file: string): Promise<SavedPlan> {
+  let doc: SavedPlan | undefined
+  try {
+    doc = await readJsonFile<SavedPlan>(file)
+  } catch {
+    throw new UserError(`${file} is not a restore plan (not JSON): make one with \`github-pm restore --dry-run --out ${file}\``)
+  }
+  if (!doc) throw new UserError(`plan file ${file} does not exist: make one with \`github-pm restore --dry-run --out ${file}\``, {code: 'ENOTFOUND'})
+  if (doc.format !== 'github-pm-restore-plan' || doc.version !== 1 || !doc.plan || !Array.isArray(doc.plan.operations)) {
+    throw new UserError(`${file} is not a restore plan: make one with \`github-pm restore --dry-run --out ${file}\``)
+  }
+  return doc
+}
+
+/** Refuses a saved plan once the backup or the live project is no longer what it was made against. */
+export function checkPlanDocument(saved: SavedPlan, prepared: PreparedRestore, file: string): void {
+  const again = `make a new plan with \`github-pm restore --dry-run --out ${file}\`; nothing was changed`
+  if (saved.target.id !== prepared.target.id) {
+    throw new UserError(`plan ${file} was made for ${saved.target.url ?? 'a new project'}, not ${prepared.target.url ?? 'a new project'}: ${again}`, {code: 'ESTALEPLAN'})
+  }
+  if (saved.desiredHash !== hashOf(prepared.desired.state)) {
+    throw new UserError(`backup ${saved.source.name} is not what plan ${file} was made from: ${again}`, {code: 'ESTALEPLAN'})
+  }
+  if (saved.liveFingerprint !== hashOf(prepared.live)) {
+    throw new UserError(`project ${prepared.target.url} changed since plan ${file} was made (${saved.created}): ${again}`, {code: 'ESTALEPLAN'})
+  }
 }

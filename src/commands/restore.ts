@@ -1,18 +1,31 @@
 import {Args, Flags} from '@oclif/core'
 import {connect, openSession, repository} from '../app/session.js'
-import {applyRestore, prepareRestore, type RestoreRequest} from '../app/restore.js'
+import {askYesNo, terminalIO} from '../app/prompt.js'
+import {
+  applyRestore,
+  checkPlanDocument,
+  prepareRestore,
+  readPlanDocument,
+  savePlanDocument,
+  type RestoreRequest,
+  type SavedPlan,
+} from '../app/restore.js'
 import {appendAudit} from '../audit/audit.js'
 import {ProjectCommand} from '../base-command.js'
 import {storageFlag} from '../cli/flags.js'
-import type {DiffOptions, Section} from '../plan/plan.js'
+import type {DiffOptions, Plan, Section} from '../plan/plan.js'
 import {renderPlan} from '../plan/render.js'
 import {UserError} from '../util/errors.js'
+import {atomicWrite} from '../util/fs.js'
 import {parseTime} from '../util/time.js'
 
 export default class Restore extends ProjectCommand<typeof Restore> {
   static override summary = 'Restore a project from a backup: plan, dry-run, rehearse, or apply'
   static override description =
-    'Compares the backup with the live project and changes only what differs. Before changing anything it takes a ' +
+    'Compares the backup with the live project and shows the plan; in a terminal it asks before changing anything ' +
+    '(--yes for scripts; without a terminal it refuses unless --yes). `--dry-run --out FILE` saves the plan, `--plan FILE` ' +
+    'applies exactly that plan while the project is unchanged. Nothing the backup does not hold is removed or cleared ' +
+    'without --confirm-destructive. Before changing anything it takes a ' +
     'safety backup of the live project (pre-restore-…). An interrupted restore resumes when run again; afterwards the ' +
     'project is captured again and any difference left is reported.'
   static override aliases = ['backup:restore']
@@ -20,6 +33,10 @@ export default class Restore extends ProjectCommand<typeof Restore> {
   static ownSafetyBackup = true
   static override examples = [
     '<%= config.bin %> restore latest --dry-run --project acme/3',
+    '<%= config.bin %> restore latest --dry-run --out plan.json --project acme/3',
+    '<%= config.bin %> restore --plan plan.json --project acme/3',
+    '<%= config.bin %> restore before-major-refactor --yes --project acme/3',
+    '<%= config.bin %> restore --undo --project acme/3',
     '<%= config.bin %> restore before-major-refactor --project acme/3',
     '<%= config.bin %> restore config-backup --partial=config --dry-run',
     '<%= config.bin %> restore full-backup --partial=fields',
@@ -48,21 +65,34 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'adapt-environment': Flags.boolean({description: 'allow restoring into another project, owner or host; report what cannot be carried over'}),
     'map-repo': Flags.string({description: 'OLD=NEW: issues of repository OLD (owner/name) are those of NEW in the target', multiple: true}),
     'recreate-missing-issues': Flags.boolean({description: 'recreate deleted issues as new issues (they get new numbers)'}),
+    yes: Flags.boolean({char: 'y', description: 'apply without asking (for scripts; without a terminal a restore that changes something needs it)'}),
+    out: Flags.string({description: 'with --dry-run: save the plan to FILE, to apply later with --plan FILE', dependsOn: ['dry-run']}),
+    plan: Flags.string({
+      description: 'apply exactly the plan saved in FILE by --dry-run --out; refused if the project changed since',
+      exclusive: ['dry-run', 'test-only', 'at', 'from-file', 'undo', 'partial', 'issues', 'exclude-issues', 'fields', 'to', 'map-repo'],
+    }),
+    undo: Flags.boolean({description: 'restore the safety backup taken by the last restore of the project (undo it)', exclusive: ['at', 'from-file', 'to']}),
     storage: storageFlag,
   }
 
   async run(): Promise<unknown> {
     const f = this.flags
     if (f['from-file'] && this.args.name) throw new UserError('give either a backup name or --from-file, not both')
-    const request: RestoreRequest = {
-      backup: this.args.name ?? 'latest',
-      at: f.at ? parseTime(f.at) : undefined,
-      fromFile: f['from-file'],
-      project: f.project,
-      to: f.to,
-      adaptEnvironment: f['adapt-environment'] || Boolean(f.to),
-      diff: this.diffOptions(),
-    }
+    if (f.undo && this.args.name) throw new UserError('--undo restores the last safety backup: give no backup name with it')
+    if (f.plan && this.args.name) throw new UserError('--plan FILE names its backup: give no backup name with it')
+    const saved: SavedPlan | undefined = f.plan ? await readPlanDocument(f.plan) : undefined
+    const request: RestoreRequest = saved
+      ? {...saved.request, project: f.project ?? saved.request.project, diff: {...saved.request.diff, destructive: saved.request.diff.destructive}}
+      : {
+          backup: this.args.name ?? 'latest',
+          at: f.at ? parseTime(f.at) : undefined,
+          fromFile: f['from-file'],
+          project: f.project,
+          to: f.to,
+          adaptEnvironment: f['adapt-environment'] || Boolean(f.to),
+          undo: f.undo,
+          diff: this.diffOptions(),
+        }
     const session = await openSession({
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
       onWait: (w) => this.progress(`waiting ${Math.ceil(w.waitMs / 1000)} s (${w.reason})`),
@@ -71,13 +101,22 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     const client = await connect(session)
     const prepared = await prepareRestore(session, client, repo, request)
     this.progressDone()
+    if (saved) {
+      // exactly the plan that was reviewed, while the backup and the project are what it was made against
+      checkPlanDocument(saved, prepared, f.plan!)
+      prepared.plan = saved.plan
+    }
     const {plan} = prepared
     const targetLabel = prepared.target.url ?? `a new project under ${prepared.target.owner.login}`
 
     if (f['dry-run']) {
       this.log(`Restore ${prepared.desired.source.name} (${prepared.desired.source.timestamp}) into ${targetLabel}`)
       this.log(renderPlan(plan))
-      return {source: prepared.desired.source, target: prepared.target, plan}
+      if (f.out) {
+        await atomicWrite(f.out, JSON.stringify(savePlanDocument(prepared, request, session.now()), null, 2) + '\n')
+        this.log(`plan saved to ${f.out}: apply exactly it with \`github-pm restore --plan ${f.out}\``)
+      }
+      return {source: prepared.desired.source, target: prepared.target, plan, ...(f.out ? {saved: f.out} : {})}
     }
     if (f['test-only']) {
       const {rehearse, testOnlyReport} = await import('../app/rehearse.js')
@@ -86,6 +125,8 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
       return report
     }
+
+    if (plan.operations.length > 0 && !f.yes && !saved) await this.confirm(prepared.desired.source.name, targetLabel, plan)
 
     let outcome
     try {
@@ -113,12 +154,28 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     }
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
-    const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore ${record.safetyBackup} --project ${record.target.url} --confirm-destructive` : ''
+    const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore --undo --project ${record.target.url} --confirm-destructive` : ''
     if (this.jsonEnabled()) this.logJson({status: record.status, record, remaining: remaining.summary, warnings: plan.warnings})
     process.stderr.write(
       `Error: restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}\n`,
     )
     this.exit(4)
+  }
+
+  /** Plan, confirm, apply: a person reviews the plan and says yes; a script says --yes; anything else changes nothing. */
+  private async confirm(source: string, targetLabel: string, plan: Plan): Promise<void> {
+    const n = plan.operations.length
+    const io = terminalIO()
+    if (!io.interactive || this.jsonEnabled()) {
+      throw new UserError(
+        `restore of ${source} would make ${n} change(s) to ${targetLabel}: run it in a terminal to review and confirm, or pass --yes to apply (--dry-run shows the plan); nothing was changed`,
+        {code: 'ECONFIRM'},
+      )
+    }
+    process.stderr.write(`Restore ${source} into ${targetLabel}\n${renderPlan(plan, {limit: 30})}\n`)
+    if (!(await askYesNo(`Apply these ${n} change(s) to ${targetLabel}? [y/N] `, io))) {
+      throw new UserError('restore cancelled: nothing was changed', {code: 'ECANCELLED'})
+    }
   }
 
   private diffOptions(): DiffOptions {

@@ -32,6 +32,8 @@ export interface DiffOptions {
    * nothing of an item is removed or cleared by it. Default true
    */
   itemsHeld?: boolean
+  /** the target is a project this restore created: what GitHub put there by itself is not the user's (no warnings) */
+  createdByRestore?: boolean
   /** the target is not the backed-up project (`--to`): its values are its own; none is cleared without `destructive` */
   otherProject?: boolean
   /** `--map-repo OLD=NEW`: `owner/name` of a repository in the backup → `owner/name` to restore into */

@@ -64,7 +64,7 @@ describe('restore through the CLI against the sandbox', function () {
     expect(dry.stdout).to.contain('+ create draft "Idea: restore dashboards"')
     const mutationsBefore = e.sandbox.stats.mutationRequests
     expect(e.sandbox.stats.mutationRequests).to.equal(mutationsBefore) // the dry run changed nothing
-    const r = await e.cli(['restore', 'good', '--project', 'acme/1', '--json'])
+    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1', '--json'])
     expect(r.code, r.stderr + r.stdout).to.equal(0)
     const out = json(r.stdout)
     expect(out.status).to.equal('done')
@@ -74,17 +74,67 @@ describe('restore through the CLI against the sandbox', function () {
     expect(restored['#1'].status).to.equal('Backlog')
     expect(restored['draft:Idea: restore dashboards'].status).to.equal('Backlog')
     // the safety backup holds the damaged project: restoring it undoes the restore
-    const undo = await e.cli(['restore', out.record.safetyBackup, '--project', 'acme/1', '--confirm-destructive'])
+    const undo = await e.cli(['restore', '--yes', out.record.safetyBackup, '--project', 'acme/1', '--confirm-destructive'])
     expect(undo.code, undo.stderr).to.equal(0)
     expect((await itemIds(e, projectId))['#1'].status).to.equal(null)
   })
 
   it('restoring an unchanged project sends no mutation at all', async () => {
     const before = e.sandbox.stats.mutationRequests
-    const r = await e.cli(['restore', 'latest', '--project', 'acme/1'])
+    const r = await e.cli(['restore', '--yes', 'latest', '--project', 'acme/1'])
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout).to.contain('applied 0 operations')
     expect(e.sandbox.stats.mutationRequests).to.equal(before)
+  })
+
+  it('plan, confirm, apply: without a terminal and without --yes it refuses and changes nothing', async () => {
+    const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
+    await disaster(client, projectId)
+    const before = e.sandbox.stats.mutationRequests
+    const r = await e.cli(['restore', 'good', '--project', 'acme/1'])
+    expect(r.code).to.not.equal(0)
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('Error') || l.includes('--yes'))
+    expect(lines).to.have.length(1)
+    expect(lines[0]).to.match(/would make \d+ change\(s\).*pass --yes.*nothing was changed/)
+    expect(e.sandbox.stats.mutationRequests).to.equal(before)
+    const listed = await e.cli(['backup', 'list', '--project', 'acme/1', '--json'])
+    expect(listed.stdout).to.not.contain('pre-restore-') // not even a safety backup
+  })
+
+  it('--dry-run --out saves the plan; --plan applies exactly it, and refuses once the project changed', async () => {
+    const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
+    await disaster(client, projectId)
+    const file = `${e.env.GITHUB_PM_HOME}/plan.json`
+    const dry = await e.cli(['restore', 'good', '--dry-run', '--out', file, '--project', 'acme/1'])
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.contain(`restore --plan ${file}`)
+    // someone edits the project: the saved plan no longer describes what it would do
+    const issue = (await e.gql(`{ repository(owner: "acme", name: "app") { issue(number: 5) { id } } }`)).repository.issue.id
+    await e.gql(`mutation($id: ID!) { updateIssue(input: {id: $id, title: "edited meanwhile"}) { issue { id } } }`, {id: issue})
+    const before = e.sandbox.stats.mutationRequests
+    const stale = await e.cli(['restore', '--plan', file, '--project', 'acme/1'])
+    expect(stale.code).to.not.equal(0)
+    expect(stale.stderr).to.match(/changed since plan .* was made/)
+    expect(e.sandbox.stats.mutationRequests).to.equal(before)
+    // a fresh plan applies as saved, without asking (the plan was the review)
+    const again = await e.cli(['restore', 'good', '--dry-run', '--out', file, '--project', 'acme/1'])
+    expect(again.code, again.stderr).to.equal(0)
+    const r = await e.cli(['restore', '--plan', file, '--project', 'acme/1', '--json'])
+    expect(r.code, r.stderr + r.stdout).to.equal(0)
+    expect(json(r.stdout).status).to.equal('done')
+    const plan = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8')))
+    expect(json(r.stdout).record.applied).to.equal(plan.plan.operations.length)
+  })
+
+  it('restore --undo restores the safety backup of the last restore', async () => {
+    const issue = (await e.gql(`{ repository(owner: "acme", name: "app") { issue(number: 5) { id } } }`)).repository.issue.id
+    await e.gql(`mutation($id: ID!) { updateIssue(input: {id: $id, title: "work done since"}) { issue { id } } }`, {id: issue})
+    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect((await live(e, projectId)).items!['https://github.com/acme/app/issues/5'].content!.title).to.not.equal('work done since')
+    const undo = await e.cli(['restore', '--undo', '--yes', '--project', 'acme/1'])
+    expect(undo.code, undo.stderr).to.equal(0)
+    expect((await live(e, projectId)).items!['https://github.com/acme/app/issues/5'].content!.title).to.equal('work done since')
   })
 
   it('puts back vandalised issue titles, bodies and archived items', async () => {
@@ -93,7 +143,7 @@ describe('restore through the CLI against the sandbox', function () {
     const ids = await itemIds(e, projectId)
     await e.gql(`mutation($p: ID!, $i: ID!) { archiveProjectV2Item(input: {projectId: $p, itemId: $i}) { item { id } } }`, {p: projectId, i: ids['#7'].id})
     await e.gql(`mutation($p: ID!, $i: ID!) { unarchiveProjectV2Item(input: {projectId: $p, itemId: $i}) { item { id } } }`, {p: projectId, i: ids['#12'].id})
-    const r = await e.cli(['restore', 'good', '--project', 'acme/1'])
+    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
     expect(r.code, r.stderr).to.equal(0)
     const after = await live(e, projectId)
     const item5 = after.items!['https://github.com/acme/app/issues/5'].content!
@@ -106,14 +156,14 @@ describe('restore through the CLI against the sandbox', function () {
   it('partial and selective restores touch only what they name', async () => {
     const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
     await disaster(client, projectId)
-    const config = await e.cli(['restore', 'good', '--partial=config', '--project', 'acme/1'])
+    const config = await e.cli(['restore', '--yes', 'good', '--partial=config', '--project', 'acme/1'])
     expect(config.code, config.stderr).to.equal(0)
     let now = await live(e, projectId)
     expect(now.project.title).to.equal('Roadmap')
     expect(Object.values(now.fields).some((f) => f.name === 'Notes')).to.equal(false)
     expect((await itemIds(e, projectId))['#1'].status).to.equal(null)
 
-    const status = await e.cli(['restore', 'good', '--fields=status', '--issues=1,3', '--project', 'acme/1'])
+    const status = await e.cli(['restore', '--yes', 'good', '--fields=status', '--issues=1,3', '--project', 'acme/1'])
     expect(status.code, status.stderr).to.equal(0)
     const values = await itemIds(e, projectId)
     expect(values['#1'].status).to.equal('Backlog')
@@ -122,7 +172,7 @@ describe('restore through the CLI against the sandbox', function () {
     now = await live(e, projectId)
     expect(Object.values(now.fields).some((f) => f.name === 'Notes')).to.equal(false)
 
-    const rest = await e.cli(['restore', 'good', '--exclude-issues=4', '--project', 'acme/1'])
+    const rest = await e.cli(['restore', '--yes', 'good', '--exclude-issues=4', '--project', 'acme/1'])
     expect(rest.code, rest.stderr).to.equal(0)
     const all = await itemIds(e, projectId)
     expect(all['#5'].status).to.equal('Backlog')
@@ -136,16 +186,16 @@ describe('restore through the CLI against the sandbox', function () {
     await e.gql(`mutation($id: ID!) { updateProjectV2(input: {projectId: $id, title: "Second title"}) { projectV2 { id } } }`, {id: projectId})
     expect((await e.cli(['backup', 'create', 'second', '--project', 'acme/1'])).code).to.equal(0)
     await e.gql(`mutation($id: ID!) { updateProjectV2(input: {projectId: $id, title: "Third title"}) { projectV2 { id } } }`, {id: projectId})
-    const r = await e.cli(['backup', 'restore', '--at', between, '--project', 'acme/1'])
+    const r = await e.cli(['backup', 'restore', '--yes', '--at', between, '--project', 'acme/1'])
     expect(r.code, r.stderr).to.equal(0)
     expect((await live(e, projectId)).project.title).to.equal('Roadmap')
-    const r2 = await e.cli(['backup:restore', 'second', '--project', 'acme/1'])
+    const r2 = await e.cli(['backup:restore', '--yes', 'second', '--project', 'acme/1'])
     expect(r2.code, r2.stderr).to.equal(0)
     expect((await live(e, projectId)).project.title).to.equal('Second title')
   })
 
   it('migrates the project into a new project under another owner', async () => {
-    const r = await e.cli(['restore', 'good', '--project', 'acme/1', '--to', 'new:octocat', '--adapt-environment', '--json'])
+    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1', '--to', 'new:octocat', '--adapt-environment', '--json'])
     expect(r.code, r.stderr + r.stdout).to.equal(0)
     const out = json(r.stdout)
     expect(out.record.target.url).to.match(/\/users\/octocat\/projects\/\d+$/)
@@ -176,7 +226,7 @@ describe('restore through the CLI against the sandbox', function () {
     await disaster(client, projectId)
     // another machine: a fresh home with no backups at all
     const elsewhere = {GITHUB_PM_HOME: `${e.home}/other-machine`}
-    const r = await e.cli(['restore', '--from-file', file], elsewhere)
+    const r = await e.cli(['restore', '--yes', '--from-file', file], elsewhere)
     expect(r.code, r.stderr).to.equal(0)
     expect(same(await live(e, projectId), await backupState(e, projectId, 'good'))).to.equal(true)
   })
@@ -207,14 +257,14 @@ describe('restore through the CLI against the sandbox', function () {
         const status = ghes.world.model.fieldOfName(project, 'Status')!
         ghes.world.model.replaceOptions(status, status.options!.map((o, i) => ({...o, name: i === 0 ? 'Renamed' : o.name})))
         const before = ghes.sandbox.stats.mutationRequests
-        const r = await ghes.cli(['restore', 'good', '--project', 'acme/1'])
+        const r = await ghes.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
         expect(r.code, r.stdout + r.stderr).to.not.equal(0)
         const lines = r.stderr.trim().split('\n')
         expect(lines, r.stderr).to.have.length(1)
         expect(lines[0]).to.contain('updateProjectV2Field').and.contain("the options of 'Status'").and.contain('--partial=config,issues').and.contain('nothing was changed')
         expect(ghes.sandbox.stats.mutationRequests).to.equal(before)
         // the rest can be restored: everything but the field definitions
-        const partial = await ghes.cli(['restore', 'good', '--project', 'acme/1', '--partial', 'config,issues'])
+        const partial = await ghes.cli(['restore', '--yes', 'good', '--project', 'acme/1', '--partial', 'config,issues'])
         expect(partial.code, partial.stderr).to.equal(0)
         expect(partial.stdout).to.not.contain('updateProjectV2Field')
       } finally {
