@@ -351,7 +351,8 @@ export async function applyRestore(
   }
   const info = target as ProjectInfo
   const resumed = !created && (previous?.status === 'running' || previous?.status === 'failed')
-  let safetyBackup = previous?.safetyBackup ?? null
+  // a finished earlier restore's safety backup is not this run's: only a resumed run carries it on
+  let safetyBackup = resumed ? (previous?.safetyBackup ?? null) : null
   // a project created by this restore holds nothing to protect
   if (!resumed && !created && plan.operations.length > 0) {
     // names are stamped to the second: a second restore within the same second gets `-2`, `-3`, ...

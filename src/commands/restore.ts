@@ -145,12 +145,22 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       counts: {applied: result.applied, skipped: result.skipped, failed: result.failed.length, remaining: remaining.operations.length},
     })
     if (outcome.resumed) this.log(`resumed the restore started ${record.started}`)
-    if (record.safetyBackup) this.log(`safety backup of the live project: ${record.safetyBackup}`)
+    if (record.safetyBackup) this.log(`safety backup of the live project${outcome.resumed ? ' (taken by the interrupted run)' : ''}: ${record.safetyBackup}`)
     this.log(`applied ${result.applied} operations${result.skipped ? ` (${result.skipped} done by an earlier run)` : ''} to ${record.target.url}`)
     for (const w of plan.warnings) this.warn(w)
     if (record.status === 'done') {
-      this.log(`verified: ${record.target.url} now equals backup ${prepared.desired.source.name}`)
-      return {status: 'done', record, plan: plan.summary, warnings: plan.warnings}
+      // verified only over what this restore covered, and only when nothing is left that differs: the recapture's
+      // conflicts (live items, options, values the backup lacks, duplicates included) and what could not be restored
+      const scope = scopeOf(request)
+      const differences = [...remaining.conflicts.map((c) => `${c.kind} ${c.name}: ${c.detail}`), ...remaining.warnings]
+      if (differences.length === 0) {
+        this.log(`verified: ${record.target.url} equals backup ${prepared.desired.source.name} over ${scope}`)
+        return {status: 'done', verified: true, compared: scope, record, plan: plan.summary, warnings: plan.warnings}
+      }
+      this.log(`not verified: ${record.target.url} still differs from backup ${prepared.desired.source.name} over ${scope} in ${differences.length} way(s):`)
+      for (const d of differences.slice(0, 20)) this.log(`  ${d}`)
+      if (differences.length > 20) this.log(`  … and ${differences.length - 20} more`)
+      return {status: 'done', verified: false, compared: scope, differences, record, plan: plan.summary, warnings: plan.warnings}
     }
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
@@ -202,4 +212,15 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       recreateMissingIssues: f['recreate-missing-issues'],
     }
   }
+}
+
+/** What a restore compares after applying, in words: the sections, fields and issues it covered. */
+function scopeOf(request: RestoreRequest): string {
+  const d = request.diff
+  const parts: string[] = []
+  parts.push(d.sections?.length ? `section(s) ${d.sections.join(', ')}` : d.fields?.length || d.issues?.length ? 'the selection' : 'the whole project')
+  if (d.fields?.length) parts.push(`field(s) ${d.fields.join(', ')}`)
+  if (d.issues?.length) parts.push(`issue(s) ${d.issues.join(', ')}`)
+  if (d.excludeIssues?.length) parts.push(`except issue(s) ${d.excludeIssues.join(', ')}`)
+  return parts.join(', ')
 }

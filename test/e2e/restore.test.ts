@@ -126,6 +126,21 @@ describe('restore through the CLI against the sandbox', function () {
     expect(json(r.stdout).record.applied).to.equal(plan.plan.operations.length)
   })
 
+  it('"verified" only when verified: a duplicated draft the backup has once is reported, not hidden', async () => {
+    const drafts = Object.keys(await itemIds(e, projectId)).filter((k) => k.startsWith('draft:'))
+    const title = drafts[0].slice('draft:'.length)
+    await e.gql(`mutation($p: ID!, $t: String!) { addProjectV2DraftIssue(input: {projectId: $p, title: $t}) { projectItem { id } } }`, {p: projectId, t: title})
+    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stdout).to.not.match(/^verified/m)
+    expect(r.stdout).to.contain('not verified')
+    expect(r.stdout).to.contain(`draft "${title}"`)
+    expect(r.stdout).to.contain('over the whole project')
+    // a restore that does make the project equal says what it compared
+    const field = await e.cli(['restore', '--yes', 'good', '--fields=status', '--project', 'acme/1'])
+    expect(field.stdout).to.match(/verified: \S+ equals backup good over the selection, field\(s\) status/)
+  })
+
   it('restore --undo restores the safety backup of the last restore', async () => {
     const issue = (await e.gql(`{ repository(owner: "acme", name: "app") { issue(number: 5) { id } } }`)).repository.issue.id
     await e.gql(`mutation($id: ID!) { updateIssue(input: {id: $id, title: "work done since"}) { issue { id } } }`, {id: issue})

@@ -51,7 +51,7 @@ describe('robustness: a restore that fails halfway', function () {
     const last = failed.stderr.trim().split('\n').at(-1)!
     expect(last).to.match(/restore incomplete/)
     expect(last).to.match(/run the same command again to resume/)
-    expect(last).to.match(/github-pm restore pre-restore-\S+ --project \S+ --confirm-destructive/)
+    expect(last).to.match(/github-pm restore --undo --project \S+ --confirm-destructive/)
     const safety = /safety backup of the live project: (pre-restore-\S+)/.exec(failed.stdout)![1]
     const halfway = canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))
     expect(halfway, 'something was applied before GitHub went down').to.not.equal(beforeRestore)
@@ -62,7 +62,10 @@ describe('robustness: a restore that fails halfway', function () {
     expect(json(resumed.stdout).status).to.equal('done')
     expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(wanted)
 
-    const undo = await cli(['restore', '--yes', safety, '--confirm-destructive'])
+    // --undo names the safety backup the (resumed) restore took
+    const undo = await cli(['restore', '--undo', '--yes', '--confirm-destructive'])
+    expect(undo.stdout).to.not.contain(`safety backup of the live project (taken by the interrupted run)`)
+    expect(safety).to.match(/^pre-restore-/)
     expect(undo.code, undo.stderr).to.equal(0)
     expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(beforeRestore)
   })
