@@ -5,10 +5,11 @@ import {mutationNames} from '../github/capabilities.js'
 import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
+import {closestNames} from '../journal/journal.js'
 import {validateJournal} from '../journal/validate.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
-import {diff} from '../plan/diff.js'
+import {diff, unmatchedSelections} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
 import {githubPmHome} from '../storage/home.js'
@@ -264,12 +265,39 @@ export async function prepareRestore(
     itemsHeld: desired.state.type === 'full',
     otherProject: target.id !== desired.source.projectId,
   }
+  checkSelection(desired, completed, live, options)
   const liveUrls = new Set(Object.values(live.items ?? {}).flatMap((i) => (i.content ? [i.content.url] : [])))
   const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
   const plan = diff(completed, live, options)
   return {desired: {...desired, state: completed}, target, live, plan, recordKey, options}
+}
+
+/**
+ * `--fields` and `--issues` that select nothing are mistakes (a typo, the wrong backup): the restore stops before
+ * changing anything, with the names that do exist, instead of succeeding with an empty plan.
+ */
+function checkSelection(desired: Desired, completed: ProjectState, live: ProjectState, options: DiffOptions): void {
+  const backup = `backup ${desired.source.name}`
+  if (options.issues?.length && desired.state.type !== 'full') {
+    throw new UserError(
+      `${backup} is a ${desired.state.type} backup and holds no issues: --issues selects nothing in it; restore a full backup, or leave out --issues`,
+      {code: 'ENOTFOUND'},
+    )
+  }
+  const missed = unmatchedSelections(completed, live, options)
+  if (missed.fields.length) {
+    const names = Object.values(completed.fields).map((f) => f.name)
+    const each = missed.fields.map((f) => `no field '${f}' in ${backup}: did you mean ${closestNames(f, names, 1)[0] ?? '(it has no fields)'}?`)
+    throw new UserError(`${each.join('; ')} (nothing was changed)`, {code: 'ENOTFOUND'})
+  }
+  if (missed.issues.length) {
+    throw new UserError(
+      `no issue${missed.issues.length > 1 ? 's' : ''} ${missed.issues.join(', ')} in ${backup} (nothing was changed)`,
+      {code: 'ENOTFOUND'},
+    )
+  }
 }
 
 function mapUrl(url: string, options: DiffOptions): string {

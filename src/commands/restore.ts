@@ -60,7 +60,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'exclude-issues': Flags.string({description: 'never these issues, comma-separated', multiple: true, delimiter: ','}),
     fields: Flags.string({description: 'only these fields (and their values), by name, comma-separated', multiple: true, delimiter: ','}),
     'confirm-destructive': Flags.boolean({description: 'also delete fields and items the backup does not have'}),
-    'from-file': Flags.string({description: 'restore from a document written by `backup export`'}),
+    'from-file': Flags.string({description: 'restore from a document written by `backup export` (into --project when given)'}),
     to: Flags.string({description: 'restore into another project (URL, OWNER/NUMBER, node id), or new:OWNER for a new project'}),
     'adapt-environment': Flags.boolean({description: 'allow restoring into another project, owner or host; report what cannot be carried over'}),
     'map-repo': Flags.string({description: 'OLD=NEW: issues of repository OLD (owner/name) are those of NEW in the target', multiple: true}),
@@ -80,6 +80,9 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     if (f['from-file'] && this.args.name) throw new UserError('give either a backup name or --from-file, not both')
     if (f.undo && this.args.name) throw new UserError('--undo restores the last safety backup: give no backup name with it')
     if (f.plan && this.args.name) throw new UserError('--plan FILE names its backup: give no backup name with it')
+    // with --from-file the backup comes from the file: --project names the project to restore into (as --to does)
+    if (f['from-file'] && f.project && f.to) throw new UserError('with --from-file, --project is the project to restore into: give it or --to, not both')
+    const into = f['from-file'] ? (f.to ?? f.project) : f.to
     const saved: SavedPlan | undefined = f.plan ? await readPlanDocument(f.plan) : undefined
     const request: RestoreRequest = saved
       ? {...saved.request, project: f.project ?? saved.request.project, diff: {...saved.request.diff, destructive: saved.request.diff.destructive}}
@@ -87,9 +90,9 @@ export default class Restore extends ProjectCommand<typeof Restore> {
           backup: this.args.name ?? 'latest',
           at: f.at ? parseTime(f.at) : undefined,
           fromFile: f['from-file'],
-          project: f.project,
-          to: f.to,
-          adaptEnvironment: f['adapt-environment'] || Boolean(f.to),
+          project: f['from-file'] ? undefined : f.project,
+          to: into,
+          adaptEnvironment: f['adapt-environment'] || Boolean(into),
           undo: f.undo,
           diff: this.diffOptions(),
         }

@@ -1014,6 +1014,27 @@ function itemFilter(options: DiffOptions): (item: ItemState) => boolean {
   return (item) => (!only || hit(only, item)) && !hit(except, item)
 }
 
+/**
+ * The `--fields` and `--issues` selectors that select nothing: no field of the backup (or, with `destructive`, of the
+ * live project) has the name; no item of the backup (or, with `destructive`, of the live project) is the issue.
+ */
+export function unmatchedSelections(
+  desiredState: ProjectState,
+  live: ProjectState,
+  options: DiffOptions,
+): {fields: string[]; issues: Array<number | string>} {
+  const desired = mapDesired(desiredState, options)
+  const fieldNames = new Set(Object.values(desired.fields).map((f) => f.name.toLowerCase()))
+  if (options.destructive) for (const f of Object.values(live.fields)) fieldNames.add(f.name.toLowerCase())
+  const fields = (options.fields ?? []).filter((f) => !fieldNames.has(f.trim().toLowerCase()))
+  const items = [...Object.values(desired.items ?? {}), ...(options.destructive ? Object.values(live.items ?? {}) : [])]
+  const issues = (options.issues ?? []).filter((sel) => {
+    const only = itemFilter({issues: [sel], repoMap: options.repoMap})
+    return !items.some((it) => only(it))
+  })
+  return {fields, issues}
+}
+
 function mapRepoName(repo: string, repoMap: Record<string, string> | undefined): string | undefined {
   if (!repoMap) return undefined
   const lower = repo.toLowerCase()

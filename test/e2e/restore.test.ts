@@ -246,6 +246,42 @@ describe('restore through the CLI against the sandbox', function () {
     expect(same(await live(e, projectId), await backupState(e, projectId, 'good'))).to.equal(true)
   })
 
+  it('selections that select nothing fail in one line with the names that exist, changing nothing', async () => {
+    const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
+    await disaster(client, projectId)
+    const before = e.sandbox.stats.mutationRequests
+    const typo = await e.cli(['restore', '--yes', 'good', '--fields=stauts', '--project', 'acme/1'])
+    expect(typo.code).to.not.equal(0)
+    expect(typo.stderr.trim().split('\n')).to.have.length(1)
+    expect(typo.stderr).to.contain("no field 'stauts' in backup good: did you mean Status?")
+    const none = await e.cli(['restore', '--yes', 'good', '--issues=999', '--project', 'acme/1'])
+    expect(none.code).to.not.equal(0)
+    expect(none.stderr.trim().split('\n')).to.have.length(1)
+    expect(none.stderr).to.contain('no issue 999 in backup good')
+    const dry = await e.cli(['restore', 'good', '--dry-run', '--issues=1,999', '--project', 'acme/1'])
+    expect(dry.code).to.not.equal(0)
+    expect(dry.stderr).to.contain('no issue 999 in backup good')
+    expect(e.sandbox.stats.mutationRequests).to.equal(before)
+    expect((await itemIds(e, projectId))['#1'].status).to.equal(null)
+  })
+
+  it('--project with --from-file is the project restored into', async () => {
+    const file = `${e.home}/good.json`
+    expect((await e.cli(['backup', 'export', 'good', '--out', file, '--project', 'acme/1'])).code).to.equal(0)
+    const org = (await e.gql(`{ organization(login: "acme") { id } }`)).organization.id
+    const made = await e.gql(`mutation($o: ID!) { createProjectV2(input: {ownerId: $o, title: "Copy"}) { projectV2 { id number } } }`, {o: org})
+    const copy = made.createProjectV2.projectV2
+    const source = canonicalJson(normalizeState(await live(e, projectId)))
+    const r = await e.cli(['restore', '--yes', '--from-file', file, '--project', `acme/${copy.number}`, '--json'], {GITHUB_PM_HOME: `${e.home}/other-machine`})
+    expect(r.code, r.stderr).to.equal(0)
+    expect(json(r.stdout).record.target.id).to.equal(copy.id)
+    const target = await live(e, copy.id)
+    expect(Object.values(target.fields).map((f) => f.name)).to.include('Notes')
+    expect(Object.keys(target.items!)).to.include('https://github.com/acme/app/issues/5')
+    // the project the file was exported from is not touched
+    expect(canonicalJson(normalizeState(await live(e, projectId)))).to.equal(source)
+  })
+
   it('--test-only prints the spec report and changes nothing on the live project', async () => {
     const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
     await disaster(client, projectId)
