@@ -12,7 +12,9 @@ import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type Progres
 import {diff, unmatchedSelections} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
+import {parseLockInfo, type LockHandle} from '../storage/backend.js'
 import {githubPmHome} from '../storage/home.js'
+import {LocalBackend} from '../storage/local.js'
 import {hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
@@ -54,6 +56,8 @@ export interface PreparedRestore {
   recordKey: string
   /** the diff options the plan was made with (urlMap and missing content included) */
   options: DiffOptions
+  /** releases the restore lock on the target project (prepared with `exclusive`); harmless when there is none */
+  release(): Promise<void>
 }
 
 /** Reads what the project should become: a backup from the journal (validated first) or an exported document. */
@@ -242,16 +246,71 @@ async function writeRecord(env: NodeJS.ProcessEnv, record: RestoreRecord): Promi
   await atomicWrite(path.join(restoresDir(env), `${record.key}.json`), JSON.stringify(record, null, 2) + '\n')
 }
 
-/** Everything up to the plan: nothing is changed on GitHub. */
+/** How long a restore lock of another host (or an unreadable one) is trusted: a restore of 50,000 items takes hours. */
+export const RESTORE_LOCK_STALE_MS = 24 * 60 * 60_000
+
+/**
+ * One restore per project at a time: a lock file in GITHUB_PM_HOME/restores/locks, created exclusively, naming its
+ * holder (pid, host, time). It is taken before the plan is made and held until the restore ends, so a second restore
+ * never plans against a project the first one is changing (two restores at once duplicate drafts, each re-creating
+ * what the other has not created yet). A lock whose holder ran on this host and is gone is stale and taken over.
+ * It lives beside the restore records it also protects (this machine's resume state), whatever storage the backups
+ * are read from: a restore from --from-file, or from another storage, is serialised all the same.
+ */
+export async function lockRestore(
+  env: NodeJS.ProcessEnv,
+  target: PreparedRestore['target'],
+): Promise<LockHandle> {
+  const backend = new LocalBackend(restoresDir(env))
+  const id = target.id ?? `new-${target.owner.login}`
+  const key = `locks/${id.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`
+  const label = target.url ?? `a new project under ${target.owner.login}`
+  try {
+    return await backend.lock(key, {waitMs: 0, staleMs: RESTORE_LOCK_STALE_MS, owner: 'github-pm restore'})
+  } catch (error) {
+    if ((error as {code?: string}).code !== 'ELOCKED') throw error
+    const info = parseLockInfo(await backend.get(key))
+    const holder = info ? `pid ${info.pid} on ${info.host}, since ${info.time}` : 'a process whose lock record cannot be read'
+    const file = path.join(backend.root, ...key.split('/'))
+    throw new UserError(
+      `another restore of ${label} is running (${holder}): wait for it to finish, then run this one again; nothing was changed (remove ${file} only if that process is gone)`,
+      {code: 'ELOCKED'},
+    )
+  }
+}
+
+/**
+ * Everything up to the plan: nothing is changed on GitHub. With `exclusive`, the target's restore lock is taken
+ * before the live project is read, and held until `release()` (a failure here releases it).
+ */
 export async function prepareRestore(
   session: Session,
   client: GitHubClient,
   repo: Repository | undefined,
   request: RestoreRequest,
+  settings: {exclusive?: boolean} = {},
 ): Promise<PreparedRestore> {
   if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
   const desired = await loadDesired(session, repo, request)
   const target = await resolveTarget(client, desired, request)
+  const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
+  const release = async () => lock?.release()
+  try {
+    return await planRestore(session, client, request, desired, target, release)
+  } catch (error) {
+    await release()
+    throw error
+  }
+}
+
+async function planRestore(
+  session: Session,
+  client: GitHubClient,
+  request: RestoreRequest,
+  desired: Desired,
+  target: PreparedRestore['target'],
+  release: () => Promise<void>,
+): Promise<PreparedRestore> {
   const live = target.id
     ? (await captureProject(client, target.id, {type: 'full', onProgress: session.onProgress})).state
     : emptyProject(target.owner, target.title)
@@ -271,7 +330,7 @@ export async function prepareRestore(
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
   const plan = diff(completed, live, options)
-  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options}
+  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release}
 }
 
 /**

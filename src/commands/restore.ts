@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
-import {connect, openSession, repository} from '../app/session.js'
+import {connect, openSession, repository, type Repository, type Session} from '../app/session.js'
+import type {GitHubClient} from '../github/client.js'
 import {askYesNo, terminalIO} from '../app/prompt.js'
 import {
   applyRestore,
@@ -7,6 +8,7 @@ import {
   prepareRestore,
   readPlanDocument,
   savePlanDocument,
+  type PreparedRestore,
   type RestoreRequest,
   type SavedPlan,
 } from '../app/restore.js'
@@ -102,7 +104,24 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     })
     const repo = await repository(session, f.storage)
     const client = await connect(session)
-    const prepared = await prepareRestore(session, client, repo, request)
+    // one restore per project at a time: a restore that changes something holds the target's lock from before its
+    // plan until it ends (a dry run or a rehearsal changes nothing and takes none)
+    const exclusive = !f['dry-run'] && !f['test-only']
+    const prepared = await prepareRestore(session, client, repo, request, {exclusive})
+    try {
+      return await this.restore({session, client, repo}, prepared, request, saved)
+    } finally {
+      await prepared.release()
+    }
+  }
+
+  private async restore(
+    {session, client, repo}: {session: Session; client: GitHubClient; repo: Repository},
+    prepared: PreparedRestore,
+    request: RestoreRequest,
+    saved: SavedPlan | undefined,
+  ): Promise<unknown> {
+    const f = this.flags
     this.progressDone()
     if (saved) {
       // exactly the plan that was reviewed, while the backup and the project are what it was made against

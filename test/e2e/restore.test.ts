@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {expect} from 'chai'
 import {disaster} from '../../src/app/demo.js'
 import {openJournal} from '../../src/journal/journal.js'
@@ -38,6 +40,54 @@ async function itemIds(e: E2E, projectId: string): Promise<Record<string, {id: s
       {id: n.id, status: n.status?.name ?? null, priority: n.priority?.name ?? null},
     ]),
   )
+}
+
+/**
+ * A loopback proxy in front of the sandbox that holds the first mutation request until `release()`: a restore that
+ * reaches it is mid-apply (its plan made, its lock taken) for as long as the test wants, with no timing involved.
+ */
+async function holdingProxy(target: string): Promise<{url: string; held: Promise<void>; release(): void; close(): Promise<void>}> {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let reached!: () => void
+  const held = new Promise<void>((resolve) => (reached = resolve))
+  let holding = false
+  const base = new URL(target)
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    let query = ''
+    try {
+      query = String(JSON.parse(body.toString('utf8') || '{}').query ?? '')
+    } catch {
+      // a REST body
+    }
+    if (!holding && /^\s*mutation/.test(query)) {
+      holding = true
+      reached()
+      await gate
+    }
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v
+    }
+    const answer = await fetch(`${base.origin}${req.url}`, {method: req.method, headers, body: ['GET', 'HEAD'].includes(req.method ?? 'GET') ? undefined : body})
+    const out: Record<string, string> = {}
+    answer.headers.forEach((v, k) => {
+      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) out[k] = v
+    })
+    res.writeHead(answer.status, out)
+    res.end(Buffer.from(await answer.arrayBuffer()))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}${base.pathname.replace(/\/$/, '')}`,
+    held,
+    release,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
 }
 
 describe('restore through the CLI against the sandbox', function () {
@@ -280,6 +330,34 @@ describe('restore through the CLI against the sandbox', function () {
     expect(Object.keys(target.items!)).to.include('https://github.com/acme/app/issues/5')
     // the project the file was exported from is not touched
     expect(canonicalJson(normalizeState(await live(e, projectId)))).to.equal(source)
+  })
+
+  it('one restore per project at a time: a second one started meanwhile refuses at once, naming the holder; no duplicated draft', async () => {
+    const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
+    await disaster(client, projectId)
+    const proxy = await holdingProxy(e.sandbox.url)
+    try {
+      // the first restore plans, takes its safety backup and is held at its first mutation
+      const first = e.cli(['restore', '--yes', 'good', '--project', 'acme/1'], {GITHUB_API_URL: proxy.url})
+      await proxy.held
+      const second = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
+      expect(second.code).to.not.equal(0)
+      const lines = second.stderr.trim().split('\n')
+      expect(lines, second.stderr).to.have.length(1)
+      expect(lines[0]).to.match(/another restore of \S+ is running \(pid \d+ on \S+, since [^)]+\).*nothing was changed/)
+      proxy.release()
+      const done = await first
+      expect(done.code, done.stderr).to.equal(0)
+    } finally {
+      proxy.release()
+      await proxy.close()
+    }
+    const drafts = Object.values((await live(e, projectId)).items!).filter((i) => i.draft?.title === 'Idea: restore dashboards')
+    expect(drafts).to.have.length(1)
+    expect(same(await live(e, projectId), await backupState(e, projectId, 'good'))).to.equal(true)
+    // the lock ends with the restore: the next one runs
+    const again = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1'])
+    expect(again.code, again.stderr).to.equal(0)
   })
 
   it('--test-only prints the spec report and changes nothing on the live project', async () => {
