@@ -5,11 +5,12 @@ import {mutationNames} from '../github/capabilities.js'
 import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
-import {closestNames} from '../journal/journal.js'
+import {closestNames, type Journal} from '../journal/journal.js'
 import {validateJournal} from '../journal/validate.js'
+import {normalizeState} from '../model/normalize.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
-import {diff, unmatchedSelections} from '../plan/diff.js'
+import {diff, mapDesired, unmatchedSelections} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
 import {parseLockInfo, type LockHandle} from '../storage/backend.js'
@@ -80,7 +81,7 @@ export async function loadDesired(session: Session, repo: Repository | undefined
   const projectId = await backedUpProjectId(session, repo, request.project)
   const journal = await journalFor(session, repo, projectId)
   const header: EventHeader = request.undo
-    ? journal.latestSafety()
+    ? undoPoint(journal)
     : request.at
       ? journal.at(request.at)
       : journal.find(request.backup ?? 'latest')
@@ -96,6 +97,22 @@ export async function loadDesired(session: Session, repo: Repository | undefined
   return {
     state,
     source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url},
+  }
+}
+
+/**
+ * What `--undo` restores: the safety backup of the last restore, taken before it changed anything. A resumed restore's
+ * own safety backup (of changes made during the interruption) points at it: undoing the restore goes back to before
+ * its first run; the changes made meanwhile stay in that later safety backup, restorable by name.
+ */
+function undoPoint(journal: Journal): EventHeader {
+  const last = journal.latestSafety()
+  const first = (last.summary as {resumeOf?: unknown} | undefined)?.resumeOf
+  if (typeof first !== 'string') return last
+  try {
+    return journal.find(first)
+  } catch {
+    return last
   }
 }
 
@@ -230,6 +247,62 @@ export interface RestoreRecord {
   /** content URL in the backup → URL of the issue recreated for it, for later runs */
   urls: Record<string, string>
   remaining: number
+  /**
+   * hash of each element of the live project (settings, each field, view, part of an item, ...) as the run read it
+   * before applying: what a safety backup holds. A run resuming this restore compares them with the project it reads
+   * anew: an element that is now neither this nor the backup's was changed by someone else since, during the run or
+   * after it. Absent in records written before it existed (a resume then trusts nothing).
+   */
+  liveHashes?: Record<string, string>
+  /** safety backups taken by resumed runs, of what was changed in the project since the interruption */
+  resumeBackups?: string[]
+  /** elements the restore itself changes only for a while (an archived item unarchived to edit it, then archived) */
+  transient?: string[]
+}
+
+/**
+ * The live project as elements a person would name (project settings, each field, view and item by name or URL, the
+ * workflows, links, status updates, order, milestones), each with the hash of its normalised form (normalizeState:
+ * no GitHub ids, so a re-created option or re-added draft that looks the same hashes the same).
+ */
+export function elementHashes(state: ProjectState): Record<string, string> {
+  const n = normalizeState(state) as Record<string, unknown>
+  const out: Record<string, string> = {}
+  for (const [section, value] of Object.entries(n)) {
+    if (section === 'items' && value && typeof value === 'object') {
+      // an item by its parts (content, archived, each value): one restore operation changes one part, so a part the
+      // interrupted run left halfway is rare, and a part someone else changed is named
+      for (const [key, item] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+        for (const [part, v] of Object.entries(item)) {
+          if (part === 'values' && v && typeof v === 'object') {
+            for (const [field, fv] of Object.entries(v as Record<string, unknown>)) out[`item ${key}: value ${field}`] = shortHash(fv)
+          } else {
+            out[`item ${key}: ${part}`] = shortHash(v ?? null)
+          }
+        }
+      }
+    } else if ((section === 'fields' || section === 'views') && value && typeof value === 'object') {
+      for (const [name, element] of Object.entries(value as Record<string, unknown>)) out[`${section.slice(0, -1)} ${name}`] = shortHash(element)
+    } else {
+      out[section] = shortHash(value ?? null)
+    }
+  }
+  return out
+}
+
+/** 64 bits of the element's sha256: enough to tell a change, small enough for 50,000 items in a record. */
+function shortHash(value: unknown): string {
+  return hashOf(value).slice(-16)
+}
+
+/**
+ * What someone else changed in the project since a restore last read it (`before`): an element that is now neither
+ * what the restore read nor what the backup holds. An element the restore itself brought to the backup's value is
+ * not a change; one caught halfway by an interruption may be (a second safety backup too many, never one too few).
+ */
+export function changedSince(before: Record<string, string>, now: Record<string, string>, desired: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(now)])
+  return [...keys].filter((k) => now[k] !== before[k] && now[k] !== desired[k]).sort()
 }
 
 export function recordKeyOf(targetId: string, desired: ProjectState, options: DiffOptions): string {
@@ -239,6 +312,21 @@ export function recordKeyOf(targetId: string, desired: ProjectState, options: Di
 
 async function readRecord(env: NodeJS.ProcessEnv, key: string): Promise<RestoreRecord | undefined> {
   return readJsonFile<RestoreRecord>(path.join(restoresDir(env), `${key}.json`))
+}
+
+function progressFileOf(env: NodeJS.ProcessEnv, key: string): string {
+  return path.join(restoresDir(env), `${key}.progress.json`)
+}
+
+/** content URL → URL of the issue an earlier run of this restore created for it, from that run's progress file. */
+async function recreatedUrls(env: NodeJS.ProcessEnv, key: string): Promise<Record<string, string>> {
+  const completed = await new FileProgressStore(progressFileOf(env, key)).completed()
+  const urls: Record<string, string> = {}
+  for (const [id, result] of completed) {
+    const url = (result as {url?: unknown} | null)?.url
+    if (id.startsWith('issue.create:') && typeof url === 'string') urls[id.slice('issue.create:'.length)] = url
+  }
+  return urls
 }
 
 async function writeRecord(env: NodeJS.ProcessEnv, record: RestoreRecord): Promise<void> {
@@ -319,7 +407,9 @@ async function planRestore(
   const previous = await readRecord(session.env, recordKey)
   const options: DiffOptions = {
     ...request.diff,
-    urlMap: {...previous?.urls, ...request.diff.urlMap},
+    // issues an interrupted run recreated (in its record, or only in its progress file when it was killed) are the
+    // backup's issues now: planned as there, never recreated twice
+    urlMap: {...(await recreatedUrls(session.env, recordKey)), ...previous?.urls, ...request.diff.urlMap},
     // what the backup covers: a config or minimal backup holds no items or values; another project's values are its own
     itemsHeld: desired.state.type === 'full',
     otherProject: target.id !== desired.source.projectId,
@@ -379,6 +469,8 @@ export interface ApplyOutcome {
   /** operations a fresh plan still finds after applying (0 when the project equals the backup) */
   remaining: Plan
   resumed: boolean
+  /** what was changed in the project since the interrupted run this one resumed (kept in record.resumeBackups) */
+  changedSinceInterruption: string[]
   target: ProjectInfo
 }
 
@@ -452,6 +544,39 @@ export async function applyRestore(
       return name
     })
   }
+  // a resumed run never trusts the interrupted one's view of the project: the plan was made from the project as it
+  // is now, and what someone changed since the interruption is kept in a safety backup of its own before this run
+  // overwrites it (the interrupted run's safety backup predates those changes)
+  const liveHashes = elementHashes(live)
+  let changed: string[] = []
+  const resumeBackups = resumed ? [...(previous?.resumeBackups ?? [])] : []
+  if (resumed && plan.operations.length > 0) {
+    const desiredHashes = elementHashes(mapDesired(prepared.desired.state, prepared.options))
+    const transient = new Set(previous?.transient ?? [])
+    changed = previous?.liveHashes
+      ? changedSince(previous.liveHashes, liveHashes, desiredHashes).filter((k) => !transient.has(k))
+      : ['the project (the interrupted run recorded no fingerprint)']
+    if (changed.length > 0) {
+      const base = `pre-restore-${stamp(session.now())}`
+      const name = await writeJournal(session, repo, info.id, `Backup: ${base}`, async (j) => {
+        const taken = new Set(j.headers().map((h) => h.name))
+        let next = base
+        for (let n = 2; taken.has(next); n++) next = `${base}-${n}`
+        await j.append(live, {
+          name: next,
+          type: 'full',
+          origin: 'safety',
+          summary: {
+            reason: `changed since the interrupted restore of ${prepared.desired.source.name}, before resuming it`,
+            changed: changed.slice(0, 20),
+            ...(safetyBackup ? {resumeOf: safetyBackup} : {}),
+          },
+        })
+        return next
+      })
+      resumeBackups.push(name)
+    }
+  }
   const record: RestoreRecord = {
     key: prepared.recordKey,
     status: 'running',
@@ -460,20 +585,28 @@ export async function applyRestore(
     source: prepared.desired.source,
     target: {id: info.id, url: info.url},
     safetyBackup,
-    applied: previous?.applied ?? 0,
+    applied: resumed ? (previous?.applied ?? 0) : 0,
     failed: [],
-    urls: previous?.urls ?? {},
+    urls: {...prepared.options.urlMap, ...previous?.urls},
     remaining: plan.operations.length,
+    liveHashes,
+    ...(resumeBackups.length ? {resumeBackups} : {}),
   }
+  const transient = new Set([
+    ...(resumed ? (previous?.transient ?? []) : []),
+    ...plan.operations.flatMap((op) => (op.op === 'unarchiveItem' && op.temporary ? [`item ${op.item.key}: archived`] : [])),
+  ])
+  if (transient.size) record.transient = [...transient].sort()
   await writeRecord(session.env, record)
-  const progressFile = path.join(restoresDir(session.env), `${prepared.recordKey}.progress.json`)
-  const store = new FileProgressStore(progressFile)
+  const store = new FileProgressStore(progressFileOf(session.env, prepared.recordKey))
   const result = await applySettled(client, plan, {
     projectId: info.id,
     live,
     desired: prepared.desired.state,
     options: {...prepared.options, urlMap: {...prepared.options.urlMap, ...record.urls}},
-    journal: store,
+    // the plan was made from the live project just read: every operation in it is still to do, whatever an earlier
+    // run recorded (skipping one as "done by an earlier run" would leave a value someone changed since)
+    journal: recordOnly(store),
     onProgress: (done, total) => session.onProgress?.({phase: 'restore', done, total}),
     ...tuning,
   })
@@ -496,7 +629,7 @@ export async function applyRestore(
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
-  return {record, result, remaining, resumed, target: info}
+  return {record, result, remaining, resumed, changedSinceInterruption: changed, target: info}
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */
