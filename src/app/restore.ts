@@ -12,10 +12,12 @@ import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
 import {diff, mapDesired, unmatchedSelections} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
-import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
+import {fieldUpdateBlocker, GITHUB_DEFAULT_VIEW, type DiffOptions, type Plan} from '../plan/plan.js'
 import {parseLockInfo, type LockHandle} from '../storage/backend.js'
 import {githubPmHome} from '../storage/home.js'
 import {LocalBackend} from '../storage/local.js'
+// what GitHub puts into a new project: one description, shared with the sandbox that reproduces it
+import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../sandbox/world/defaults.js'
 import {hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
@@ -155,8 +157,26 @@ export function completeDesired(desired: ProjectState, live: ProjectState): Proj
   return out
 }
 
-/** An empty project as a live state: what a project to be created looks like to the planner. */
+/**
+ * A project still to be created, as a live state: what GitHub puts into every new project (the built-in fields, the
+ * Status field with its default options, the default view "View 1", the built-in workflows), so the plan for a new
+ * project is the one the restore will apply once it exists: it neither warns about built-in fields, workflows or
+ * views' Title column as missing, nor plans what GitHub makes by itself. Ids are placeholders: the apply plans again
+ * against the created project.
+ */
 export function emptyProject(owner: {login: string; type: 'User' | 'Organization'}, title: string): ProjectState {
+  const fields: ProjectState['fields'] = {}
+  for (const f of DEFAULT_FIELDS) {
+    const id = `new-field:${f.name}`
+    fields[id] = {id, name: f.name, dataType: f.dataType}
+    if (f.dataType === 'SINGLE_SELECT') {
+      fields[id].options = Object.fromEntries(DEFAULT_STATUS_OPTIONS.map((o, position) => [o.id, {...o, position}]))
+    }
+  }
+  const workflows: NonNullable<ProjectState['workflows']> = {}
+  DEFAULT_WORKFLOWS.forEach((w, i) => {
+    workflows[String(i + 1)] = {id: `new-workflow:${i + 1}`, number: i + 1, name: w.name, enabled: w.enabled}
+  })
   return {
     schemaVersion: 1,
     type: 'full',
@@ -172,9 +192,21 @@ export function emptyProject(owner: {login: string; type: 'User' | 'Organization
       closed: false,
       template: false,
     },
-    fields: {},
-    views: {},
-    workflows: {},
+    fields,
+    views: {
+      '1': {
+        id: 'new-view:1',
+        number: 1,
+        name: GITHUB_DEFAULT_VIEW,
+        layout: 'TABLE_LAYOUT',
+        filter: null,
+        visibleFields: [...DEFAULT_VIEW_FIELDS],
+        sortBy: [],
+        groupBy: [],
+        verticalGroupBy: [],
+      },
+    },
+    workflows,
     repositories: [],
     teams: [],
     statusUpdates: {},
@@ -413,6 +445,8 @@ async function planRestore(
     // what the backup covers: a config or minimal backup holds no items or values; another project's values are its own
     itemsHeld: desired.state.type === 'full',
     otherProject: target.id !== desired.source.projectId,
+    // a project this restore creates is its own: what GitHub puts there by itself is made equal to the backup
+    ...(target.id ? {} : {destructive: true, otherProject: false, createdByRestore: true}),
   }
   checkSelection(desired, completed, live, options)
   const liveUrls = new Set(Object.values(live.items ?? {}).flatMap((i) => (i.content ? [i.content.url] : [])))
@@ -466,6 +500,8 @@ export interface ApplyTuning {
 export interface ApplyOutcome {
   record: RestoreRecord
   result: ApplyResult
+  /** the plan applied: the prepared one, or for a project the restore created, the one made against it */
+  plan: Plan
   /** operations a fresh plan still finds after applying (0 when the project equals the backup) */
   remaining: Plan
   resumed: boolean
@@ -629,7 +665,7 @@ export async function applyRestore(
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
-  return {record, result, remaining, resumed, changedSinceInterruption: changed, target: info}
+  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info}
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */

@@ -158,7 +158,8 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       throw error
     }
     this.progressDone()
-    const {record, result, remaining} = outcome
+    // the plan applied: for a project this restore created, the one made against it (GitHub's defaults included)
+    const {record, result, remaining, plan: applied} = outcome
     // the record as the user reads it: without the per-element fingerprint kept for a resume
     const {liveHashes: _fingerprint, ...shown} = record
     await appendAudit({
@@ -172,11 +173,11 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     if (record.safetyBackup) this.log(`safety backup of the live project${outcome.resumed ? ' (taken by the interrupted run)' : ''}: ${record.safetyBackup}`)
     const changed = outcome.changedSinceInterruption
     if (changed.length) {
-      const shown = changed.slice(0, 5).join(', ') + (changed.length > 5 ? `, … (${changed.length} in all)` : '')
-      this.log(`changed since the interrupted run: ${shown}; safety backup of the project as it was before this run: ${record.resumeBackups?.at(-1)}`)
+      const list = changed.slice(0, 5).join(', ') + (changed.length > 5 ? `, … (${changed.length} in all)` : '')
+      this.log(`changed since the interrupted run: ${list}; safety backup of the project as it was before this run: ${record.resumeBackups?.at(-1)}`)
     }
     this.log(`applied ${result.applied} operations${result.skipped ? ` (${result.skipped} done by an earlier run)` : ''} to ${record.target.url}`)
-    for (const w of plan.warnings) this.warn(w)
+    for (const w of applied.warnings) this.warn(w)
     if (record.status === 'done') {
       // verified only over what this restore covered, and only when nothing is left that differs: the recapture's
       // conflicts (live items, options, values the backup lacks, duplicates included) and what could not be restored
@@ -184,17 +185,17 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       const differences = [...remaining.conflicts.map((c) => `${c.kind} ${c.name}: ${c.detail}`), ...remaining.warnings]
       if (differences.length === 0) {
         this.log(`verified: ${record.target.url} equals backup ${prepared.desired.source.name} over ${scope}`)
-        return {status: 'done', verified: true, compared: scope, record: shown, plan: plan.summary, warnings: plan.warnings}
+        return {status: 'done', verified: true, compared: scope, record: shown, plan: applied.summary, warnings: applied.warnings}
       }
       this.log(`not verified: ${record.target.url} still differs from backup ${prepared.desired.source.name} over ${scope} in ${differences.length} way(s):`)
       for (const d of differences.slice(0, 20)) this.log(`  ${d}`)
       if (differences.length > 20) this.log(`  … and ${differences.length - 20} more`)
-      return {status: 'done', verified: false, compared: scope, differences, record: shown, plan: plan.summary, warnings: plan.warnings}
+      return {status: 'done', verified: false, compared: scope, differences, record: shown, plan: applied.summary, warnings: applied.warnings}
     }
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
     const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore --undo --project ${record.target.url} --confirm-destructive` : ''
-    if (this.jsonEnabled()) this.logJson({status: record.status, record: shown, remaining: remaining.summary, warnings: plan.warnings})
+    if (this.jsonEnabled()) this.logJson({status: record.status, record: shown, remaining: remaining.summary, warnings: applied.warnings})
     process.stderr.write(
       `Error: restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}\n`,
     )

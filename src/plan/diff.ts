@@ -18,6 +18,7 @@ import {UserError} from '../util/errors.js'
 import {CLIENT_MUTATION_INTERVAL_MS, estimateOperations} from './estimate.js'
 import {
   CONTENT_CREATING,
+  GITHUB_DEFAULT_VIEW,
   STAGE,
   type Conflict,
   type ContentRef,
@@ -400,7 +401,11 @@ class Differ {
       this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
     }
     for (const l of live) {
-      if (!claimed.has(l.id)) {
+      if (claimed.has(l.id)) continue
+      if (this.options.createdByRestore && l.name === GITHUB_DEFAULT_VIEW) {
+        // GitHub made it with the project; it is not the user's, but no API deletes it: one manual step
+        this.conflicts.push({kind: 'view', name: l.name, detail: 'GitHub made it with the new project and no API deletes a view: delete it by hand in the project'})
+      } else {
         this.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
       }
     }

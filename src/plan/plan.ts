@@ -13,6 +13,9 @@ import type {Estimate} from './estimate.js'
 
 export type Section = 'config' | 'fields' | 'issues'
 
+/** The view GitHub makes in every new project ("View 1"); no API deletes a view. */
+export const GITHUB_DEFAULT_VIEW = 'View 1'
+
 export interface DiffOptions {
   /** `--partial`: only these sections (config = settings, views, links; fields = definitions and their values; issues = items) */
   sections?: Section[]
