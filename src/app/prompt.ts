@@ -187,3 +187,18 @@ export async function changeRepositoryPassphrase(session: Session, storage?: str
   await inTransaction(backend, 'Passphrase: changed', (tx) => changePassphrase(tx, old, next))
   return {url: backend.url}
 }
+
+/** Asks a yes/no question on the terminal; true only for an answer starting with y (an empty answer is no). */
+export async function askYesNo(question: string, io: PromptIO = terminalIO()): Promise<boolean> {
+  const rl = readline.createInterface({input: io.input, output: io.output, terminal: true})
+  try {
+    return await new Promise<boolean>((resolve) => {
+      rl.on('SIGINT', () => resolve(false))
+      rl.on('close', () => resolve(false))
+      rl.question(question, (answer) => resolve(/^\s*y(es)?\s*$/i.test(answer)))
+    })
+  } finally {
+    rl.removeAllListeners('close')
+    rl.close()
+  }
+}

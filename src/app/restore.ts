@@ -5,13 +5,19 @@ import {mutationNames} from '../github/capabilities.js'
 import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
+import {closestNames, type Journal} from '../journal/journal.js'
 import {validateJournal} from '../journal/validate.js'
+import {normalizeState} from '../model/normalize.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
-import {diff} from '../plan/diff.js'
+import {diff, mapDesired, unmatchedSelections} from '../plan/diff.js'
 import {findMissingContent} from '../plan/lookup.js'
-import {fieldUpdateBlocker, type DiffOptions, type Plan} from '../plan/plan.js'
+import {fieldUpdateBlocker, GITHUB_DEFAULT_VIEW, type DiffOptions, type Plan} from '../plan/plan.js'
+import {parseLockInfo, type LockHandle} from '../storage/backend.js'
 import {githubPmHome} from '../storage/home.js'
+import {LocalBackend} from '../storage/local.js'
+// what GitHub puts into a new project: one description, shared with the sandbox that reproduces it
+import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../sandbox/world/defaults.js'
 import {hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
@@ -32,6 +38,8 @@ export interface RestoreRequest {
   to?: string
   /** allow restoring into a project other than the one backed up (another owner, host or copy) */
   adaptEnvironment?: boolean
+  /** `--undo`: restore the safety backup the last restore of the project took */
+  undo?: boolean
   diff: DiffOptions
 }
 
@@ -51,6 +59,8 @@ export interface PreparedRestore {
   recordKey: string
   /** the diff options the plan was made with (urlMap and missing content included) */
   options: DiffOptions
+  /** releases the restore lock on the target project (prepared with `exclusive`); harmless when there is none */
+  release(): Promise<void>
 }
 
 /** Reads what the project should become: a backup from the journal (validated first) or an exported document. */
@@ -72,7 +82,11 @@ export async function loadDesired(session: Session, repo: Repository | undefined
   if (!repo) throw new Error('loadDesired: a repository is needed to read backups')
   const projectId = await backedUpProjectId(session, repo, request.project)
   const journal = await journalFor(session, repo, projectId)
-  const header: EventHeader = request.at ? journal.at(request.at) : journal.find(request.backup ?? 'latest')
+  const header: EventHeader = request.undo
+    ? undoPoint(journal)
+    : request.at
+      ? journal.at(request.at)
+      : journal.find(request.backup ?? 'latest')
   const report = await validateJournal(repo.backend, repo.codec, projectId, header.seq)
   if (report.status !== 'valid') {
     const bad = report.issues[0]
@@ -89,6 +103,22 @@ export async function loadDesired(session: Session, repo: Repository | undefined
 }
 
 /**
+ * What `--undo` restores: the safety backup of the last restore, taken before it changed anything. A resumed restore's
+ * own safety backup (of changes made during the interruption) points at it: undoing the restore goes back to before
+ * its first run; the changes made meanwhile stay in that later safety backup, restorable by name.
+ */
+function undoPoint(journal: Journal): EventHeader {
+  const last = journal.latestSafety()
+  const first = (last.summary as {resumeOf?: unknown} | undefined)?.resumeOf
+  if (typeof first !== 'string') return last
+  try {
+    return journal.find(first)
+  } catch {
+    return last
+  }
+}
+
+/**
  * A config or minimal backup says nothing about the sections it does not hold: they are taken from the live project,
  * so the plan leaves them alone. A minimal backup keeps field names and types only: options and iterations of fields
  * that still exist are taken from live too.
@@ -100,8 +130,23 @@ export function completeDesired(desired: ProjectState, live: ProjectState): Proj
   for (const section of SECTIONS.full) {
     if (!held.has(section)) (out as any)[section] = structuredClone((live as any)[section])
   }
+  // the live items' values are keyed by live field ids: a field re-created since (new id, same name) carries them
+  // under the backup's id, so the plan sees them as they are instead of as values to clear
+  const liveByName = new Map(Object.values(live.fields).map((f) => [f.name, f]))
+  const renamed = new Map<string, string>()
+  for (const f of Object.values(desired.fields)) {
+    const l = live.fields[f.id] ? undefined : liveByName.get(f.name)
+    if (l && l.dataType === f.dataType && !desired.fields[l.id]) renamed.set(l.id, f.id)
+  }
+  if (!held.has('items') && renamed.size && out.items) {
+    out.items = Object.fromEntries(
+      Object.entries(out.items).map(([k, it]) => [
+        k,
+        {...it, values: Object.fromEntries(Object.entries(it.values).map(([fid, v]) => [renamed.get(fid) ?? fid, v]))},
+      ]),
+    )
+  }
   if (desired.type === 'minimal') {
-    const liveByName = new Map(Object.values(live.fields).map((f) => [f.name, f]))
     out.fields = Object.fromEntries(
       Object.entries(desired.fields).map(([id, f]) => {
         const l = live.fields[id] ?? liveByName.get(f.name)
@@ -112,8 +157,26 @@ export function completeDesired(desired: ProjectState, live: ProjectState): Proj
   return out
 }
 
-/** An empty project as a live state: what a project to be created looks like to the planner. */
+/**
+ * A project still to be created, as a live state: what GitHub puts into every new project (the built-in fields, the
+ * Status field with its default options, the default view "View 1", the built-in workflows), so the plan for a new
+ * project is the one the restore will apply once it exists: it neither warns about built-in fields, workflows or
+ * views' Title column as missing, nor plans what GitHub makes by itself. Ids are placeholders: the apply plans again
+ * against the created project.
+ */
 export function emptyProject(owner: {login: string; type: 'User' | 'Organization'}, title: string): ProjectState {
+  const fields: ProjectState['fields'] = {}
+  for (const f of DEFAULT_FIELDS) {
+    const id = `new-field:${f.name}`
+    fields[id] = {id, name: f.name, dataType: f.dataType}
+    if (f.dataType === 'SINGLE_SELECT') {
+      fields[id].options = Object.fromEntries(DEFAULT_STATUS_OPTIONS.map((o, position) => [o.id, {...o, position}]))
+    }
+  }
+  const workflows: NonNullable<ProjectState['workflows']> = {}
+  DEFAULT_WORKFLOWS.forEach((w, i) => {
+    workflows[String(i + 1)] = {id: `new-workflow:${i + 1}`, number: i + 1, name: w.name, enabled: w.enabled}
+  })
   return {
     schemaVersion: 1,
     type: 'full',
@@ -129,9 +192,21 @@ export function emptyProject(owner: {login: string; type: 'User' | 'Organization
       closed: false,
       template: false,
     },
-    fields: {},
-    views: {},
-    workflows: {},
+    fields,
+    views: {
+      '1': {
+        id: 'new-view:1',
+        number: 1,
+        name: GITHUB_DEFAULT_VIEW,
+        layout: 'TABLE_LAYOUT',
+        filter: null,
+        visibleFields: [...DEFAULT_VIEW_FIELDS],
+        sortBy: [],
+        groupBy: [],
+        verticalGroupBy: [],
+      },
+    },
+    workflows,
     repositories: [],
     teams: [],
     statusUpdates: {},
@@ -204,6 +279,62 @@ export interface RestoreRecord {
   /** content URL in the backup → URL of the issue recreated for it, for later runs */
   urls: Record<string, string>
   remaining: number
+  /**
+   * hash of each element of the live project (settings, each field, view, part of an item, ...) as the run read it
+   * before applying: what a safety backup holds. A run resuming this restore compares them with the project it reads
+   * anew: an element that is now neither this nor the backup's was changed by someone else since, during the run or
+   * after it. Absent in records written before it existed (a resume then trusts nothing).
+   */
+  liveHashes?: Record<string, string>
+  /** safety backups taken by resumed runs, of what was changed in the project since the interruption */
+  resumeBackups?: string[]
+  /** elements the restore itself changes only for a while (an archived item unarchived to edit it, then archived) */
+  transient?: string[]
+}
+
+/**
+ * The live project as elements a person would name (project settings, each field, view and item by name or URL, the
+ * workflows, links, status updates, order, milestones), each with the hash of its normalised form (normalizeState:
+ * no GitHub ids, so a re-created option or re-added draft that looks the same hashes the same).
+ */
+export function elementHashes(state: ProjectState): Record<string, string> {
+  const n = normalizeState(state) as Record<string, unknown>
+  const out: Record<string, string> = {}
+  for (const [section, value] of Object.entries(n)) {
+    if (section === 'items' && value && typeof value === 'object') {
+      // an item by its parts (content, archived, each value): one restore operation changes one part, so a part the
+      // interrupted run left halfway is rare, and a part someone else changed is named
+      for (const [key, item] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+        for (const [part, v] of Object.entries(item)) {
+          if (part === 'values' && v && typeof v === 'object') {
+            for (const [field, fv] of Object.entries(v as Record<string, unknown>)) out[`item ${key}: value ${field}`] = shortHash(fv)
+          } else {
+            out[`item ${key}: ${part}`] = shortHash(v ?? null)
+          }
+        }
+      }
+    } else if ((section === 'fields' || section === 'views') && value && typeof value === 'object') {
+      for (const [name, element] of Object.entries(value as Record<string, unknown>)) out[`${section.slice(0, -1)} ${name}`] = shortHash(element)
+    } else {
+      out[section] = shortHash(value ?? null)
+    }
+  }
+  return out
+}
+
+/** 64 bits of the element's sha256: enough to tell a change, small enough for 50,000 items in a record. */
+function shortHash(value: unknown): string {
+  return hashOf(value).slice(-16)
+}
+
+/**
+ * What someone else changed in the project since a restore last read it (`before`): an element that is now neither
+ * what the restore read nor what the backup holds. An element the restore itself brought to the backup's value is
+ * not a change; one caught halfway by an interruption may be (a second safety backup too many, never one too few).
+ */
+export function changedSince(before: Record<string, string>, now: Record<string, string>, desired: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(now)])
+  return [...keys].filter((k) => now[k] !== before[k] && now[k] !== desired[k]).sort()
 }
 
 export function recordKeyOf(targetId: string, desired: ProjectState, options: DiffOptions): string {
@@ -215,34 +346,141 @@ async function readRecord(env: NodeJS.ProcessEnv, key: string): Promise<RestoreR
   return readJsonFile<RestoreRecord>(path.join(restoresDir(env), `${key}.json`))
 }
 
+function progressFileOf(env: NodeJS.ProcessEnv, key: string): string {
+  return path.join(restoresDir(env), `${key}.progress.json`)
+}
+
+/** content URL → URL of the issue an earlier run of this restore created for it, from that run's progress file. */
+async function recreatedUrls(env: NodeJS.ProcessEnv, key: string): Promise<Record<string, string>> {
+  const completed = await new FileProgressStore(progressFileOf(env, key)).completed()
+  const urls: Record<string, string> = {}
+  for (const [id, result] of completed) {
+    const url = (result as {url?: unknown} | null)?.url
+    if (id.startsWith('issue.create:') && typeof url === 'string') urls[id.slice('issue.create:'.length)] = url
+  }
+  return urls
+}
+
 async function writeRecord(env: NodeJS.ProcessEnv, record: RestoreRecord): Promise<void> {
   record.updated = new Date().toISOString()
   await atomicWrite(path.join(restoresDir(env), `${record.key}.json`), JSON.stringify(record, null, 2) + '\n')
 }
 
-/** Everything up to the plan: nothing is changed on GitHub. */
+/** How long a restore lock of another host (or an unreadable one) is trusted: a restore of 50,000 items takes hours. */
+export const RESTORE_LOCK_STALE_MS = 24 * 60 * 60_000
+
+/**
+ * One restore per project at a time: a lock file in GITHUB_PM_HOME/restores/locks, created exclusively, naming its
+ * holder (pid, host, time). It is taken before the plan is made and held until the restore ends, so a second restore
+ * never plans against a project the first one is changing (two restores at once duplicate drafts, each re-creating
+ * what the other has not created yet). A lock whose holder ran on this host and is gone is stale and taken over.
+ * It lives beside the restore records it also protects (this machine's resume state), whatever storage the backups
+ * are read from: a restore from --from-file, or from another storage, is serialised all the same.
+ */
+export async function lockRestore(
+  env: NodeJS.ProcessEnv,
+  target: PreparedRestore['target'],
+): Promise<LockHandle> {
+  const backend = new LocalBackend(restoresDir(env))
+  const id = target.id ?? `new-${target.owner.login}`
+  const key = `locks/${id.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`
+  const label = target.url ?? `a new project under ${target.owner.login}`
+  try {
+    return await backend.lock(key, {waitMs: 0, staleMs: RESTORE_LOCK_STALE_MS, owner: 'github-pm restore'})
+  } catch (error) {
+    if ((error as {code?: string}).code !== 'ELOCKED') throw error
+    const info = parseLockInfo(await backend.get(key))
+    const holder = info ? `pid ${info.pid} on ${info.host}, since ${info.time}` : 'a process whose lock record cannot be read'
+    const file = path.join(backend.root, ...key.split('/'))
+    throw new UserError(
+      `another restore of ${label} is running (${holder}): wait for it to finish, then run this one again; nothing was changed (remove ${file} only if that process is gone)`,
+      {code: 'ELOCKED'},
+    )
+  }
+}
+
+/**
+ * Everything up to the plan: nothing is changed on GitHub. With `exclusive`, the target's restore lock is taken
+ * before the live project is read, and held until `release()` (a failure here releases it).
+ */
 export async function prepareRestore(
   session: Session,
   client: GitHubClient,
   repo: Repository | undefined,
   request: RestoreRequest,
+  settings: {exclusive?: boolean} = {},
 ): Promise<PreparedRestore> {
   if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
   const desired = await loadDesired(session, repo, request)
   const target = await resolveTarget(client, desired, request)
+  const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
+  const release = async () => lock?.release()
+  try {
+    return await planRestore(session, client, request, desired, target, release)
+  } catch (error) {
+    await release()
+    throw error
+  }
+}
+
+async function planRestore(
+  session: Session,
+  client: GitHubClient,
+  request: RestoreRequest,
+  desired: Desired,
+  target: PreparedRestore['target'],
+  release: () => Promise<void>,
+): Promise<PreparedRestore> {
   const live = target.id
     ? (await captureProject(client, target.id, {type: 'full', onProgress: session.onProgress})).state
     : emptyProject(target.owner, target.title)
   const completed = completeDesired(desired.state, live)
   const recordKey = recordKeyOf(target.id ?? `new-${target.owner.login}`, completed, request.diff)
   const previous = await readRecord(session.env, recordKey)
-  const options: DiffOptions = {...request.diff, urlMap: {...previous?.urls, ...request.diff.urlMap}}
+  const options: DiffOptions = {
+    ...request.diff,
+    // issues an interrupted run recreated (in its record, or only in its progress file when it was killed) are the
+    // backup's issues now: planned as there, never recreated twice
+    urlMap: {...(await recreatedUrls(session.env, recordKey)), ...previous?.urls, ...request.diff.urlMap},
+    // what the backup covers: a config or minimal backup holds no items or values; another project's values are its own
+    itemsHeld: desired.state.type === 'full',
+    otherProject: target.id !== desired.source.projectId,
+    // a project this restore creates is its own: what GitHub puts there by itself is made equal to the backup
+    ...(target.id ? {} : {destructive: true, otherProject: false, createdByRestore: true}),
+  }
+  checkSelection(desired, completed, live, options)
   const liveUrls = new Set(Object.values(live.items ?? {}).flatMap((i) => (i.content ? [i.content.url] : [])))
   const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
   const plan = diff(completed, live, options)
-  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options}
+  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release}
+}
+
+/**
+ * `--fields` and `--issues` that select nothing are mistakes (a typo, the wrong backup): the restore stops before
+ * changing anything, with the names that do exist, instead of succeeding with an empty plan.
+ */
+function checkSelection(desired: Desired, completed: ProjectState, live: ProjectState, options: DiffOptions): void {
+  const backup = `backup ${desired.source.name}`
+  if (options.issues?.length && desired.state.type !== 'full') {
+    throw new UserError(
+      `${backup} is a ${desired.state.type} backup and holds no issues: --issues selects nothing in it; restore a full backup, or leave out --issues`,
+      {code: 'ENOTFOUND'},
+    )
+  }
+  const missed = unmatchedSelections(completed, live, options)
+  if (missed.fields.length) {
+    const names = Object.values(completed.fields).map((f) => f.name)
+    const each = missed.fields.map((f) => `no field '${f}' in ${backup}: did you mean ${closestNames(f, names, 1)[0] ?? '(it has no fields)'}?`)
+    throw new UserError(`${each.join('; ')} (nothing was changed)`, {code: 'ENOTFOUND'})
+  }
+  if (missed.issues.length) {
+    throw new UserError(
+      `no issue${missed.issues.length > 1 ? 's' : ''} ${missed.issues.join(', ')} in ${backup} (nothing was changed)`,
+      {code: 'ENOTFOUND'},
+    )
+  }
 }
 
 function mapUrl(url: string, options: DiffOptions): string {
@@ -262,9 +500,13 @@ export interface ApplyTuning {
 export interface ApplyOutcome {
   record: RestoreRecord
   result: ApplyResult
+  /** the plan applied: the prepared one, or for a project the restore created, the one made against it */
+  plan: Plan
   /** operations a fresh plan still finds after applying (0 when the project equals the backup) */
   remaining: Plan
   resumed: boolean
+  /** what was changed in the project since the interrupted run this one resumed (kept in record.resumeBackups) */
+  changedSinceInterruption: string[]
   target: ProjectInfo
 }
 
@@ -313,6 +555,9 @@ export async function applyRestore(
       await writeRecord(session.env, previous)
     }
     live = (await captureProject(client, target.id!, {type: 'full'})).state
+    // the project is this restore's own: what it holds besides the backup GitHub made by itself (the default Status
+    // options, "View 1"): nothing of the user's is removed by making it equal to the backup
+    prepared.options = {...prepared.options, destructive: true, otherProject: false, createdByRestore: true}
     plan = diff(prepared.desired.state, live, prepared.options)
     const blocker = fieldUpdateBlocker(plan)
     if (blocker && (await mutationNames(client))?.has('updateProjectV2Field') === false) {
@@ -321,7 +566,8 @@ export async function applyRestore(
   }
   const info = target as ProjectInfo
   const resumed = !created && (previous?.status === 'running' || previous?.status === 'failed')
-  let safetyBackup = previous?.safetyBackup ?? null
+  // a finished earlier restore's safety backup is not this run's: only a resumed run carries it on
+  let safetyBackup = resumed ? (previous?.safetyBackup ?? null) : null
   // a project created by this restore holds nothing to protect
   if (!resumed && !created && plan.operations.length > 0) {
     // names are stamped to the second: a second restore within the same second gets `-2`, `-3`, ...
@@ -334,6 +580,39 @@ export async function applyRestore(
       return name
     })
   }
+  // a resumed run never trusts the interrupted one's view of the project: the plan was made from the project as it
+  // is now, and what someone changed since the interruption is kept in a safety backup of its own before this run
+  // overwrites it (the interrupted run's safety backup predates those changes)
+  const liveHashes = elementHashes(live)
+  let changed: string[] = []
+  const resumeBackups = resumed ? [...(previous?.resumeBackups ?? [])] : []
+  if (resumed && plan.operations.length > 0) {
+    const desiredHashes = elementHashes(mapDesired(prepared.desired.state, prepared.options))
+    const transient = new Set(previous?.transient ?? [])
+    changed = previous?.liveHashes
+      ? changedSince(previous.liveHashes, liveHashes, desiredHashes).filter((k) => !transient.has(k))
+      : ['the project (the interrupted run recorded no fingerprint)']
+    if (changed.length > 0) {
+      const base = `pre-restore-${stamp(session.now())}`
+      const name = await writeJournal(session, repo, info.id, `Backup: ${base}`, async (j) => {
+        const taken = new Set(j.headers().map((h) => h.name))
+        let next = base
+        for (let n = 2; taken.has(next); n++) next = `${base}-${n}`
+        await j.append(live, {
+          name: next,
+          type: 'full',
+          origin: 'safety',
+          summary: {
+            reason: `changed since the interrupted restore of ${prepared.desired.source.name}, before resuming it`,
+            changed: changed.slice(0, 20),
+            ...(safetyBackup ? {resumeOf: safetyBackup} : {}),
+          },
+        })
+        return next
+      })
+      resumeBackups.push(name)
+    }
+  }
   const record: RestoreRecord = {
     key: prepared.recordKey,
     status: 'running',
@@ -342,20 +621,28 @@ export async function applyRestore(
     source: prepared.desired.source,
     target: {id: info.id, url: info.url},
     safetyBackup,
-    applied: previous?.applied ?? 0,
+    applied: resumed ? (previous?.applied ?? 0) : 0,
     failed: [],
-    urls: previous?.urls ?? {},
+    urls: {...prepared.options.urlMap, ...previous?.urls},
     remaining: plan.operations.length,
+    liveHashes,
+    ...(resumeBackups.length ? {resumeBackups} : {}),
   }
+  const transient = new Set([
+    ...(resumed ? (previous?.transient ?? []) : []),
+    ...plan.operations.flatMap((op) => (op.op === 'unarchiveItem' && op.temporary ? [`item ${op.item.key}: archived`] : [])),
+  ])
+  if (transient.size) record.transient = [...transient].sort()
   await writeRecord(session.env, record)
-  const progressFile = path.join(restoresDir(session.env), `${prepared.recordKey}.progress.json`)
-  const store = new FileProgressStore(progressFile)
+  const store = new FileProgressStore(progressFileOf(session.env, prepared.recordKey))
   const result = await applySettled(client, plan, {
     projectId: info.id,
     live,
     desired: prepared.desired.state,
     options: {...prepared.options, urlMap: {...prepared.options.urlMap, ...record.urls}},
-    journal: store,
+    // the plan was made from the live project just read: every operation in it is still to do, whatever an earlier
+    // run recorded (skipping one as "done by an earlier run" would leave a value someone changed since)
+    journal: recordOnly(store),
     onProgress: (done, total) => session.onProgress?.({phase: 'restore', done, total}),
     ...tuning,
   })
@@ -378,7 +665,7 @@ export async function applyRestore(
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
-  return {record, result, remaining, resumed, target: info}
+  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info}
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */
@@ -461,4 +748,62 @@ async function createProject(
   if (!ownerId) throw new UserError(`owner ${owner.login} not found, or your token cannot see it`, {code: 'ENOTFOUND'})
   const created = await client.graphql<any>(CREATE_PROJECT, {input: {ownerId, title: desired.project.title}})
   return toProjectInfo(created.createProjectV2.projectV2)
+}
+
+/** A plan saved by `restore --dry-run --out FILE`, applied by `restore --plan FILE` only while nothing changed. */
+export interface SavedPlan {
+  format: 'github-pm-restore-plan'
+  version: 1
+  created: string
+  /** what to restore again: the backup by its resolved name (never `latest`, which moves) */
+  request: Omit<RestoreRequest, 'at' | 'undo'>
+  source: Desired['source']
+  target: {id: string | null; url: string | null}
+  /** hashes of the desired state and of the live project the plan was made against */
+  desiredHash: string
+  liveFingerprint: string
+  plan: Plan
+}
+
+export function savePlanDocument(prepared: PreparedRestore, request: RestoreRequest, created: Date): SavedPlan {
+  const {at: _at, undo: _undo, ...rest} = request
+  return {
+    format: 'github-pm-restore-plan',
+    version: 1,
+    created: created.toISOString(),
+    request: {...rest, backup: prepared.desired.source.file ? undefined : prepared.desired.source.name, project: request.project ?? prepared.desired.source.url},
+    source: prepared.desired.source,
+    target: {id: prepared.target.id, url: prepared.target.url},
+    desiredHash: hashOf(prepared.desired.state),
+    liveFingerprint: hashOf(prepared.live),
+    plan: prepared.plan,
+  }
+}
+
+export async function readPlanDocument(file: string): Promise<SavedPlan> {
+  let doc: SavedPlan | undefined
+  try {
+    doc = await readJsonFile<SavedPlan>(file)
+  } catch {
+    throw new UserError(`${file} is not a restore plan (not JSON): make one with \`github-pm restore --dry-run --out ${file}\``)
+  }
+  if (!doc) throw new UserError(`plan file ${file} does not exist: make one with \`github-pm restore --dry-run --out ${file}\``, {code: 'ENOTFOUND'})
+  if (doc.format !== 'github-pm-restore-plan' || doc.version !== 1 || !doc.plan || !Array.isArray(doc.plan.operations)) {
+    throw new UserError(`${file} is not a restore plan: make one with \`github-pm restore --dry-run --out ${file}\``)
+  }
+  return doc
+}
+
+/** Refuses a saved plan once the backup or the live project is no longer what it was made against. */
+export function checkPlanDocument(saved: SavedPlan, prepared: PreparedRestore, file: string): void {
+  const again = `make a new plan with \`github-pm restore --dry-run --out ${file}\`; nothing was changed`
+  if (saved.target.id !== prepared.target.id) {
+    throw new UserError(`plan ${file} was made for ${saved.target.url ?? 'a new project'}, not ${prepared.target.url ?? 'a new project'}: ${again}`, {code: 'ESTALEPLAN'})
+  }
+  if (saved.desiredHash !== hashOf(prepared.desired.state)) {
+    throw new UserError(`backup ${saved.source.name} is not what plan ${file} was made from: ${again}`, {code: 'ESTALEPLAN'})
+  }
+  if (saved.liveFingerprint !== hashOf(prepared.live)) {
+    throw new UserError(`project ${prepared.target.url} changed since plan ${file} was made (${saved.created}): ${again}`, {code: 'ESTALEPLAN'})
+  }
 }

@@ -238,3 +238,23 @@ export async function listConfig(
 export function describeKey(key: string): KeySpec {
   return spec(key)
 }
+
+/**
+ * Checks a value `config set` is about to store as the commands that read it would: a storage location they could
+ * open (src/storage/open.ts), a project text that is a project reference, a whole number within safe range. A value
+ * that would only fail later fails now, in one line; nothing is contacted (no token, no network).
+ */
+export async function checkConfigValue(key: string, value: ConfigValue, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const s = spec(key)
+  if (s.kind === 'integer' && !Number.isSafeInteger(value)) {
+    throw new UserError(`${key} takes a whole number${s.min ? ` of at least ${s.min}` : ''}, not "${String(value)}"`, {code: 'ECONFIG'})
+  }
+  if (key === 'backup.storage_location') {
+    const {checkStorageLocation} = await import('../storage/open.js')
+    await checkStorageLocation(String(value), env)
+  }
+  if (key === 'project') {
+    const {parseProjectRef} = await import('../github/project-ref.js')
+    parseProjectRef(String(value))
+  }
+}

@@ -18,6 +18,7 @@ import {UserError} from '../util/errors.js'
 import {CLIENT_MUTATION_INTERVAL_MS, estimateOperations} from './estimate.js'
 import {
   CONTENT_CREATING,
+  GITHUB_DEFAULT_VIEW,
   STAGE,
   type Conflict,
   type ContentRef,
@@ -56,6 +57,8 @@ interface FieldPlan {
   deps: string[]
   /** option names / iteration titles that will exist after the plan */
   names: Set<string>
+  /** live options / iterations the backup lacks, kept by the restore: their values are kept too */
+  extraNames: Set<string>
   /** why values cannot be restored (warned once) */
   unusableReason?: string
   warnedUnusable?: boolean
@@ -91,6 +94,8 @@ class Differ {
   private readonly missing: Set<string>
   private readonly fields = new Map<string, FieldPlan>()
   private readonly items = new Map<string, ItemPlan>()
+  /** field name → number of live values the backup does not cover, left alone (a conflict per field) */
+  private readonly keptValues = new Map<string, number>()
   /** issues whose type / issue fields the live capture did not read (warned once) */
   private readonly unreadPlanning = {types: 0, fields: 0}
 
@@ -148,6 +153,14 @@ class Differ {
     this.opIds.add(op.id)
     this.ops.push(op)
     return op
+  }
+
+  /**
+   * Whether a live value the backup lacks may be cleared: only when the backup holds the item's values (a full backup)
+   * of this very project, or with `destructive`.
+   */
+  private clearsCovered(): boolean {
+    return Boolean(this.options.destructive) || (this.options.itemsHeld !== false && !this.options.otherProject)
   }
 
   private warn(message: string): void {
@@ -212,6 +225,7 @@ class Differ {
         reset: false,
         deps: [],
         names: new Set(),
+        extraNames: new Set(),
       }
       this.fields.set(d.id, fp)
       const creatable = CREATABLE_FIELD_TYPES.includes(d.dataType)
@@ -254,7 +268,15 @@ class Differ {
       if (d.dataType === 'SINGLE_SELECT') {
         // options that still exist live are sent with their live id (matched by id, then by name): GitHub keeps their
         // identity and every value pointing at them; only the options created anew need their values set again
-        const {options: want, kept, recreated} = matchOptions(d, l)
+        const {options: want, kept, recreated, extra} = matchOptions(d, l, !this.options.destructive)
+        for (const name of extra) {
+          fp.extraNames.add(name)
+          this.conflicts.push({
+            kind: 'option',
+            name: `${d.name}: ${name}`,
+            detail: 'exists live but not in the backup; kept with its values (--confirm-destructive removes it and clears them)',
+          })
+        }
         if (canonical(want) !== canonical(liveOptionSpecs(l))) {
           const op = this.add({
             op: 'restoreOptions',
@@ -272,6 +294,22 @@ class Differ {
       }
       if (d.dataType === 'ITERATION' && d.iteration) {
         const want = iterationSpec(d, l)
+        if (want && !this.options.destructive) {
+          // iterations the backup lacks are kept: replacing the configuration would drop them and their values
+          const titles = new Set(want.iterations.map((i) => i.title))
+          const ids = new Set([...Object.keys(d.iteration.iterations), ...Object.keys(d.iteration.completedIterations)])
+          for (const i of allIterations(l)) {
+            if (titles.has(i.title) || ids.has(i.id)) continue
+            want.iterations.push({title: i.title, startDate: i.startDate, duration: i.duration})
+            fp.extraNames.add(i.title)
+            this.conflicts.push({
+              kind: 'iteration',
+              name: `${d.name}: ${i.title}`,
+              detail: 'exists live but not in the backup; kept (--confirm-destructive removes it and clears its values)',
+            })
+          }
+          want.iterations.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title))
+        }
         if (!want) {
           this.warn(`field '${d.name}': the backup has no iterations to restore`)
         } else if (!l.iteration || canonical(want) !== canonical(iterationSpec(l, l))) {
@@ -363,7 +401,11 @@ class Differ {
       this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
     }
     for (const l of live) {
-      if (!claimed.has(l.id)) {
+      if (claimed.has(l.id)) continue
+      if (this.options.createdByRestore && l.name === GITHUB_DEFAULT_VIEW) {
+        // GitHub made it with the project; it is not the user's, but no API deletes it: one manual step
+        this.conflicts.push({kind: 'view', name: l.name, detail: 'GitHub made it with the new project and no API deletes a view: delete it by hand in the project'})
+      } else {
         this.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
       }
     }
@@ -483,6 +525,27 @@ class Differ {
       if (restoreItems && l) this.content(ip)
       this.archiving(ip, restoreItems, this.ops.slice(first))
     }
+    // items the restore leaves alone (not in the backup, or not selected) keep their values on replaced iterations
+    if (!this.options.destructive) {
+      for (const fp of this.fields.values()) {
+        if (!fp.reset || !fp.live || !fp.usable) continue
+        for (const [lk, l] of Object.entries(liveItems)) {
+          if (claimed.has(lk)) continue
+          const v = l.values[fp.live.id]
+          if (v?.type !== 'iteration' || !fp.names.has(v.title)) continue
+          const ref: ItemRef = {key: lk, label: itemLabel(lk, l), liveId: l.id}
+          this.add({op: 'setValue', id: `value.keep:${lk}:${fp.desired.name}`, deps: [...fp.deps], item: ref, field: fp.ref, value: {type: 'iteration', title: v.title}, before: null})
+        }
+      }
+    }
+    for (const [name, n] of this.keptValues) {
+      const why = this.options.otherProject
+        ? 'the backup is of another project'
+        : this.options.itemsHeld === false
+          ? 'the backup holds no values'
+          : 'they use options or iterations the backup lacks'
+      this.conflicts.push({kind: 'value', name, detail: `${n} value(s) set live are left alone: ${why} (--confirm-destructive clears them)`})
+    }
     if (notRestored) {
       this.warn(`${notRestored} item(s) of the backup are not in the project and were not restored: restore them with --partial=issues`)
     }
@@ -591,6 +654,10 @@ class Differ {
         const name = fp.keptOptions.get(lv.optionId)
         lv = name === undefined ? undefined : {...lv, name}
       }
+      if (!dv && !lv && fp.reset && fp.usable && ip.live && fp.live) {
+        this.keepThroughReset(ip, fp)
+        continue
+      }
       if (!dv && !lv) continue
       if (!fp.usable) {
         if (dv && fp.unusableReason && !fp.warnedUnusable) {
@@ -601,8 +668,13 @@ class Differ {
       }
       const deps = [...fp.deps, ...(ip.createdBy ? [ip.createdBy] : [])]
       if (!dv) {
+        const onExtra = lv && ((lv.type === 'singleSelect' && fp.extraNames.has(lv.name)) || (lv.type === 'iteration' && fp.extraNames.has(lv.title)))
         if (lv && !fp.reset) {
-          this.add({op: 'clearValue', id: `value.clear:${ip.key}:${fp.desired.name}`, deps, item: ip.ref, field: fp.ref, before: showValue(lv)})
+          if (this.clearsCovered() && !onExtra) {
+            this.add({op: 'clearValue', id: `value.clear:${ip.key}:${fp.desired.name}`, deps, item: ip.ref, field: fp.ref, before: showValue(lv)})
+          } else {
+            this.keptValues.set(fp.desired.name, (this.keptValues.get(fp.desired.name) ?? 0) + 1)
+          }
         }
         continue
       }
@@ -628,6 +700,20 @@ class Differ {
       })
       ip.valueOps.push(op.id)
     }
+  }
+
+  /**
+   * The field's iterations are replaced (every value on it is lost): a live value the backup does not cover, or on an
+   * iteration the restore keeps because the backup lacks it, is set again rather than lost.
+   */
+  private keepThroughReset(ip: ItemPlan, fp: FieldPlan): void {
+    const before = ip.live!.values[fp.live!.id]
+    const planned = before && plannedValue(before, fp.desired.dataType)
+    if (!planned || planned.type !== 'iteration' || !fp.names.has(planned.title)) return
+    if (this.clearsCovered() && !fp.extraNames.has(planned.title)) return
+    const deps = [...fp.deps, ...(ip.createdBy ? [ip.createdBy] : [])]
+    const op = this.add({op: 'setValue', id: `value.set:${ip.key}:${fp.desired.name}`, deps, item: ip.ref, field: fp.ref, value: planned, before: null})
+    ip.valueOps.push(op.id)
   }
 
   private milestoneOf(c: IssueContent): {title: string; repository: string} | null {
@@ -933,6 +1019,27 @@ function itemFilter(options: DiffOptions): (item: ItemState) => boolean {
   return (item) => (!only || hit(only, item)) && !hit(except, item)
 }
 
+/**
+ * The `--fields` and `--issues` selectors that select nothing: no field of the backup (or, with `destructive`, of the
+ * live project) has the name; no item of the backup (or, with `destructive`, of the live project) is the issue.
+ */
+export function unmatchedSelections(
+  desiredState: ProjectState,
+  live: ProjectState,
+  options: DiffOptions,
+): {fields: string[]; issues: Array<number | string>} {
+  const desired = mapDesired(desiredState, options)
+  const fieldNames = new Set(Object.values(desired.fields).map((f) => f.name.toLowerCase()))
+  if (options.destructive) for (const f of Object.values(live.fields)) fieldNames.add(f.name.toLowerCase())
+  const fields = (options.fields ?? []).filter((f) => !fieldNames.has(f.trim().toLowerCase()))
+  const items = [...Object.values(desired.items ?? {}), ...(options.destructive ? Object.values(live.items ?? {}) : [])]
+  const issues = (options.issues ?? []).filter((sel) => {
+    const only = itemFilter({issues: [sel], repoMap: options.repoMap})
+    return !items.some((it) => only(it))
+  })
+  return {fields, issues}
+}
+
 function mapRepoName(repo: string, repoMap: Record<string, string> | undefined): string | undefined {
   if (!repoMap) return undefined
   const lower = repo.toLowerCase()
@@ -1037,7 +1144,11 @@ function liveOptionSpecs(f: FieldDef): OptionSpec[] {
  * The desired options, each matched to a live option of the field (by id, then by exact name) whose id it carries;
  * `kept`: live id → desired name; `recreated`: names of desired options without a live match (new ids on GitHub).
  */
-function matchOptions(d: FieldDef, l: FieldDef): {options: OptionSpec[]; kept: Map<string, string>; recreated: string[]} {
+function matchOptions(
+  d: FieldDef,
+  l: FieldDef,
+  keepExtra: boolean,
+): {options: OptionSpec[]; kept: Map<string, string>; recreated: string[]; extra: string[]} {
   const desired = Object.values(d.options ?? {}).sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
   const live = Object.values(l.options ?? {})
   const claimed = new Set<string>()
@@ -1064,21 +1175,32 @@ function matchOptions(d: FieldDef, l: FieldDef): {options: OptionSpec[]; kept: M
     else recreated.push(o.name)
     return {...(id ? {id} : {}), name: o.name, description: o.description ?? '', color: o.color}
   })
-  return {options, kept, recreated}
+  // live options the backup lacks: kept after the backup's own (same id, so their values survive) unless destructive
+  const extra: string[] = []
+  if (keepExtra) {
+    const names = new Set(options.map((o) => o.name))
+    for (const o of live.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))) {
+      if (claimed.has(o.id) || names.has(o.name)) continue
+      options.push({id: o.id, name: o.name, description: o.description ?? '', color: o.color})
+      kept.set(o.id, o.name)
+      extra.push(o.name)
+    }
+  }
+  return {options, kept, recreated, extra}
 }
 
-function allIterations(f: FieldDef): Array<{title: string; startDate: string; duration: number}> {
+function allIterations(f: FieldDef): Array<{id: string; title: string; startDate: string; duration: number}> {
   const it = f.iteration
   if (!it) return []
   return [...Object.values(it.completedIterations), ...Object.values(it.iterations)]
-    .map((i) => ({title: i.title, startDate: i.startDate, duration: i.duration}))
+    .map((i) => ({id: i.id, title: i.title, startDate: i.startDate, duration: i.duration}))
     .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title))
 }
 
 /** The iteration configuration input for a field; null when it has no iteration to start from. */
 function iterationSpec(f: FieldDef, fallback: FieldDef | undefined): IterationSpec | null {
   if (!f.iteration) return null
-  const iterations = allIterations(f)
+  const iterations = allIterations(f).map(({title, startDate, duration}) => ({title, startDate, duration}))
   const startDate = iterations[0]?.startDate ?? allIterations(fallback ?? f)[0]?.startDate
   if (!startDate) return null
   return {duration: f.iteration.duration, startDate, iterations}

@@ -13,6 +13,9 @@ import type {Estimate} from './estimate.js'
 
 export type Section = 'config' | 'fields' | 'issues'
 
+/** The view GitHub makes in every new project ("View 1"); no API deletes a view. */
+export const GITHUB_DEFAULT_VIEW = 'View 1'
+
 export interface DiffOptions {
   /** `--partial`: only these sections (config = settings, views, links; fields = definitions and their values; issues = items) */
   sections?: Section[]
@@ -22,8 +25,20 @@ export interface DiffOptions {
   excludeIssues?: Array<number | string>
   /** `--fields`: only these fields (by name, case-insensitive) and their values */
   fields?: string[]
-  /** `--confirm-destructive`: delete live fields and items that the backup does not have */
+  /**
+   * `--confirm-destructive`: also remove or clear what the backup does not hold or does not cover (live fields,
+   * options, iterations, items, and values the backup does not hold). Without it such removals are conflicts, left alone
+   */
   destructive?: boolean
+  /**
+   * false when the backup holds no items or values (a config or minimal backup, completed from the live project):
+   * nothing of an item is removed or cleared by it. Default true
+   */
+  itemsHeld?: boolean
+  /** the target is a project this restore created: what GitHub put there by itself is not the user's (no warnings) */
+  createdByRestore?: boolean
+  /** the target is not the backed-up project (`--to`): its values are its own; none is cleared without `destructive` */
+  otherProject?: boolean
   /** `--map-repo OLD=NEW`: `owner/name` of a repository in the backup → `owner/name` to restore into */
   repoMap?: Record<string, string>
   /** content URL in the backup → URL of the issue that replaced it (from a previous apply's `idMap.urls`) */
@@ -162,7 +177,7 @@ export type OperationOf<K extends OperationKind> = Operation extends infer O
   : never
 
 export interface Conflict {
-  kind: 'field' | 'item' | 'view' | 'repository' | 'team'
+  kind: 'field' | 'option' | 'iteration' | 'value' | 'item' | 'view' | 'repository' | 'team'
   name: string
   detail: string
 }

@@ -1,3 +1,5 @@
+import {promises as fs} from 'node:fs'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {UserError} from '../util/errors.js'
 import type {StorageBackend} from './backend.js'
@@ -57,6 +59,58 @@ export async function openStorage(url: string, env: NodeJS.ProcessEnv = process.
       return gcsFromUrl(parseUrl(location), env)
     default:
       throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
+  }
+}
+
+/**
+ * Checks a storage location as openStorage reads it, without creating or contacting anything (`config set`): the
+ * form and its parts (file URL, bucket name, endpoint), a folder that could be created (its nearest existing parent
+ * is a folder), for `git` a git work tree here. Credentials are not asked for: they may come from the environment later.
+ */
+export async function checkStorageLocation(url: string, env: NodeJS.ProcessEnv = process.env, options: OpenStorageOptions = {}): Promise<void> {
+  const location = url.trim()
+  if (location === '' || location === 'local') return
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase()
+  if (location === 'git' || location.startsWith('git?') || location.startsWith('git#')) {
+    gitParams(location.slice(3), options)
+    await gitToplevel(options.cwd ?? process.cwd(), env)
+    return
+  }
+  switch (scheme) {
+    case 'file':
+      return checkFolder(filePath(location, location), location)
+    case 'git+file': {
+      const rest = location.slice('git+'.length)
+      const cut = rest.search(/[?#]/)
+      await checkFolder(filePath(cut < 0 ? rest : rest.slice(0, cut), location), location)
+      gitParams(cut < 0 ? '' : rest.slice(cut), options)
+      return
+    }
+    case 's3':
+      s3FromUrl(parseUrl(location), env)
+      return
+    case 'gcs':
+    case 'gs':
+      // the HMAC key is checked when the storage is used (it may come from the environment of a CI job)
+      gcsFromUrl(parseUrl(location), {...env, GITHUB_PM_GCS_HMAC_ACCESS_ID: 'check', GITHUB_PM_GCS_HMAC_SECRET: 'check'})
+      return
+    default:
+      throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
+  }
+}
+
+/** A folder that exists or can be created: the path, or its nearest existing parent, is a folder. */
+async function checkFolder(dir: string, original: string): Promise<void> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    let stat
+    try {
+      stat = await fs.stat(at)
+    } catch (error: any) {
+      if ((error?.code === 'ENOENT' || error?.code === 'ENOTDIR') && path.dirname(at) !== at) continue
+      throw new UserError(`storage location "${original}" cannot be opened: ${at}: ${error?.code ?? error}`, {code: 'ECONFIG'})
+    }
+    if (stat.isDirectory()) return
+    throw new UserError(`storage location "${original}" cannot be opened: ${at} is not a folder`, {code: 'ECONFIG'})
   }
 }
 

@@ -151,7 +151,7 @@ describe('backup through the CLI against the sandbox', function () {
       expect(r.stdout).to.contain('"status": "invalid"')
       expect(r.stderr.trim().split('\n')).to.have.length(1)
       expect(r.stderr).to.contain('unchanged')
-      const restore = await e.cli(['restore', 'latest', '--project', 'acme/1'])
+      const restore = await e.cli(['restore', '--yes', 'latest', '--project', 'acme/1'])
       expect(restore.code).to.not.equal(0)
       expect(restore.stderr).to.match(/damaged/)
     } finally {

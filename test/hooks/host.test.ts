@@ -155,12 +155,18 @@ describe('hooks in a real github-pm host', function () {
   })
 
   describe('when the backup fails', () => {
-    // a storage location nothing can write to: the project is reachable, only the backup fails
-    const BROKEN = ['config', 'set', 'backup.storage_location', 'nowhere://bucket']
+    // a storage location nothing can write to: the project is reachable, only the backup fails. `config set` refuses
+    // it, so it is written into the config file by hand, as a hand-edited or older file would hold it
+    const broken = async () => {
+      const file = path.join(host.pmHome, 'config.json')
+      const current = JSON.parse(await fs.readFile(file, 'utf8').catch(() => '{}'))
+      await fs.mkdir(host.pmHome, {recursive: true})
+      await fs.writeFile(file, JSON.stringify({...current, 'backup.storage_location': 'nowhere://bucket'}))
+    }
 
     it('does not run the destructive command: exit 2, one line saying why and how to skip, project unchanged', async () => {
       const project = await sb.createProject()
-      await host.ok(BROKEN)
+      await broken()
       const result = await host.run(['configure', '--project', project.ref, '--options', 'A,B'])
       expect(result.code).to.equal(2)
       expect(result.stdout).to.equal('')
@@ -173,7 +179,7 @@ describe('hooks in a real github-pm host', function () {
 
     it('stops a plugin that fired backup:protect: runHook throws, the readme is untouched, exit 2', async () => {
       const project = await sb.createProject()
-      await host.ok(BROKEN)
+      await broken()
       const result = await host.run(['bulk-edit', '-p', project.ref, '--readme', 'never'])
       expect(result.code).to.equal(2)
       expect(lines(result.stderr)).to.have.length(1)
@@ -207,7 +213,7 @@ describe('hooks in a real github-pm host', function () {
 
     it('--no-backup runs the command without a backup, and the command never sees the flag', async () => {
       const project = await sb.createProject()
-      await host.ok(BROKEN)
+      await broken()
       const result = await host.ok(['configure', '--project', project.ref, '--no-backup', '--options', 'A,B'])
       expect(result.stderr).to.equal('')
       expect(await sb.statusOptions(project.id)).to.deep.equal(['A', 'B'])
@@ -217,7 +223,7 @@ describe('hooks in a real github-pm host', function () {
 
     it('GITHUB_PM_NO_BACKUP=1 skips it too, for the prerun hook and for backup:protect', async () => {
       const project = await sb.createProject()
-      await host.ok(BROKEN)
+      await broken()
       await host.ok(['batch', '-p', project.ref, '--delete-field', 'Notes'], {GITHUB_PM_NO_BACKUP: '1'})
       await host.ok(['bulk-edit', '-p', project.ref, '--readme', 'y'], {GITHUB_PM_NO_BACKUP: '1'})
       expect(await sb.fieldNames(project.id)).to.not.include('Notes')
@@ -225,7 +231,7 @@ describe('hooks in a real github-pm host', function () {
 
     it('backup.on_backup_failure=continue warns in one line and runs the command', async () => {
       const project = await sb.createProject()
-      await host.ok(BROKEN)
+      await broken()
       await host.ok(['config', 'set', 'backup.on_backup_failure', 'continue'])
       const result = await host.ok(['configure', '-p', project.ref, '--options', 'A,B'])
       expect(lines(result.stderr)).to.have.length(1)

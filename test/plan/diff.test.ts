@@ -35,7 +35,7 @@ describe('plan/diff', () => {
       n2: {id: 'n2', name: 'Doing', description: '', color: 'BLUE', position: 1},
     }
     for (const it of Object.values(live.items!)) delete it.values[FIELD.status]
-    const plan = diff(desired, live)
+    const plan = diff(desired, live, {destructive: true})
     const restore = ofKind(plan.operations, 'restoreOptions')
     expect(restore).to.have.length(1)
     expect(restore[0].options.map((o) => o.name)).to.deep.equal(['Todo', 'In Progress', 'Done'])
@@ -77,7 +77,7 @@ describe('plan/diff', () => {
       else if (v?.type === 'singleSelect' && v.optionId === 'opt_todo') v.name = 'Backlog'
     }
     item(live, 1).values[FIELD.status] = sel('opt_new', 'Blocked')
-    const plan = diff(desired, live)
+    const plan = diff(desired, live, {destructive: true})
     const restore = ofKind(plan.operations, 'restoreOptions')[0]
     expect(restore.options.map((o) => [o.id ?? null, o.name])).to.deep.equal([
       ['opt_todo', 'Todo'],

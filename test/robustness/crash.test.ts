@@ -117,7 +117,7 @@ describe('robustness: SIGKILL at random moments', function () {
     // a first, uninterrupted restore tells how long one lasts
     await disaster(client, projectId)
     const started = Date.now()
-    const baseline = await cli(['restore', 'restore-source'])
+    const baseline = await cli(['restore', '--yes', 'restore-source'])
     expect(baseline.code, baseline.stderr).to.equal(0)
     const typical = Date.now() - started
     const random = prng(0xdead)
@@ -125,10 +125,10 @@ describe('robustness: SIGKILL at random moments', function () {
     for (let i = 0; i < 20; i++) {
       await disaster(client, projectId)
       const at = i % 2 === 0 ? random() * typical * 0.95 : typical * (0.4 + random() * 0.55)
-      const killed = await cli(['restore', 'restore-source'], Math.round(at))
+      const killed = await cli(['restore', '--yes', 'restore-source'], Math.round(at))
       if (killed.killed) interrupted++
       else expect(killed.code, killed.stderr).to.equal(0)
-      const again = await cli(['restore', 'restore-source', '--json'])
+      const again = await cli(['restore', '--yes', 'restore-source', '--json'])
       expect(again.code, `after kill ${i} at ${Math.round(at)} ms: ${again.stderr}`).to.equal(0)
       expect(json(again.stdout).status).to.equal('done')
       expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId))), `after kill ${i}`).to.equal(wanted)

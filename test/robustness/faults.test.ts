@@ -66,7 +66,7 @@ describe('robustness: faults from GitHub (2,000 items, 502s, dropped connections
     const stop = competingConsumer(e.sandbox, 'octocat', 20)
     let r
     try {
-      r = await e.cli(['restore', 'clean', '--project', 'acme/1', '--json'])
+      r = await e.cli(['restore', '--yes', 'clean', '--project', 'acme/1', '--json'])
     } finally {
       stop()
     }

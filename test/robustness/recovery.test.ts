@@ -40,7 +40,7 @@ describe('robustness: a restore that fails halfway', function () {
     }, 1)
     let failed
     try {
-      failed = await cli(['restore', 'good'])
+      failed = await cli(['restore', '--yes', 'good'])
     } finally {
       clearInterval(watch)
       e.sandbox.faults.clear()
@@ -51,25 +51,28 @@ describe('robustness: a restore that fails halfway', function () {
     const last = failed.stderr.trim().split('\n').at(-1)!
     expect(last).to.match(/restore incomplete/)
     expect(last).to.match(/run the same command again to resume/)
-    expect(last).to.match(/github-pm restore pre-restore-\S+ --project \S+ --confirm-destructive/)
+    expect(last).to.match(/github-pm restore --undo --project \S+ --confirm-destructive/)
     const safety = /safety backup of the live project: (pre-restore-\S+)/.exec(failed.stdout)![1]
     const halfway = canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))
     expect(halfway, 'something was applied before GitHub went down').to.not.equal(beforeRestore)
     expect(halfway, 'the restore did not finish').to.not.equal(wanted)
 
-    const resumed = await cli(['restore', 'good', '--json'])
+    const resumed = await cli(['restore', '--yes', 'good', '--json'])
     expect(resumed.code, resumed.stderr).to.equal(0)
     expect(json(resumed.stdout).status).to.equal('done')
     expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(wanted)
 
-    const undo = await cli(['restore', safety, '--confirm-destructive'])
+    // --undo names the safety backup the (resumed) restore took
+    const undo = await cli(['restore', '--undo', '--yes', '--confirm-destructive'])
+    expect(undo.stdout).to.not.contain(`safety backup of the live project (taken by the interrupted run)`)
+    expect(safety).to.match(/^pre-restore-/)
     expect(undo.code, undo.stderr).to.equal(0)
     expect(canonicalJson(normalizeState(await liveState(e.sandbox, projectId)))).to.equal(beforeRestore)
   })
 
   it('a failed restore with the --json flag still ends in one error line and exit 4', async () => {
     const cli = (args: string[]) => runCli(e.env, [...args, '--project', 'acme/1'])
-    expect((await cli(['restore', 'good'])).code).to.equal(0)
+    expect((await cli(['restore', '--yes', 'good'])).code).to.equal(0)
     await disaster(await createClient({apiUrl: e.sandbox.url, token: TOKEN}), projectId)
     const start = e.sandbox.stats.mutationRequests
     const watch = setInterval(() => {
@@ -77,7 +80,7 @@ describe('robustness: a restore that fails halfway', function () {
     }, 1)
     let failed
     try {
-      failed = await cli(['restore', 'good', '--json'])
+      failed = await cli(['restore', '--yes', 'good', '--json'])
     } finally {
       clearInterval(watch)
       e.sandbox.faults.clear()
@@ -85,7 +88,7 @@ describe('robustness: a restore that fails halfway', function () {
     expect(failed.code, failed.stderr).to.equal(4)
     expect(json(failed.stdout).status).to.equal('failed')
     expectOneLine(failed, 'failed restore --json')
-    const again = await cli(['restore', 'good'])
+    const again = await cli(['restore', '--yes', 'good'])
     expect(again.code, again.stderr).to.equal(0)
   })
 })

@@ -54,8 +54,8 @@ describe('robustness: secrets never leak', function () {
     await ok(['backup', 'import', doc, '--name', 'first-again'])
     await disaster(await createClient({apiUrl: e.sandbox.url, token: TOKEN}), projectId)
     await ok(['restore', 'first', '--dry-run'])
-    await ok(['restore', 'first', '--json'])
-    await ok(['restore', '--from-file', doc])
+    await ok(['restore', '--yes', 'first', '--json'])
+    await ok(['restore', '--yes', '--from-file', doc])
     await ok(['backup', 'log', '--json'])
     await ok(['config', 'list'])
 

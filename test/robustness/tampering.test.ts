@@ -75,7 +75,7 @@ for (const encrypted of [false, true]) {
       await fs.writeFile(victim, damaged)
       try {
         const mutations = e.sandbox.stats.mutationRequests
-        const r = await runCli(env, ['restore', 'three', '--project', 'acme/1'])
+        const r = await runCli(env, ['restore', '--yes', 'three', '--project', 'acme/1'])
         expect(r.code).to.not.equal(0)
         expect(r.stderr).to.match(/damaged/)
         expect(r.stderr).to.match(/nothing was changed/)

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
-import {setConfig} from '../../config/config.js'
+import {checkConfigValue, parseValue, setConfig} from '../../config/config.js'
 
 export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static override summary = 'Set a configuration key'
@@ -16,6 +16,8 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   }
 
   async run(): Promise<{key: string; value: unknown}> {
+    // refused now, in one line, rather than by the next command that reads it
+    await checkConfigValue(this.args.key, parseValue(this.args.key, this.args.value))
     const value = await setConfig(this.args.key, this.args.value)
     this.log(`${this.args.key} = ${Array.isArray(value) ? value.join(',') : value}`)
     return {key: this.args.key, value}

@@ -1,0 +1,59 @@
+import {execFile} from 'node:child_process'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {expect} from 'chai'
+import {BIN} from '../helpers/e2e.js'
+
+/** `config set` refuses, in one line, a value the commands reading it would refuse later; it keeps the file as it was. */
+describe('config set checks values as the commands would', function () {
+  this.timeout(60_000)
+  let home: string
+  const cli = (args: string[]) =>
+    new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
+      execFile(process.execPath, [BIN, ...args], {env: {PATH: process.env.PATH, HOME: home, GITHUB_PM_HOME: path.join(home, '.github-pm'), NO_COLOR: '1'}}, (error, stdout, stderr) =>
+        resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr}),
+      )
+    })
+  const config = async () => JSON.parse(await readFile(path.join(home, '.github-pm', 'config.json'), 'utf8'))
+
+  before(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'github-pm-config-'))
+  })
+  after(async () => rm(home, {recursive: true, force: true}))
+
+  it('accepts what the commands accept', async () => {
+    for (const [key, value] of [
+      ['backup.storage_location', 's3://my-backups/acme?region=eu-west-1'],
+      ['backup.storage_location', `file://${home}/new/folder`],
+      ['project', 'acme/3'],
+      ['backup.retention_days', '30'],
+    ]) {
+      const r = await cli(['config', 'set', key, value])
+      expect(r.code, r.stderr).to.equal(0)
+    }
+    expect(await config()).to.deep.equal({'backup.storage_location': `file://${home}/new/folder`, project: 'acme/3', 'backup.retention_days': 30})
+  })
+
+  const refused: Array<[string, string, RegExp]> = [
+    ['backup.storage_location', 'nowhere://bucket', /unknown storage location "nowhere:\/\/bucket": use one of local/],
+    ['backup.storage_location', 'file://relative/path', /cannot be opened|not a file URL/],
+    ['backup.storage_location', 'file:///dev/null/backups', /cannot be opened: \/dev\/null is not a folder/],
+    ['backup.storage_location', 's3://B_/x', /is not a bucket name/],
+    ['project', 'my project', /"my project" is not a project reference/],
+    ['project', 'acme/0', /is not a project reference/],
+    ['backup.retention_days', '99999999999999999999', /takes a whole number/],
+    ['backup.keyframe_max_chain', 'ten', /takes a whole number/],
+  ]
+  for (const [key, value, message] of refused) {
+    it(`refuses ${key} ${value} in one line and keeps the file`, async () => {
+      const before = await config()
+      const r = await cli(['config', 'set', key, value])
+      expect(r.code).to.not.equal(0)
+      const lines = r.stderr.trim().split('\n')
+      expect(lines, r.stderr).to.have.length(1)
+      expect(lines[0]).to.match(message)
+      expect(await config()).to.deep.equal(before)
+    })
+  }
+})
