@@ -15,6 +15,7 @@ import {
 import {appendAudit} from '../audit/audit.js'
 import {ProjectCommand} from '../base-command.js'
 import {storageFlag} from '../cli/flags.js'
+import {waitText} from '../cli/format.js'
 import type {DiffOptions, Plan, Section} from '../plan/plan.js'
 import {renderPlan} from '../plan/render.js'
 import {UserError} from '../util/errors.js'
@@ -100,7 +101,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
         }
     const session = await openSession({
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
-      onWait: (w) => this.progress(`waiting ${Math.ceil(w.waitMs / 1000)} s (${w.reason})`),
+      onWait: (w) => this.progress(waitText(w)),
     })
     const repo = await repository(session, f.storage)
     const client = await connect(session)

@@ -4,6 +4,7 @@
  * title) or by content URL (items), because ids die with deletion. What no API can do becomes a warning; what the
  * live project has and the backup lacks becomes a conflict, deleted only with `destructive`.
  */
+import {setOwn} from '../util/canonical.js'
 import {
   CREATABLE_FIELD_TYPES,
   READ_ONLY_DATE_FIELD_TYPES,
@@ -813,8 +814,9 @@ class Differ {
         return
       }
       const set: Record<string, string | number> = {}
-      for (const [name, value] of Object.entries(dc.issueFields)) if (have[name] !== value) set[name] = value
-      const remove = Object.keys(have).filter((name) => !(name in dc.issueFields!)).sort()
+      // names come from GitHub: an issue field named __proto__ is stored as itself, and `in` would see inherited names
+      for (const [name, value] of Object.entries(dc.issueFields)) if (!Object.hasOwn(have, name) || have[name] !== value) setOwn(set, name, value)
+      const remove = Object.keys(have).filter((name) => !Object.hasOwn(dc.issueFields!, name)).sort()
       if (Object.keys(set).length || remove.length) this.add({op: 'setIssueFields', id: `issue.fields:${url}`, deps, content, set, remove})
     }
   }
