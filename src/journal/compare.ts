@@ -1,7 +1,8 @@
 import {createPatch} from 'diff'
-import type {FieldDef, FieldValue, ItemState, ProjectState} from '../model/state.js'
+import type {FieldDef, ItemState, ProjectState} from '../model/state.js'
 import {jsonEqual} from './diff.js'
 import type {EventHeader} from './events.js'
+import {displayValue} from './export.js'
 
 /** Issue identity in reports: the issue number when every issue item is in one repository, else `owner/repo#number`. */
 export type IssueRef = number | string
@@ -183,25 +184,6 @@ function valueChange(what: string, from: unknown, to: unknown): ValueChange {
   return change
 }
 
-/** A field value as people read it: the text, the number, the date, the option's name, the iteration's title. */
-function shown(value: FieldValue | undefined): unknown {
-  if (!value) return null
-  switch (value.type) {
-    case 'text':
-      return value.text
-    case 'number':
-      return value.number
-    case 'date':
-      return value.date
-    case 'singleSelect':
-      return value.name
-    case 'iteration':
-      return value.title
-    default:
-      return null
-  }
-}
-
 /** Value by value, what changed in each modified item; fields are matched by name (ids die with deletion). */
 function itemChanges(a: ProjectState, b: ProjectState, modified: IssueRef[]): ItemChanges[] {
   const labels = itemLabels(a, b)
@@ -228,7 +210,7 @@ function itemChanges(a: ProjectState, b: ProjectState, modified: IssueRef[]): It
     scalar('archived', x.archived, y.archived)
     // the same issue removed and added again has a new item id (and lost what the project held of it meanwhile)
     scalar('item id', x.id, y.id)
-    const byField = (s: ProjectState, item: ItemState) => new Map(Object.entries(item.values).map(([id, v]) => [fieldName(s, id), shown(v)]))
+    const byField = (s: ProjectState, item: ItemState) => new Map(Object.entries(item.values).map(([id, v]) => [fieldName(s, id), displayValue(v)]))
     const vx = byField(a, x)
     const vy = byField(b, y)
     for (const name of [...new Set([...vx.keys(), ...vy.keys()])].sort()) scalar(name, vx.get(name), vy.get(name))

@@ -126,7 +126,8 @@ function issueRef(url: string, fromRepository: string): string {
   return target.repository === fromRepository ? `#${target.number}` : `${target.repository}#${target.number}`
 }
 
-function displayValue(value: FieldValue): string | number {
+/** A field value as people read it: the text, the number, the date, the option's name, the iteration's title. */
+export function displayValue(value: FieldValue): string | number {
   switch (value.type) {
     case 'text':
       return value.text
