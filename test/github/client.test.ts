@@ -7,20 +7,12 @@ import {createClient, isMutation, type ClientOptions, type GitHubClient, type Wa
 import {GitHubError} from '../../src/github/errors.js'
 import {UserError} from '../../src/util/errors.js'
 import {gqlData, gqlError, sequence, startStub, type Stub, type StubHandler, type StubReply} from './stub-server.js'
+import {rejection} from '../helpers/rejection.js'
 
 const TOKEN = 'ghp_TESTTOKEN1234567890abcdef'
 const QUERY = 'query Viewer { viewer { login } }'
 const OK = gqlData({viewer: {login: 'octocat'}})
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 function expectNoToken(...things: unknown[]): void {
   for (const thing of things) {
@@ -91,7 +83,7 @@ describe('github/client', () => {
       const client = await createClient({env: {GH_TOKEN: TOKEN, GITHUB_API_URL: stub.url}})
       await client.graphql(QUERY)
       expect(stub.requests[0].headers.authorization).to.equal(`token ${TOKEN}`)
-      const error = await caught(createClient({env: {PATH: '', GITHUB_API_URL: stub.url}}))
+      const error = await rejection(createClient({env: {PATH: '', GITHUB_API_URL: stub.url}}))
       expect(error).to.be.instanceOf(UserError)
       expect(error.message).to.include('GH_TOKEN')
     })
@@ -99,7 +91,7 @@ describe('github/client', () => {
     it('refuses variable names Octokit would take as options', async () => {
       const client = await clientFor(sequence())
       for (const name of ['query', 'url', 'headers', 'request']) {
-        const error = await caught(client.graphql('query ($x: String) { viewer { login } }', {[name]: 'x'}))
+        const error = await rejection(client.graphql('query ($x: String) { viewer { login } }', {[name]: 'x'}))
         expect(error.message, name).to.include(`$${name}`)
       }
       expect(stub!.requests).to.have.length(0)
@@ -152,7 +144,7 @@ describe('github/client', () => {
 
     it('gives up on a secondary limit after `retries` and says to wait', async () => {
       const client = await clientFor(() => ({status: 403, headers: {'retry-after': '1'}, body: {message: SECONDARY}}), {retries: 2})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'secondary-limit')
       expect(error.message).to.match(/secondary rate limit/i)
       expect(stub!.requests).to.have.length(3)
@@ -178,7 +170,7 @@ describe('github/client', () => {
       const client = await clientFor(
         sequence({status: 403, headers: {'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': String(reset)}, body: {message: 'API rate limit exceeded'}}),
       )
-      const error = await caught(client.rest('GET /user'))
+      const error = await rejection(client.rest('GET /user'))
       const at = new Date(reset * 1000).toISOString().replace('.000Z', 'Z')
       expect(error).to.be.instanceOf(UserError)
       expect(error.message).to.equal(
@@ -198,7 +190,7 @@ describe('github/client', () => {
         }),
         {primaryWaitMaxMs: 1000},
       )
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'rate-limit')
       expect(error.message).to.match(/^GitHub API rate limit exhausted \(0 of 5000 points left\); it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\./)
     })
@@ -222,7 +214,7 @@ describe('github/client', () => {
 
     it('backs off exponentially, then fails with a one-line server error', async () => {
       const client = await clientFor(() => ({status: 503, body: {message: 'Service Unavailable'}}), {retries: 4, retryBaseMs: 2})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(waits).to.deep.equal([2, 4, 8, 16].map((waitMs) => ({reason: 'retry', waitMs, what: 'query Viewer'})))
       expect(stub!.requests).to.have.length(5)
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'server')
@@ -246,7 +238,7 @@ describe('github/client', () => {
       for (const failure of failures) {
         await stub?.close()
         const client = await clientFor(sequence(failure, gqlData({addProjectV2DraftIssue: {projectItem: {id: 'PVTI_2'}}})))
-        const error = await caught(client.graphql(MUTATION))
+        const error = await rejection(client.graphql(MUTATION))
         expect(error, JSON.stringify(failure)).to.be.instanceOf(GitHubError).and.have.property('kind', 'ambiguous')
         expect(error.message).to.match(/^a GraphQL mutation may or may not have been applied \(.*\); it is not sent again blindly/)
         expect(error.message).to.not.include('\n')
@@ -257,7 +249,7 @@ describe('github/client', () => {
 
     it('never sends a REST POST again after a 502, but retries reads and still waits out limits for mutations', async () => {
       const post = await clientFor(sequence({status: 502, body: {message: 'Server Error'}}, {status: 201, body: {id: 1}}))
-      const error = await caught(post.rest('POST /orgs/{org}/projectsV2/{n}/views', {org: 'acme', n: 1, name: 'v'}))
+      const error = await rejection(post.rest('POST /orgs/{org}/projectsV2/{n}/views', {org: 'acme', n: 1, name: 'v'}))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'ambiguous')
       expect(stub!.requests).to.have.length(1)
       await stub!.close()
@@ -281,7 +273,7 @@ describe('github/client', () => {
 
     it('says when GitHub cannot be reached', async () => {
       const client = await clientFor(() => 'drop', {retries: 1})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'network')
       expect(error.message).to.include(`Could not reach GitHub at ${stub!.url}`)
       expect(stub!.requests).to.have.length(2)
@@ -289,7 +281,7 @@ describe('github/client', () => {
 
     it('does not retry a 401, and says the token was rejected', async () => {
       const client = await clientFor(() => ({status: 401, body: {message: 'Bad credentials'}}))
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(UserError)
       expect(error.message).to.match(/^GitHub rejected the token \(expired or revoked\?\)/)
       expect(stub!.requests).to.have.length(1)
@@ -308,9 +300,9 @@ describe('github/client', () => {
           ),
         ),
       )
-      const notFound = await caught(client.graphql(QUERY))
-      const forbidden = await caught(client.graphql(QUERY))
-      const scopes = await caught(client.graphql(QUERY))
+      const notFound = await rejection(client.graphql(QUERY))
+      const forbidden = await rejection(client.graphql(QUERY))
+      const scopes = await rejection(client.graphql(QUERY))
       expect(notFound.message).to.equal("Not found: Could not resolve to an Organization with the login of 'ghost'.")
       expect(forbidden.message).to.equal('Your token cannot access this resource (GitHub: Resource not accessible by personal access token); ask an owner to grant access')
       expect(scopes.message).to.include('lacks the project scope').and.include('`gh auth refresh -s project`')
@@ -321,7 +313,7 @@ describe('github/client', () => {
 
     it('keeps partial data of a GraphQL answer with errors, and uses the first error’s message otherwise', async () => {
       const client = await clientFor(sequence({status: 200, body: {data: {viewer: {login: 'octocat'}}, errors: [{type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requests up to 1,000,000 possible nodes'}, {message: 'second'}]}}))
-      const error = (await caught(client.graphql(QUERY))) as GitHubError
+      const error = (await rejection(client.graphql(QUERY))) as GitHubError
       expect(error.message).to.equal('This query requests up to 1,000,000 possible nodes')
       expect(error.kind).to.equal('graphql')
       expect(error.data).to.deep.equal({viewer: {login: 'octocat'}})
@@ -339,10 +331,10 @@ describe('github/client', () => {
         {retries: 0},
       )
       const errors = [
-        await caught(client.graphql(QUERY)),
-        await caught(client.graphql(QUERY)),
-        await caught(client.rest('POST /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r', title: TOKEN})),
-        await caught(client.rest('GET /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r'})),
+        await rejection(client.graphql(QUERY)),
+        await rejection(client.graphql(QUERY)),
+        await rejection(client.rest('POST /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r', title: TOKEN})),
+        await rejection(client.rest('GET /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r'})),
       ]
       expect(errors.every((e) => e instanceof UserError)).to.equal(true)
       expectNoToken(...errors, client.stats, client.endpoints)

@@ -4,20 +4,12 @@ import {GitHubError} from '../../src/github/errors.js'
 import {connect, openSession} from '../../src/app/session.js'
 import {startHostile, type Stub} from './stub-server.js'
 import type http from 'node:http'
+import {rejection} from '../helpers/rejection.js'
 
 const TOKEN = 'ghp_TESTTOKEN1234567890abcdef'
 const QUERY = 'query Viewer { viewer { login } }'
 const MUTATION = 'mutation AddDraft { addProjectV2DraftIssue(input: {projectId: "P", title: "t"}) { projectItem { id } } }'
 const OK = JSON.stringify({data: {viewer: {login: 'octocat'}}})
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** Never answers: the request is read, nothing is sent back. */
 const silent = () => {}
@@ -69,7 +61,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
     it('cuts a server that never answers after the stall timeout, retries the query, then fails in one line', async () => {
       const started = Date.now()
       const client = await clientFor(silent, {stallTimeoutMs: 150, retries: 1})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'network')
       expect(error.message).to.include("GitHub sent nothing for 0.15 s while we waited for GitHub's answer to query Viewer (stalled)")
       expect(error.message).to.not.include('\n').and.not.include(TOKEN)
@@ -87,20 +79,20 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
 
     it('cuts a server that drips even its status line, for REST reads too', async () => {
       const client = await clientFor(dripHeaders(20), {stallTimeoutMs: 150, retries: 0})
-      const error = await caught(client.rest('GET /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r'}))
+      const error = await rejection(client.rest('GET /repos/{owner}/{repo}/milestones', {owner: 'o', repo: 'r'}))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'network')
       expect(error.message).to.include("while we waited for GitHub's answer to GET /repos/{owner}/{repo}/milestones (stalled)")
     })
 
     it('says how little a dripping body brought', async () => {
       const client = await clientFor(dripBody(20), {stallTimeoutMs: 150, retries: 0})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error.message).to.match(/GitHub sent only \d+ bytes for 0\.15 s while we waited/)
     })
 
     it('never sends a stalled mutation again: it may have been applied', async () => {
       const client = await clientFor(silent, {stallTimeoutMs: 150})
-      const error = await caught(client.graphql(MUTATION))
+      const error = await rejection(client.graphql(MUTATION))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'ambiguous')
       expect(error.message).to.match(/^a GraphQL mutation may or may not have been applied \(.*stalled.*\); it is not sent again blindly/)
       expect(stub!.requests).to.have.length(1)
@@ -141,7 +133,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
     it('ends a call waiting on a silent server when the deadline passes, naming what it waited for', async () => {
       const started = Date.now()
       const client = await clientFor(silent, {stallTimeoutMs: 60_000, deadlineAt: Date.now() + 300})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(error.message).to.equal(
         "the command's deadline passed while waiting for GitHub's answer to query Viewer; raise github.deadline (or GITHUB_PM_GITHUB_DEADLINE) or try again later",
@@ -153,7 +145,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
     it('does not begin a backoff that would end after the deadline', async () => {
       const started = Date.now()
       const client = await clientFor((res) => res.writeHead(502).end('{}'), {retryBaseMs: 10_000, deadlineAt: Date.now() + 2000})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(error.message).to.include("deadline passed while waiting for a 10 s pause before retrying query Viewer")
       expect(stub!.requests).to.have.length(1)
@@ -166,7 +158,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
         (res) => res.writeHead(403, {'retry-after': '60', 'content-type': 'application/json'}).end(JSON.stringify({message: 'You have exceeded a secondary rate limit.'})),
         {retryAfterUnitMs: 1000, deadlineAt: Date.now() + 5000},
       )
-      const error = await caught(client.rest('GET /user'))
+      const error = await rejection(client.rest('GET /user'))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(error.message).to.include("waiting for GitHub's secondary rate limit to lift (60 s) before sending GET /user again")
       expect(stub!.requests).to.have.length(1)
@@ -174,7 +166,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
 
     it('sends nothing once the deadline has passed', async () => {
       const client = await clientFor(answer, {deadlineAt: Date.now() - 1})
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(error.message).to.include("passed before sending the request for GitHub's answer to query Viewer")
       expect(stub!.requests).to.have.length(0)
@@ -182,7 +174,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
 
     it('says a mutation cut by the deadline may have been applied', async () => {
       const client = await clientFor(silent, {stallTimeoutMs: 60_000, deadlineAt: Date.now() + 200})
-      const error = await caught(client.graphql(MUTATION))
+      const error = await rejection(client.graphql(MUTATION))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(error.message).to.include('the write then in flight may or may not have been applied: re-read the project')
     })
@@ -194,7 +186,7 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
       const session = await openSession({env})
       expect(session.deadlineAt).to.be.within(started + 1000, Date.now() + 1000)
       const client = await connect(session)
-      const error = await caught(client.graphql(QUERY))
+      const error = await rejection(client.graphql(QUERY))
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(Date.now() - started).to.be.within(900, 3000)
     })
