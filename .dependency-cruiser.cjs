@@ -81,10 +81,10 @@ module.exports = {
     layer('config-below-the-app', '^src/config/', [below('config', 'github', 'journal', 'plan', 'storage', 'model', 'util')], 'config/ serves the app layer: it imports no app/, audit/ or CLI module.'),
     layer('audit-below-the-app', '^src/audit/', [below('audit', 'config', 'github', 'journal', 'plan', 'storage', 'model', 'util')], 'audit/ serves the app layer: it imports no app/ or CLI module.'),
     layer(
-      'app-below-the-cli',
+      'app-imports-only-the-layers-below',
       '^src/app/',
       [below('app', 'audit', 'config', 'github', 'journal', 'plan', 'storage', 'model', 'util'), SANDBOX_ENTRY],
-      'app/ never imports a command, a hook or the CLI layer (flags, printing, exit codes live there).',
+      'app/ imports the layers below it and the sandbox\'s entry point, never a command, a hook or the CLI layer (flags, printing, exit codes live there).',
     ),
     {
       name: 'cli-imports-no-command-or-hook',
