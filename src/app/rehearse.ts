@@ -12,8 +12,7 @@ import type {ProjectState} from '../model/state.js'
 import {applyPlan, type ApplyFailure} from '../plan/apply.js'
 import {diff, mapDesired} from '../plan/diff.js'
 import type {Conflict, DiffOptions, OperationKind, Plan} from '../plan/plan.js'
-import {buildReplica, REPLICA_VIEWER, type Replica} from '../sandbox/from-state.js'
-import {startSandbox} from '../sandbox/server.js'
+import {buildReplica, REPLICA_VIEWER, startSandbox, type Replica} from '../sandbox/index.js'
 import {isUserError, UserError} from '../util/errors.js'
 
 export interface Rehearsal {

@@ -17,7 +17,7 @@ import {parseLockInfo, type LockHandle} from '../storage/backend.js'
 import {githubPmHome} from '../storage/home.js'
 import {LocalBackend} from '../storage/local.js'
 // what GitHub puts into a new project: one description, shared with the sandbox that reproduces it
-import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../sandbox/world/defaults.js'
+import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../github/defaults.js'
 import {hashOf} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'

@@ -5,6 +5,7 @@ import type {BackupType, ProjectState} from '../model/state.js'
 import {hashOf, sha256} from '../util/canonical.js'
 import {canonicalText} from './diff.js'
 import type {Delta} from './diff.js'
+import type {Codec} from '../storage/codec.js'
 
 /** Event files and the journal head: types, keys, hashing and the byte codec. The format is docs/journal-format.md. */
 
@@ -97,12 +98,10 @@ export interface JournalHead {
   checksum: string
 }
 
-/** Turns stored bytes into plain bytes and back: identity now, compression or encryption later. */
-export interface Codec {
-  encode(bytes: Uint8Array): Promise<Uint8Array>
-  decode(bytes: Uint8Array, key: string): Promise<Uint8Array>
-}
+/** The byte codec is declared where it is implemented (src/storage/codec.ts): storage sits below the journal. */
+export type {Codec}
 
+/** The identity codec: stored bytes are the plain bytes. */
 export const identityCodec: Codec = {
   encode: async (bytes) => bytes,
   decode: async (bytes) => bytes,

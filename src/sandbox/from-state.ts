@@ -16,7 +16,7 @@
 import {CREATABLE_FIELD_TYPES, READ_ONLY_DATE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
 import {loadSeed, type Seed, type SeedField, type SeedIssue, type SeedItem, type SeedProject, type SeedPullRequest, type SeedRepository, type SeedValue, type SeedView} from './seed.js'
 import {World} from './world.js'
-import {DEFAULT_FIELDS} from './world/defaults.js'
+import {DEFAULT_FIELDS} from '../github/defaults.js'
 import type {StateReason} from './world/store.js'
 
 /** The login every seeded world has, and the viewer a sandbox answers as when it knows no tokens. */

@@ -8,7 +8,6 @@
  */
 import {SandboxError} from './errors.js'
 import {UserError} from '../util/errors.js'
-import type {World} from './world.js'
 import type {Model, OptionInput, ValueInput} from './world/model.js'
 import {Planning, type IssueFieldValueInput} from './world/planning.js'
 import {BUILTIN_DATE_FIELD_TYPES} from './world/store.js'
@@ -203,8 +202,11 @@ function text(value: unknown, where: string): string {
   return value
 }
 
-/** Builds everything the seed describes in `world`, after what is already there. */
-export function loadSeed(world: World, seed: Seed): SeedResult {
+/**
+ * Builds everything the seed describes in `world` (a World, src/sandbox/world.ts), after what is already there. Typed
+ * by the one part it uses, its model, so that this module does not import world.ts (which imports it).
+ */
+export function loadSeed(world: {readonly model: Model}, seed: Seed): SeedResult {
   if (!seed || typeof seed !== 'object' || Array.isArray(seed)) throw new UserError('The sandbox seed must be a JSON object (see docs/sandbox-seed.md).')
   if (seed.version !== undefined && seed.version !== 1) throw new UserError(`Sandbox seed version ${String(seed.version)} is not supported: use version 1.`)
   const loader = new Loader(world.model)

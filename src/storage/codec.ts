@@ -3,7 +3,6 @@ import {randomBytes, scrypt as scryptCallback, createHash} from 'node:crypto'
 import {promisify} from 'node:util'
 import {gunzip as gunzipCallback, gzip as gzipCallback} from 'node:zlib'
 import nacl from 'tweetnacl'
-import type {Codec} from '../journal/events.js'
 import {UserError} from '../util/errors.js'
 import {registerSecret} from '../util/secrets.js'
 import type {StorageBackend} from './backend.js'
@@ -34,7 +33,14 @@ const gzip = promisify(gzipCallback)
 const gunzip = promisify(gunzipCallback)
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>
 
-export type {Codec}
+/**
+ * Turns stored bytes into plain bytes and back (compression, encryption). Declared here, beside its implementations,
+ * so that storage never imports the journal: the journal (src/journal/events.ts) imports it from here.
+ */
+export interface Codec {
+  encode(bytes: Uint8Array): Promise<Uint8Array>
+  decode(bytes: Uint8Array, key: string): Promise<Uint8Array>
+}
 
 export interface ScryptParams {
   N: number

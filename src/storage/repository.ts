@@ -1,6 +1,5 @@
-import type {Codec} from '../journal/events.js'
 import type {StorageBackend} from './backend.js'
-import {isEncrypted, openCodec} from './codec.js'
+import {isEncrypted, openCodec, type Codec} from './codec.js'
 import {openStorage} from './open.js'
 
 export interface OpenedRepository {

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
-import {loadWorld, saveWorld} from '../../sandbox/files.js'
-import {startSandbox, type LimitsMode} from '../../sandbox/server.js'
+import {loadWorld, saveWorld, startSandbox, type LimitsMode} from '../../sandbox/index.js'
 
 export default class BackupSandbox extends BaseCommand<typeof BackupSandbox> {
   static override summary = 'Run a local GitHub replica (GraphQL + REST) on loopback, for trying everything without a token'

@@ -6,7 +6,7 @@
 import type {GraphQLResolveInfo} from 'graphql'
 import {connection, ordered, present} from './present.js'
 import {Planning, issueFieldTypeName} from './planning.js'
-import type {Reader} from './read.js'
+import type {Model} from './model.js'
 import type {FieldRec, IssueFieldRec, IssueRec, IssueTypeRec, ItemRec, OrgRec, RepoRec} from './store.js'
 
 type Args = Record<string, any>
@@ -14,10 +14,21 @@ type Obj = Record<string, unknown>
 
 const byNameOrCreated = (rec: {name: string; createdAt: string}, field: string) => (field === 'NAME' ? rec.name.toLowerCase() : rec.createdAt)
 
+/**
+ * The part of the Reader (src/sandbox/world/read.ts) these values need: declared here so that this module does not
+ * import read.ts, which imports it.
+ */
+export interface ReaderPart {
+  readonly model: Model
+  canReadRepo(repo: RepoRec): boolean
+  issue(rec: IssueRec): Obj
+  field(rec: FieldRec): Obj
+}
+
 export class PlanningReader {
   readonly p: Planning
 
-  constructor(readonly r: Reader) {
+  constructor(readonly r: ReaderPart) {
     this.p = new Planning(r.model)
   }
 

@@ -5,7 +5,7 @@
  *
  * Issue types and issue fields belong to organizations: issues of repositories owned by a user have neither.
  */
-import {LIMITS} from './defaults.js'
+import {LIMITS} from '../../github/defaults.js'
 import {nodeNotFound, unprocessable, type Model} from './model.js'
 import type {NodeTypeName} from './ids.js'
 import {
