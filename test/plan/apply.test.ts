@@ -52,10 +52,8 @@ interface Hub {
   close(): Promise<void>
 }
 
+/** sandboxes opened by the running test, closed after it */
 const hubs: Hub[] = []
-afterEach(async () => {
-  for (const hub of hubs.splice(0)) await hub.close()
-})
 
 /** A sandbox holding `live`; `references` (the desired state) exist in it too: its issues outside the project. */
 async function github(live: ProjectState, options: {references?: ProjectState; missingContent?: string[]} = {}): Promise<Hub> {
@@ -143,6 +141,10 @@ function vandalise(desired: ProjectState): ProjectState {
 }
 
 describe('plan/apply', () => {
+  afterEach(async () => {
+    for (const hub of hubs.splice(0)) await hub.close()
+  })
+
   it('restores a vandalised project: every document validates, and the plan afterwards is empty', async () => {
     const desired = baseState()
     const gh = await github(vandalise(desired), {references: desired})
