@@ -1,5 +1,14 @@
 import {z} from 'zod'
-import type {FieldDataType, ProjectState} from './state.js'
+import {
+  MILESTONE_STATE,
+  ORDER_DIRECTION,
+  PROJECT_V2_FIELD_TYPE,
+  PROJECT_V2_ITEM_TYPE,
+  PROJECT_V2_SINGLE_SELECT_FIELD_OPTION_COLOR,
+  PROJECT_V2_STATUS_UPDATE_STATUS,
+  PROJECT_V2_VIEW_LAYOUT,
+} from './github-enums.js'
+import type {ProjectState} from './state.js'
 import {STATE_SCHEMA_VERSION} from './state.js'
 import {escapeKeys, hasEscapableKey, unescapeKey} from '../util/keys.js'
 
@@ -13,29 +22,6 @@ import {escapeKeys, hasEscapableKey, unescapeKey} from '../util/keys.js'
  * fails the build.
  */
 
-const FIELD_DATA_TYPES = [
-  'ASSIGNEES',
-  'CLOSED',
-  'CREATED',
-  'DATE',
-  'ISSUE_TYPE',
-  'ITERATION',
-  'LABELS',
-  'LINKED_PULL_REQUESTS',
-  'MILESTONE',
-  'NUMBER',
-  'PARENT_ISSUE',
-  'REPOSITORY',
-  'REVIEWERS',
-  'SINGLE_SELECT',
-  'SUB_ISSUES_PROGRESS',
-  'TEXT',
-  'TITLE',
-  'TRACKED_BY',
-  'TRACKS',
-  'UPDATED',
-] as const satisfies readonly FieldDataType[]
-
 const int = z.number().int()
 const nullableString = z.string().nullable()
 
@@ -45,7 +31,7 @@ const selectOption = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  color: z.enum(['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']),
+  color: z.enum(PROJECT_V2_SINGLE_SELECT_FIELD_OPTION_COLOR),
   position: int.min(0),
 })
 
@@ -53,7 +39,7 @@ const fieldDef = z.object({
   id: z.string(),
   databaseId: int.optional(),
   name: z.string(),
-  dataType: z.enum(FIELD_DATA_TYPES),
+  dataType: z.enum(PROJECT_V2_FIELD_TYPE),
   options: z.record(z.string(), selectOption).optional(),
   iteration: z
     .object({
@@ -69,10 +55,10 @@ const viewDef = z.object({
   id: z.string(),
   number: int,
   name: z.string(),
-  layout: z.enum(['TABLE_LAYOUT', 'BOARD_LAYOUT', 'ROADMAP_LAYOUT']),
+  layout: z.enum(PROJECT_V2_VIEW_LAYOUT),
   filter: nullableString,
   visibleFields: z.array(z.string()),
-  sortBy: z.array(z.object({field: z.string(), direction: z.enum(['ASC', 'DESC'])})),
+  sortBy: z.array(z.object({field: z.string(), direction: z.enum(ORDER_DIRECTION)})),
   groupBy: z.array(z.string()),
   verticalGroupBy: z.array(z.string()),
 })
@@ -82,7 +68,7 @@ const workflowDef = z.object({id: z.string(), number: int, name: z.string(), ena
 const statusUpdate = z.object({
   id: z.string(),
   body: nullableString,
-  status: z.enum(['ON_TRACK', 'AT_RISK', 'OFF_TRACK', 'COMPLETE', 'INACTIVE']).nullable(),
+  status: z.enum(PROJECT_V2_STATUS_UPDATE_STATUS).nullable(),
   startDate: nullableString,
   targetDate: nullableString,
   createdAt: z.string(),
@@ -119,7 +105,7 @@ const fieldValue = z.discriminatedUnion('type', [
 
 const itemState = z.object({
   id: z.string(),
-  type: z.enum(['ISSUE', 'PULL_REQUEST', 'DRAFT_ISSUE', 'REDACTED']),
+  type: z.enum(PROJECT_V2_ITEM_TYPE),
   archived: z.boolean(),
   content: issueContent.optional(),
   draft: draftContent.optional(),
@@ -131,7 +117,7 @@ const milestone = z.object({
   number: int,
   title: z.string(),
   description: nullableString,
-  state: z.enum(['OPEN', 'CLOSED']),
+  state: z.enum(MILESTONE_STATE),
   dueOn: nullableString,
 })
 

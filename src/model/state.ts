@@ -13,6 +13,17 @@
  * `config` adds full field definitions, views, workflows, repositories, teams; `full` adds items, their values, issue
  * content, milestones and status updates.
  */
+import {
+  PROJECT_V2_CUSTOM_FIELD_TYPE,
+  type MilestoneState,
+  type OrderDirection,
+  type ProjectV2FieldType,
+  type ProjectV2ItemType,
+  type ProjectV2SingleSelectFieldOptionColor,
+  type ProjectV2StatusUpdateStatus,
+  type ProjectV2ViewLayout,
+} from './github-enums.js'
+
 export type BackupType = 'full' | 'config' | 'minimal'
 
 export const STATE_SCHEMA_VERSION = 1
@@ -55,29 +66,10 @@ export interface ProjectSettings {
  * CREATED, UPDATED and CLOSED are built-in read-only dates of the content (a restore never creates them, never
  * warns about them, and a capture keeps no values of them).
  */
-export type FieldDataType =
-  | 'ASSIGNEES'
-  | 'CLOSED'
-  | 'CREATED'
-  | 'DATE'
-  | 'ISSUE_TYPE'
-  | 'ITERATION'
-  | 'LABELS'
-  | 'LINKED_PULL_REQUESTS'
-  | 'MILESTONE'
-  | 'NUMBER'
-  | 'PARENT_ISSUE'
-  | 'REPOSITORY'
-  | 'REVIEWERS'
-  | 'SINGLE_SELECT'
-  | 'SUB_ISSUES_PROGRESS'
-  | 'TEXT'
-  | 'TITLE'
-  | 'TRACKED_BY'
-  | 'TRACKS'
-  | 'UPDATED'
+export type FieldDataType = ProjectV2FieldType
 
-export const CREATABLE_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATION', 'NUMBER', 'SINGLE_SELECT', 'TEXT']
+/** GraphQL `ProjectV2CustomFieldType`: the types createProjectV2Field takes */
+export const CREATABLE_FIELD_TYPES: readonly FieldDataType[] = PROJECT_V2_CUSTOM_FIELD_TYPE
 
 /** Built-in read-only date fields: a project may or may not show them; nothing about them is restored. */
 export const READ_ONLY_DATE_FIELD_TYPES: readonly FieldDataType[] = ['CREATED', 'UPDATED', 'CLOSED']
@@ -94,7 +86,7 @@ export interface FieldDef {
   iteration?: IterationConfig
 }
 
-export type OptionColor = 'BLUE' | 'GRAY' | 'GREEN' | 'ORANGE' | 'PINK' | 'PURPLE' | 'RED' | 'YELLOW'
+export type OptionColor = ProjectV2SingleSelectFieldOptionColor
 
 export interface SelectOption {
   id: string
@@ -125,11 +117,11 @@ export interface ViewDef {
   id: string
   number: number
   name: string
-  layout: 'TABLE_LAYOUT' | 'BOARD_LAYOUT' | 'ROADMAP_LAYOUT'
+  layout: ProjectV2ViewLayout
   filter: string | null
   /** field NAMES (ids die with deletion; views are matched and recreated by name) */
   visibleFields: string[]
-  sortBy: Array<{field: string; direction: 'ASC' | 'DESC'}>
+  sortBy: Array<{field: string; direction: OrderDirection}>
   groupBy: string[]
   verticalGroupBy: string[]
 }
@@ -144,13 +136,13 @@ export interface WorkflowDef {
 export interface StatusUpdate {
   id: string
   body: string | null
-  status: 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'COMPLETE' | 'INACTIVE' | null
+  status: ProjectV2StatusUpdateStatus | null
   startDate: string | null
   targetDate: string | null
   createdAt: string
 }
 
-export type ItemType = 'ISSUE' | 'PULL_REQUEST' | 'DRAFT_ISSUE' | 'REDACTED'
+export type ItemType = ProjectV2ItemType
 
 /**
  * One project item. Its key in `ProjectState.items` is `itemKey(item)`: the content URL for issues and pull
@@ -220,7 +212,7 @@ export interface Milestone {
   number: number
   title: string
   description: string | null
-  state: 'OPEN' | 'CLOSED'
+  state: MilestoneState
   dueOn: string | null
 }
 

@@ -13,6 +13,7 @@
  *   project admin), so the replica can be read and changed as the real project would be by its owner;
  * - what cannot be expressed (redacted items, values of unknown fields, ...) is left out and named in `notes`.
  */
+import {ISSUE_STATE_REASON} from '../model/github-enums.js'
 import {CREATABLE_FIELD_TYPES, READ_ONLY_DATE_FIELD_TYPES, type FieldDef, type FieldValue, type IssueContent, type ItemState, type Milestone, type ProjectState} from '../model/state.js'
 import {loadSeed, type Seed, type SeedField, type SeedIssue, type SeedItem, type SeedProject, type SeedPullRequest, type SeedRepository, type SeedValue, type SeedView} from './seed.js'
 import {World} from './world.js'
@@ -25,7 +26,7 @@ const BUILT_IN_ORG = 'acme'
 /** where a replica's id counter starts: far beyond any sandbox world's (ids are a bijection of a 32-bit counter) */
 const REPLICA_ID_OFFSET = 0x60000000
 const URL_RE = /^(https?:\/\/[^/]+)\/([^/]+)\/([^/]+)\/(issues|pull)\/(\d+)\/?$/i
-const STATE_REASONS: readonly string[] = ['COMPLETED', 'NOT_PLANNED', 'DUPLICATE', 'REOPENED']
+const STATE_REASONS: readonly string[] = ISSUE_STATE_REASON
 
 export interface StateToSeedOptions {
   /**

@@ -14,6 +14,7 @@
  * filter as invalid and shows nothing for it, and the sandbox does the same rather than silently ignore it.
  * Pure: parse once, then test items described by `FilterItem`.
  */
+import type {ProjectV2ItemType} from '../../model/github-enums.js'
 
 export type Comparator = '=' | '>' | '>=' | '<' | '<='
 
@@ -138,7 +139,7 @@ export interface FilterField {
 
 /** One item, as the filter sees it. */
 export interface FilterItem {
-  type: 'ISSUE' | 'PULL_REQUEST' | 'DRAFT_ISSUE' | 'REDACTED'
+  type: ProjectV2ItemType
   /** OPEN, CLOSED, MERGED; null for drafts */
   state: string | null
   stateReason: string | null

@@ -166,6 +166,25 @@ export function mutationRoot(model: Model, reader: Reader): Obj {
       return payload('UpdateIssuePayload', input, {issue: () => reader.issue(issue), actor: () => reader.user(me())})
     },
 
+    /** GitHub's updatePullRequest, without the branch and maintainer settings (the sandbox has no git refs). */
+    updatePullRequest: ({input}) => {
+      const pr = editableIssue(input.pullRequestId, 'PullRequest')
+      const repo = s.repos[pr.repoId]
+      if (input.projectIds || input.baseRefName) throw new SandboxError('INTERNAL', 'sandbox does not implement UpdatePullRequestInput.projectIds/baseRefName')
+      if (input.title !== undefined && input.title !== null) {
+        if (!String(input.title).trim()) throw unprocessable("Title can't be blank")
+        pr.title = input.title
+      }
+      if (input.body !== undefined && input.body !== null) pr.body = input.body
+      if (input.labelIds) pr.labelIds = [...new Set(labelIdsFor(repo, input.labelIds))]
+      if (input.assigneeIds) pr.assigneeIds = [...new Set(userIds(input.assigneeIds))]
+      if (input.milestoneId !== undefined) pr.milestoneId = milestoneFor(repo, input.milestoneId)
+      if (input.state === 'CLOSED' && pr.state === 'OPEN') model.closeIssue(pr, null)
+      if (input.state === 'OPEN' && pr.state === 'CLOSED') model.reopenIssue(pr)
+      model.touch(pr)
+      return payload('UpdatePullRequestPayload', input, {pullRequest: () => reader.issue(pr), actor: () => reader.user(me())})
+    },
+
     closeIssue: ({input}) => {
       const issue = editableIssue(input.issueId, 'Issue')
       let reason: StateReason = input.stateReason ?? 'COMPLETED'

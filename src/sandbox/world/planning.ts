@@ -6,6 +6,7 @@
  * Issue types and issue fields belong to organizations: issues of repositories owned by a user have neither.
  */
 import {LIMITS} from '../../github/defaults.js'
+import type {IssueFieldVisibility} from '../../model/github-enums.js'
 import {nodeNotFound, unprocessable, type Model} from './model.js'
 import type {NodeTypeName} from './ids.js'
 import {
@@ -33,7 +34,7 @@ export interface IssueFieldInput {
   name: string
   dataType: IssueFieldDataType
   description?: string | null
-  visibility?: 'ALL' | 'ORG_ONLY' | null
+  visibility?: IssueFieldVisibility | null
   options?: Array<{name: string; description?: string | null; color?: string | null; priority?: number | null}> | null
 }
 

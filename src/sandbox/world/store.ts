@@ -2,6 +2,25 @@
  * The world's records: plain JSON, one table per GitHub type, every record keyed by its node id and pointing at
  * others by node id. The whole `Store` is what `World.toJSON()` writes and `World.fromJSON()` reads back.
  */
+import {
+  PROJECT_V2_CUSTOM_FIELD_TYPE,
+  PROJECT_V2_SINGLE_SELECT_FIELD_OPTION_COLOR,
+  type IssueFieldDataType as GitHubIssueFieldDataType,
+  type IssueFieldVisibility,
+  type IssueState,
+  type IssueStateReason,
+  type MilestoneState,
+  type OrderDirection,
+  type OrganizationMemberRole,
+  type ProjectV2FieldType,
+  type ProjectV2ItemType,
+  type ProjectV2Role,
+  type ProjectV2SingleSelectFieldOptionColor,
+  type ProjectV2StatusUpdateStatus,
+  type ProjectV2ViewLayout,
+  type PullRequestState,
+  type RepositoryVisibility,
+} from '../../model/github-enums.js'
 import {newCounters, type Counters} from './ids.js'
 
 export const WORLD_STATE_VERSION = 1
@@ -21,7 +40,7 @@ export interface UserRec extends Base {
   name: string | null
 }
 
-export type OrgRole = 'ADMIN' | 'MEMBER'
+export type OrgRole = OrganizationMemberRole
 
 export interface OrgRec extends Base {
   login: string
@@ -39,7 +58,7 @@ export interface TeamRec extends Base {
   members: string[]
 }
 
-export type Visibility = 'PUBLIC' | 'PRIVATE' | 'INTERNAL'
+export type Visibility = RepositoryVisibility
 
 export interface RepoRec extends Base {
   ownerId: string
@@ -60,8 +79,9 @@ export interface RepoRec extends Base {
   milestones: Record<string, string>
 }
 
-export type IssueStateRec = 'OPEN' | 'CLOSED' | 'MERGED'
-export type StateReason = 'COMPLETED' | 'NOT_PLANNED' | 'DUPLICATE' | 'REOPENED'
+/** an issue's state, or a pull request's */
+export type IssueStateRec = IssueState | PullRequestState
+export type StateReason = IssueStateReason
 
 /** An issue or a pull request (they share numbering, labels, assignees and milestones). */
 export interface IssueRec extends Base {
@@ -105,7 +125,8 @@ export interface IssueTypeRec extends Base {
   isEnabled: boolean
 }
 
-export type IssueFieldDataType = 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT'
+/** GitHub's issue field types but MULTI_SELECT, which the sandbox does not model (yet) */
+export type IssueFieldDataType = Extract<GitHubIssueFieldDataType, 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT'>
 
 export interface IssueFieldOptionRec {
   id: string
@@ -122,7 +143,7 @@ export interface IssueFieldRec extends Base {
   name: string
   description: string | null
   dataType: IssueFieldDataType
-  visibility: 'ALL' | 'ORG_ONLY'
+  visibility: IssueFieldVisibility
   options?: IssueFieldOptionRec[]
 }
 
@@ -147,13 +168,13 @@ export interface MilestoneRec extends Base {
   number: number
   title: string
   description: string | null
-  state: 'OPEN' | 'CLOSED'
+  state: MilestoneState
   dueOn: Timestamp | null
   closedAt: Timestamp | null
   creatorId: string | null
 }
 
-export type ProjectRole = 'ADMIN' | 'WRITER' | 'READER' | 'NONE'
+export type ProjectRole = ProjectV2Role
 
 export interface ProjectRec extends Base {
   ownerId: string
@@ -184,35 +205,15 @@ export interface ProjectRec extends Base {
   nextWorkflowNumber: number
 }
 
-export type FieldDataType =
-  | 'ASSIGNEES'
-  | 'CLOSED'
-  | 'CREATED'
-  | 'DATE'
-  | 'ISSUE_TYPE'
-  | 'ITERATION'
-  | 'LABELS'
-  | 'LINKED_PULL_REQUESTS'
-  | 'MILESTONE'
-  | 'NUMBER'
-  | 'PARENT_ISSUE'
-  | 'REPOSITORY'
-  | 'REVIEWERS'
-  | 'SINGLE_SELECT'
-  | 'SUB_ISSUES_PROGRESS'
-  | 'TEXT'
-  | 'TITLE'
-  | 'TRACKED_BY'
-  | 'TRACKS'
-  | 'UPDATED'
+export type FieldDataType = ProjectV2FieldType
 
-export const CUSTOM_FIELD_TYPES: readonly FieldDataType[] = ['DATE', 'ITERATION', 'NUMBER', 'SINGLE_SELECT', 'TEXT']
+export const CUSTOM_FIELD_TYPES: readonly FieldDataType[] = PROJECT_V2_CUSTOM_FIELD_TYPE
 
 /** Built-in, read-only date fields (GitHub's ProjectV2FieldType); new projects do not get them, a seed may declare them. */
 export const BUILTIN_DATE_FIELD_TYPES: readonly FieldDataType[] = ['CREATED', 'UPDATED', 'CLOSED']
 
-export type OptionColor = 'BLUE' | 'GRAY' | 'GREEN' | 'ORANGE' | 'PINK' | 'PURPLE' | 'RED' | 'YELLOW'
-export const OPTION_COLORS: readonly OptionColor[] = ['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']
+export type OptionColor = ProjectV2SingleSelectFieldOptionColor
+export const OPTION_COLORS: readonly OptionColor[] = PROJECT_V2_SINGLE_SELECT_FIELD_OPTION_COLOR
 
 export interface OptionRec {
   id: string
@@ -248,7 +249,7 @@ export interface FieldRec extends Base {
   issueFieldId?: string
 }
 
-export type ViewLayout = 'TABLE_LAYOUT' | 'BOARD_LAYOUT' | 'ROADMAP_LAYOUT'
+export type ViewLayout = ProjectV2ViewLayout
 
 export interface ViewRec extends Base {
   projectId: string
@@ -257,7 +258,7 @@ export interface ViewRec extends Base {
   layout: ViewLayout
   filter: string | null
   visibleFieldIds: string[]
-  sortBy: Array<{fieldId: string; direction: 'ASC' | 'DESC'}>
+  sortBy: Array<{fieldId: string; direction: OrderDirection}>
   groupByFieldIds: string[]
   verticalGroupByFieldIds: string[]
   creatorId: string | null
@@ -270,7 +271,7 @@ export interface WorkflowRec extends Base {
   enabled: boolean
 }
 
-export type ProjectStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'COMPLETE' | 'INACTIVE'
+export type ProjectStatus = ProjectV2StatusUpdateStatus
 
 export interface StatusUpdateRec extends Base {
   projectId: string
@@ -293,7 +294,8 @@ export interface ValueRec extends Base {
 
 export interface ItemRec extends Base {
   projectId: string
-  type: 'ISSUE' | 'PULL_REQUEST' | 'DRAFT_ISSUE'
+  /** never REDACTED: redaction is how an item is shown (see `redacted`), not what it is */
+  type: Exclude<ProjectV2ItemType, 'REDACTED'>
   /** issue, pull request or draft issue id */
   contentId: string
   archived: boolean
