@@ -4,7 +4,7 @@ import {UserError} from '../util/errors.js'
  * milestone, repository and team ids), fetched before the mutations by aliased queries, many per request.
  */
 import {AdaptiveBatch, BATCH_BOUNDS, batchOf, isTooBig} from './batching.js'
-import type {ContentRef, Operation} from './plan.js'
+import type {ContentRef, Operation} from './types.js'
 
 export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team' | 'issueType' | 'issueFields'
 
