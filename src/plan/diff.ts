@@ -9,34 +9,30 @@ import {
   CREATABLE_FIELD_TYPES,
   READ_ONLY_DATE_FIELD_TYPES,
   type FieldDef,
-  type FieldValue,
   type IssueContent,
   type ItemState,
   type ProjectState,
   type ViewDef,
 } from '../model/state.js'
-import {UserError} from '../util/errors.js'
-import {CLIENT_MUTATION_INTERVAL_MS, estimateOperations} from './estimate.js'
+import {assemblePlan} from './assemble.js'
 import {
-  CONTENT_CREATING,
-  GITHUB_DEFAULT_VIEW,
-  STAGE,
-  type Conflict,
-  type ContentRef,
-  type DiffOptions,
-  type FieldRef,
-  type ItemRef,
-  type IterationSpec,
-  type Operation,
-  type OptionSpec,
-  type Plan,
-  type PlannedValue,
-  type ProjectChanges,
-  type Section,
-} from './plan.js'
-
-const ALL_SECTIONS: Section[] = ['config', 'fields', 'issues']
-const URL_RE = /^(https?:\/\/[^/]+\/)([^/]+\/[^/]+)\/(issues|pull)\/(\d+)(.*)$/i
+  allIterations,
+  canonical,
+  iterationSpec,
+  liveNames,
+  liveOptionSpecs,
+  matchOptions,
+  optionSpecs,
+  plannedValue,
+  showValue,
+  valueEquals,
+  viewDifferences,
+} from './compare.js'
+import {longestIncreasing} from './longest-increasing.js'
+import {GITHUB_DEFAULT_VIEW} from './plan.js'
+import {mapDesired, URL_RE} from './remap.js'
+import {effectiveSections, itemFilter} from './scope.js'
+import type {Conflict, ContentRef, DiffOptions, FieldRef, ItemRef, Operation, Plan, ProjectChanges, Section} from './types.js'
 
 /** Everything diff knows about one desired field. */
 interface FieldPlan {
@@ -135,17 +131,7 @@ class Differ {
           'the live capture could not read them (this GitHub lacks them in its API)',
       )
     }
-    const operations = sortOperations(this.ops)
-    const {latencyMs, batchSize, contentBatchSize} = this.options
-    const mutationIntervalMs = this.options.mutationIntervalMs ?? CLIENT_MUTATION_INTERVAL_MS
-    const estimate = estimateOperations(operations, {latencyMs, batchSize, contentBatchSize, mutationIntervalMs})
-    return {
-      operations,
-      warnings: this.warnings,
-      conflicts: this.conflicts,
-      summary: summarize(operations, this.conflicts.length, this.warnings.length),
-      estimate,
-    }
+    return assemblePlan(this.ops, this.warnings, this.conflicts, this.options)
   }
 
   private add<T extends Operation>(op: T): T {
@@ -981,120 +967,8 @@ class Differ {
   }
 }
 
+
 // ---------------------------------------------------------------- helpers
-
-function effectiveSections(options: DiffOptions): Section[] {
-  if (options.sections?.length) {
-    for (const s of options.sections) {
-      if (!ALL_SECTIONS.includes(s)) throw new UserError(`--partial "${s}" is not a section: use config, fields or issues`)
-    }
-    return options.sections
-  }
-  const narrowed: Section[] = []
-  if (options.fields?.length) narrowed.push('fields')
-  if (options.issues?.length) narrowed.push('issues')
-  return narrowed.length ? narrowed : ALL_SECTIONS
-}
-
-interface IssueSelector {
-  repository?: string
-  number: number
-}
-
-function parseSelector(value: number | string, flag: string): IssueSelector {
-  const text = String(value).trim().replace(/^#/, '')
-  if (/^\d+$/.test(text)) return {number: Number(text)}
-  const m = /^([^/\s#]+\/[^/\s#]+)#(\d+)$/.exec(text) ?? URL_RE.exec(text)
-  if (m && m.length === 3) return {repository: m[1].toLowerCase(), number: Number(m[2])}
-  if (m) return {repository: m[2].toLowerCase(), number: Number(m[4])}
-  throw new UserError(`${flag} "${value}" is not an issue: use a number (39), owner/repo#39 or the issue URL`)
-}
-
-function itemFilter(options: DiffOptions): (item: ItemState) => boolean {
-  const mapSel = (s: IssueSelector): IssueSelector =>
-    s.repository ? {...s, repository: (mapRepoName(s.repository, options.repoMap) ?? s.repository).toLowerCase()} : s
-  const only = options.issues?.length ? options.issues.map((v) => mapSel(parseSelector(v, '--issues'))) : null
-  const except = (options.excludeIssues ?? []).map((v) => mapSel(parseSelector(v, '--exclude-issues')))
-  const hit = (sels: IssueSelector[], item: ItemState) =>
-    !!item.content &&
-    sels.some((s) => s.number === item.content?.number && (!s.repository || s.repository === item.content.repository.toLowerCase()))
-  return (item) => (!only || hit(only, item)) && !hit(except, item)
-}
-
-/**
- * The `--fields` and `--issues` selectors that select nothing: no field of the backup (or, with `destructive`, of the
- * live project) has the name; no item of the backup (or, with `destructive`, of the live project) is the issue.
- */
-export function unmatchedSelections(
-  desiredState: ProjectState,
-  live: ProjectState,
-  options: DiffOptions,
-): {fields: string[]; issues: Array<number | string>} {
-  const desired = mapDesired(desiredState, options)
-  const fieldNames = new Set(Object.values(desired.fields).map((f) => f.name.toLowerCase()))
-  if (options.destructive) for (const f of Object.values(live.fields)) fieldNames.add(f.name.toLowerCase())
-  const fields = (options.fields ?? []).filter((f) => !fieldNames.has(f.trim().toLowerCase()))
-  const items = [...Object.values(desired.items ?? {}), ...(options.destructive ? Object.values(live.items ?? {}) : [])]
-  const issues = (options.issues ?? []).filter((sel) => {
-    const only = itemFilter({issues: [sel], repoMap: options.repoMap})
-    return !items.some((it) => only(it))
-  })
-  return {fields, issues}
-}
-
-function mapRepoName(repo: string, repoMap: Record<string, string> | undefined): string | undefined {
-  if (!repoMap) return undefined
-  const lower = repo.toLowerCase()
-  for (const [from, to] of Object.entries(repoMap)) if (from.toLowerCase() === lower) return to
-  return undefined
-}
-
-/** The desired state with `repoMap` and `urlMap` applied to every repository name, content URL and item key. */
-export function mapDesired(state: ProjectState, options: Pick<DiffOptions, 'repoMap' | 'urlMap'>): ProjectState {
-  const {repoMap, urlMap} = options
-  if (!(repoMap && Object.keys(repoMap).length) && !(urlMap && Object.keys(urlMap).length)) return state
-  const repo = (r: string) => mapRepoName(r, repoMap) ?? r
-  const url = (u: string) => {
-    const m = URL_RE.exec(u)
-    const mapped = m ? `${m[1]}${repo(m[2])}/${m[3]}/${m[4]}${m[5]}` : u
-    return urlMap?.[mapped] ?? urlMap?.[u] ?? mapped
-  }
-  const milestoneKey = (k: string) => {
-    const i = k.lastIndexOf('#')
-    return i > 0 ? `${repo(k.slice(0, i))}${k.slice(i)}` : k
-  }
-  const keyOf = (k: string, it?: ItemState) => (it?.content ? url(it.content.url) : URL_RE.test(k) ? url(k) : k)
-  const items: Record<string, ItemState> | undefined = state.items
-    ? Object.fromEntries(
-        Object.entries(state.items).map(([k, it]) => [
-          keyOf(k, it),
-          it.content
-            ? {
-                ...it,
-                content: {
-                  ...it.content,
-                  url: url(it.content.url),
-                  repository: repo(it.content.repository),
-                  milestone: it.content.milestone ? milestoneKey(it.content.milestone) : null,
-                  parent: it.content.parent ? url(it.content.parent) : null,
-                  subIssues: it.content.subIssues.map(url),
-                  ...(it.content.blockedBy ? {blockedBy: it.content.blockedBy.map(url).sort()} : {}),
-                },
-              }
-            : it,
-        ]),
-      )
-    : undefined
-  return {
-    ...state,
-    repositories: state.repositories?.map(repo),
-    items,
-    itemOrder: state.itemOrder?.map((k) => keyOf(k, state.items?.[k])),
-    milestones: state.milestones
-      ? Object.fromEntries(Object.entries(state.milestones).map(([k, m]) => [milestoneKey(k), {...m, repository: repo(m.repository)}]))
-      : undefined,
-  }
-}
 
 function orderedEntries(items: Record<string, ItemState>, order: string[] | undefined): Array<[string, ItemState]> {
   const seen = new Set<string>()
@@ -1123,235 +997,4 @@ function contentRefFromUrl(url: string): ContentRef {
   const m = URL_RE.exec(url)
   if (!m) return {url, kind: 'Issue', repository: '', number: 0}
   return {url, kind: m[3].toLowerCase() === 'pull' ? 'PullRequest' : 'Issue', repository: m[2], number: Number(m[4])}
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value)
-}
-
-function optionSpecs(f: FieldDef): OptionSpec[] {
-  return Object.values(f.options ?? {})
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    .map((o) => ({name: o.name, description: o.description ?? '', color: o.color}))
-}
-
-/** The live options as `restoreOptions` would send them unchanged: in order, each with its id. */
-function liveOptionSpecs(f: FieldDef): OptionSpec[] {
-  return Object.values(f.options ?? {})
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    .map((o) => ({id: o.id, name: o.name, description: o.description ?? '', color: o.color}))
-}
-
-/**
- * The desired options, each matched to a live option of the field (by id, then by exact name) whose id it carries;
- * `kept`: live id → desired name; `recreated`: names of desired options without a live match (new ids on GitHub).
- */
-function matchOptions(
-  d: FieldDef,
-  l: FieldDef,
-  keepExtra: boolean,
-): {options: OptionSpec[]; kept: Map<string, string>; recreated: string[]; extra: string[]} {
-  const desired = Object.values(d.options ?? {}).sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-  const live = Object.values(l.options ?? {})
-  const claimed = new Set<string>()
-  const liveIdOf = new Map<string, string>()
-  for (const o of desired) {
-    if (l.options?.[o.id] && !claimed.has(o.id)) {
-      liveIdOf.set(o.id, o.id)
-      claimed.add(o.id)
-    }
-  }
-  for (const o of desired) {
-    if (liveIdOf.has(o.id)) continue
-    const byName = live.find((x) => !claimed.has(x.id) && x.name === o.name)
-    if (byName) {
-      liveIdOf.set(o.id, byName.id)
-      claimed.add(byName.id)
-    }
-  }
-  const kept = new Map<string, string>()
-  const recreated: string[] = []
-  const options = desired.map((o) => {
-    const id = liveIdOf.get(o.id)
-    if (id) kept.set(id, o.name)
-    else recreated.push(o.name)
-    return {...(id ? {id} : {}), name: o.name, description: o.description ?? '', color: o.color}
-  })
-  // live options the backup lacks: kept after the backup's own (same id, so their values survive) unless destructive
-  const extra: string[] = []
-  if (keepExtra) {
-    const names = new Set(options.map((o) => o.name))
-    for (const o of live.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))) {
-      if (claimed.has(o.id) || names.has(o.name)) continue
-      options.push({id: o.id, name: o.name, description: o.description ?? '', color: o.color})
-      kept.set(o.id, o.name)
-      extra.push(o.name)
-    }
-  }
-  return {options, kept, recreated, extra}
-}
-
-function allIterations(f: FieldDef): Array<{id: string; title: string; startDate: string; duration: number}> {
-  const it = f.iteration
-  if (!it) return []
-  return [...Object.values(it.completedIterations), ...Object.values(it.iterations)]
-    .map((i) => ({id: i.id, title: i.title, startDate: i.startDate, duration: i.duration}))
-    .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title))
-}
-
-/** The iteration configuration input for a field; null when it has no iteration to start from. */
-function iterationSpec(f: FieldDef, fallback: FieldDef | undefined): IterationSpec | null {
-  if (!f.iteration) return null
-  const iterations = allIterations(f).map(({title, startDate, duration}) => ({title, startDate, duration}))
-  const startDate = iterations[0]?.startDate ?? allIterations(fallback ?? f)[0]?.startDate
-  if (!startDate) return null
-  return {duration: f.iteration.duration, startDate, iterations}
-}
-
-function liveNames(f: FieldDef): Set<string> {
-  if (f.dataType === 'SINGLE_SELECT') return new Set(Object.values(f.options ?? {}).map((o) => o.name))
-  if (f.dataType === 'ITERATION') return new Set(allIterations(f).map((i) => i.title))
-  return new Set()
-}
-
-function plannedValue(v: FieldValue, dataType: string): PlannedValue | null {
-  switch (v.type) {
-    case 'text':
-      return dataType === 'TEXT' ? {type: 'text', text: v.text} : null
-    case 'number':
-      return dataType === 'NUMBER' ? {type: 'number', number: v.number} : null
-    case 'date':
-      return dataType === 'DATE' ? {type: 'date', date: v.date} : null
-    case 'singleSelect':
-      return dataType === 'SINGLE_SELECT' ? {type: 'singleSelect', name: v.name} : null
-    case 'iteration':
-      return dataType === 'ITERATION' ? {type: 'iteration', title: v.title} : null
-  }
-}
-
-/** Equal as the user sees it: options by name, iterations by title, and the live id must still exist (not orphaned). */
-function valueEquals(d: FieldValue, l: FieldValue, liveField: FieldDef | undefined): boolean {
-  if (d.type !== l.type) return false
-  switch (d.type) {
-    case 'text':
-      return d.text === (l as typeof d).text
-    case 'number':
-      return d.number === (l as typeof d).number
-    case 'date':
-      return d.date.slice(0, 10) === (l as typeof d).date.slice(0, 10)
-    case 'singleSelect': {
-      const lv = l as typeof d
-      return lv.name === d.name && !!liveField?.options?.[lv.optionId]
-    }
-    case 'iteration': {
-      const lv = l as typeof d
-      const it = liveField?.iteration
-      return lv.title === d.title && !!(it?.iterations[lv.iterationId] ?? it?.completedIterations[lv.iterationId])
-    }
-  }
-}
-
-export function showValue(v: FieldValue): string {
-  switch (v.type) {
-    case 'text':
-      return JSON.stringify(v.text)
-    case 'number':
-      return String(v.number)
-    case 'date':
-      return v.date
-    case 'singleSelect':
-      return JSON.stringify(v.name)
-    case 'iteration':
-      return JSON.stringify(v.title)
-  }
-}
-
-function viewDifferences(d: ViewDef, l: ViewDef): string[] {
-  const out: string[] = []
-  if (d.layout !== l.layout) out.push(`layout ${l.layout} live, ${d.layout} in the backup`)
-  if ((d.filter ?? '') !== (l.filter ?? '')) out.push(`filter "${l.filter ?? ''}" live, "${d.filter ?? ''}" in the backup`)
-  if (canonical(d.visibleFields) !== canonical(l.visibleFields)) out.push('visible fields')
-  if (canonical(d.sortBy) !== canonical(l.sortBy)) out.push('sorting')
-  if (canonical(d.groupBy) !== canonical(l.groupBy)) out.push('grouping')
-  if (canonical(d.verticalGroupBy) !== canonical(l.verticalGroupBy)) out.push('columns')
-  return out
-}
-
-/** Longest subsequence of `seq` whose ranks increase (patience sorting, O(n log n)). */
-export function longestIncreasing<T>(seq: readonly T[], rank: (x: T) => number): T[] {
-  const tails: number[] = []
-  const prev: number[] = new Array(seq.length).fill(-1)
-  for (let i = 0; i < seq.length; i++) {
-    const r = rank(seq[i])
-    let lo = 0
-    let hi = tails.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (rank(seq[tails[mid]]) < r) lo = mid + 1
-      else hi = mid
-    }
-    if (lo > 0) prev[i] = tails[lo - 1]
-    tails[lo] = i
-  }
-  const out: T[] = []
-  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) out.push(seq[i])
-  return out.reverse()
-}
-
-/**
- * Operations in apply order: by stage, then non-content before content-creating (apply batches them apart), then the
- * plan's own order; dependencies always come first.
- */
-function sortOperations(ops: Operation[]): Operation[] {
-  const content = (op: Operation) => (CONTENT_CREATING.has(op.op) ? 1 : 0)
-  const sorted = ops
-    .map((op, i) => ({op, i}))
-    .sort((a, b) => STAGE[a.op.op] - STAGE[b.op.op] || content(a.op) - content(b.op) || a.i - b.i)
-  const seen = new Set<string>()
-  for (const {op} of sorted) {
-    for (const d of op.deps) if (!seen.has(d)) throw new Error(`plan operation ${op.id} depends on ${d}, which does not come first`)
-    seen.add(op.id)
-  }
-  return sorted.map(({op}) => op)
-}
-
-function summarize(ops: Operation[], conflicts: number, warnings: number): Plan['summary'] {
-  const fields = new Set<string>()
-  const items = new Set<string>()
-  const count = (...kinds: string[]) => ops.filter((o) => kinds.includes(o.op)).length
-  for (const op of ops) {
-    if ('field' in op && op.op !== 'setValue' && op.op !== 'clearValue') fields.add(op.field.name)
-    if ('item' in op) items.add(op.item.key)
-    if ('content' in op) items.add(op.content.url)
-    if (op.op === 'addSubIssue' || op.op === 'removeSubIssue' || op.op === 'reorderSubIssue') items.add(op.child.url)
-  }
-  return {
-    operations: ops.length,
-    fields_to_restore: fields.size,
-    issues_to_update: items.size,
-    items_to_add: count('addItem', 'createDraft'),
-    items_to_delete: count('deleteItem'),
-    values_to_set: count('setValue'),
-    values_to_clear: count('clearValue'),
-    content_updates: count(
-      'updateContent',
-      'setIssueState',
-      'addLabels',
-      'removeLabels',
-      'addAssignees',
-      'removeAssignees',
-      'setMilestone',
-      'addSubIssue',
-      'removeSubIssue',
-      'addBlockedBy',
-      'removeBlockedBy',
-      'updateDraft',
-      'setIssueType',
-      'setIssueFields',
-      'reorderSubIssue',
-    ),
-    views_to_create: count('createView'),
-    conflicts,
-    warnings,
-  }
 }
