@@ -34,6 +34,10 @@ import {mapDesired, URL_RE} from './remap.js'
 import {effectiveSections, itemFilter} from './scope.js'
 import type {Conflict, ContentRef, DiffOptions, FieldRef, ItemRef, Operation, Plan, ProjectChanges, Section} from './types.js'
 
+// what app/ calls beside diff (the mapped desired state, the selectors that select nothing): stable entry points
+export {mapDesired} from './remap.js'
+export {unmatchedSelections} from './scope.js'
+
 /** Everything diff knows about one desired field. */
 interface FieldPlan {
   desired: FieldDef
