@@ -12,7 +12,6 @@ import {
   type IssueContent,
   type ItemState,
   type ProjectState,
-  type ViewDef,
 } from '../model/state.js'
 import {assemblePlan} from './assemble.js'
 import {
@@ -26,13 +25,12 @@ import {
   plannedValue,
   showValue,
   valueEquals,
-  viewDifferences,
 } from './compare.js'
+import {planLinks, planProjectSettings, planStatusUpdates, planViews, planWorkflows, type DiffSink} from './config.js'
 import {longestIncreasing} from './longest-increasing.js'
-import {GITHUB_DEFAULT_VIEW} from './plan.js'
 import {mapDesired, URL_RE} from './remap.js'
 import {effectiveSections, itemFilter} from './scope.js'
-import type {Conflict, ContentRef, DiffOptions, FieldRef, ItemRef, Operation, Plan, ProjectChanges, Section} from './types.js'
+import type {Conflict, ContentRef, DiffOptions, FieldRef, ItemRef, Operation, Plan, Section} from './types.js'
 
 // what app/ calls beside diff (the mapped desired state, the selectors that select nothing): stable entry points
 export {mapDesired} from './remap.js'
@@ -99,6 +97,8 @@ class Differ {
   private readonly keptValues = new Map<string, number>()
   /** issues whose type / issue fields the live capture did not read (warned once) */
   private readonly unreadPlanning = {types: 0, fields: 0}
+  /** what config.ts's functions add their operations, warnings and conflicts to */
+  private readonly sink: DiffSink
 
   constructor(
     private readonly desired: ProjectState,
@@ -109,19 +109,23 @@ class Differ {
     this.fieldFilter = options.fields?.length ? new Set(options.fields.map((f) => f.trim().toLowerCase())) : null
     this.include = itemFilter(options)
     this.missing = new Set(options.missingContent ?? [])
+    this.sink = {desired, live, options, conflicts: this.conflicts, add: (op) => this.add(op), warn: (message) => this.warn(message)}
   }
 
   run(): Plan {
     const config = this.sections.has('config')
     const fields = this.sections.has('fields')
     const issues = this.sections.has('issues')
-    if (config) this.projectSettings()
+    if (config) planProjectSettings(this.sink)
     this.planFields(fields)
     if (config) {
-      this.views()
-      this.workflows()
-      this.links()
-      this.statusUpdates()
+      planViews(this.sink, (name) => {
+        const fp = [...this.fields.values()].find((f) => f.desired.name === name)
+        return fp?.usable ? fp.deps : undefined
+      })
+      planWorkflows(this.sink)
+      planLinks(this.sink)
+      planStatusUpdates(this.sink)
     }
     if (issues || fields) this.planItems(issues)
     if (issues) {
@@ -156,29 +160,6 @@ class Differ {
 
   private warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message)
-  }
-
-  // ---------------------------------------------------------------- project settings
-
-  private projectSettings(): void {
-    const d = this.desired.project
-    const l = this.live.project
-    const changes: ProjectChanges = {}
-    const before: ProjectChanges = {}
-    for (const key of ['title', 'shortDescription', 'readme', 'public', 'closed'] as const) {
-      if ((d[key] ?? null) !== (l[key] ?? null)) {
-        ;(changes as Record<string, unknown>)[key] = d[key]
-        ;(before as Record<string, unknown>)[key] = l[key]
-      }
-    }
-    if (Object.keys(changes).length) this.add({op: 'updateProject', id: 'project', deps: [], changes, before})
-    if (Boolean(d.template) !== Boolean(l.template)) {
-      if (d.template && l.owner.type !== 'Organization') {
-        this.warn("the backup's project is a template, but only organizations' projects can be templates: not restored")
-      } else {
-        this.add({op: 'setTemplate', id: 'project.template', deps: [], template: Boolean(d.template)})
-      }
-    }
   }
 
   // ---------------------------------------------------------------- fields
@@ -335,140 +316,6 @@ class Differ {
     fp.reset = true
     fp.deps = [id]
     fp.names = new Set(options ? options.map((o) => o.name) : (iteration?.iterations.map((i) => i.title) ?? []))
-  }
-
-  // ---------------------------------------------------------------- views, workflows, links, status updates
-
-  private views(): void {
-    const desired = Object.values(this.desired.views ?? {}).sort((a, b) => a.number - b.number)
-    const live = Object.values(this.live.views ?? {})
-    const claimed = new Set<string>()
-    for (const d of desired) {
-      const l =
-        live.find((v) => !claimed.has(v.id) && v.number === d.number && v.name === d.name) ??
-        live.find((v) => !claimed.has(v.id) && v.name === d.name)
-      if (l) {
-        claimed.add(l.id)
-        const differs = viewDifferences(d, l)
-        if (differs.length) {
-          this.warn(
-            `view '${d.name}' differs from the backup (${differs.join(', ')}); no API edits a view: change it by hand, or delete it in the project and restore again to recreate it`,
-          )
-        }
-        continue
-      }
-      const deps: string[] = []
-      const known = (name: string): boolean => {
-        const fp = [...this.fields.values()].find((f) => f.desired.name === name)
-        if (fp?.usable) {
-          deps.push(...fp.deps)
-          return true
-        }
-        return Object.values(this.live.fields).some((f) => f.name === name)
-      }
-      const dropped = new Set<string>()
-      const keep = (name: string) => {
-        if (known(name)) return true
-        dropped.add(name)
-        return false
-      }
-      const view: Omit<ViewDef, 'id'> = {
-        number: d.number,
-        name: d.name,
-        layout: d.layout,
-        filter: d.filter,
-        visibleFields: d.visibleFields.filter(keep),
-        sortBy: d.sortBy.filter((s) => keep(s.field)),
-        groupBy: d.groupBy.filter(keep),
-        verticalGroupBy: d.verticalGroupBy.filter(keep),
-      }
-      if (dropped.size) {
-        this.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
-      }
-      if (view.layout === 'ROADMAP_LAYOUT' && view.visibleFields.length) {
-        // GitHub's REST API: `visible_fields` is not applicable to roadmap layout views
-        this.warn(`view '${d.name}' is a roadmap: its visible fields (${view.visibleFields.join(', ')}) cannot be set through the API; set them by hand`)
-      }
-      this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
-    }
-    for (const l of live) {
-      if (claimed.has(l.id)) continue
-      if (this.options.createdByRestore && l.name === GITHUB_DEFAULT_VIEW) {
-        // GitHub made it with the project; it is not the user's, but no API deletes it: one manual step
-        this.conflicts.push({kind: 'view', name: l.name, detail: 'GitHub made it with the new project and no API deletes a view: delete it by hand in the project'})
-      } else {
-        this.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
-      }
-    }
-  }
-
-  private workflows(): void {
-    const live = Object.values(this.live.workflows ?? {})
-    for (const d of Object.values(this.desired.workflows ?? {}).sort((a, b) => a.number - b.number)) {
-      const l = live.find((w) => w.number === d.number && w.name === d.name) ?? live.find((w) => w.name === d.name)
-      if (!l) {
-        this.warn(`workflow '${d.name}' does not exist in the project: create it by hand in the project's Workflows settings${d.enabled ? ' and enable it' : ''}`)
-      } else if (l.enabled !== d.enabled) {
-        this.warn(`${d.enabled ? 'enable' : 'disable'} workflow '${d.name}' by hand in the project's Workflows settings`)
-      }
-    }
-  }
-
-  private links(): void {
-    if (this.desired.repositories) {
-      const live = new Set((this.live.repositories ?? []).map((r) => r.toLowerCase()))
-      const want = new Set(this.desired.repositories.map((r) => r.toLowerCase()))
-      const owner = this.live.project.owner.login.toLowerCase()
-      for (const r of this.desired.repositories) {
-        if (live.has(r.toLowerCase())) continue
-        // GitHub links a project only to repositories of its own owner: a migrated project cannot keep such a link
-        if (r.split('/')[0].toLowerCase() !== owner) {
-          this.warn(`repository ${r} cannot be linked: GitHub links only repositories owned by ${this.live.project.owner.login} (map it with --map-repo)`)
-        } else this.add({op: 'linkRepository', id: `link.repository:${r}`, deps: [], repository: r})
-      }
-      for (const r of this.live.repositories ?? []) {
-        if (!want.has(r.toLowerCase())) this.conflicts.push({kind: 'repository', name: r, detail: 'linked live but not in the backup; left linked'})
-      }
-    }
-    if (this.desired.teams) {
-      const live = new Set((this.live.teams ?? []).map((t) => t.toLowerCase()))
-      const want = new Set(this.desired.teams.map((t) => t.toLowerCase()))
-      const org = this.live.project.owner.login.toLowerCase()
-      for (const t of this.desired.teams) {
-        if (live.has(t.toLowerCase())) continue
-        if (t.split('/')[0].toLowerCase() !== org) {
-          this.warn(`team ${t} cannot be linked: GitHub links only teams of the organization that owns the project (${this.live.project.owner.login})`)
-        } else this.add({op: 'linkTeam', id: `link.team:${t}`, deps: [], team: t})
-      }
-      for (const t of this.live.teams ?? []) {
-        if (!want.has(t.toLowerCase())) this.conflicts.push({kind: 'team', name: t, detail: 'linked live but not in the backup; left linked'})
-      }
-    }
-  }
-
-  private statusUpdates(): void {
-    if (!this.desired.statusUpdates) return
-    const live = Object.values(this.live.statusUpdates ?? {})
-    const same = (a: {body: unknown; status: unknown; startDate: unknown; targetDate: unknown}, b: typeof a) =>
-      a.body === b.body && a.status === b.status && a.startDate === b.startDate && a.targetDate === b.targetDate
-    const claimed = new Set<string>()
-    const desired = Object.values(this.desired.statusUpdates).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-    for (const d of desired) {
-      const l = live.find((s) => !claimed.has(s.id) && s.id === d.id) ?? live.find((s) => !claimed.has(s.id) && same(s, d))
-      if (l) {
-        claimed.add(l.id)
-        continue
-      }
-      this.add({
-        op: 'createStatusUpdate',
-        id: `status.create:${d.id}`,
-        deps: [],
-        body: d.body,
-        status: d.status,
-        startDate: d.startDate,
-        targetDate: d.targetDate,
-      })
-    }
   }
 
   // ---------------------------------------------------------------- items
@@ -970,7 +817,6 @@ class Differ {
     })
   }
 }
-
 
 // ---------------------------------------------------------------- helpers
 
