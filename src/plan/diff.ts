@@ -3,6 +3,11 @@
  * and nothing more. Matching is by id first, then by name (fields, options, iterations, views, workflows, drafts by
  * title) or by content URL (items), because ids die with deletion. What no API can do becomes a warning; what the
  * live project has and the backup lacks becomes a conflict, deleted only with `destructive`.
+ *
+ * This file is the differ of fields, items, their values, content and relations. Around it, one job each:
+ * remap.ts (`--map-repo`, replaced URLs) and scope.ts (`--partial`, `--fields`, `--issues`) prepare the input;
+ * config.ts plans the project's settings, views, workflows, links and status updates; compare.ts says when a field,
+ * option, iteration, value or view differs; assemble.ts orders, summarizes and prices the operations into a Plan.
  */
 import {setOwn} from '../util/canonical.js'
 import {
