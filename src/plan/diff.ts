@@ -3,40 +3,43 @@
  * and nothing more. Matching is by id first, then by name (fields, options, iterations, views, workflows, drafts by
  * title) or by content URL (items), because ids die with deletion. What no API can do becomes a warning; what the
  * live project has and the backup lacks becomes a conflict, deleted only with `destructive`.
+ *
+ * This file is the differ of fields, items, their values, content and relations. Around it, one job each:
+ * remap.ts (`--map-repo`, replaced URLs) and scope.ts (`--partial`, `--fields`, `--issues`) prepare the input;
+ * config.ts plans the project's settings, views, workflows, links and status updates; compare.ts says when a field,
+ * option, iteration, value or view differs; assemble.ts orders, summarizes and prices the operations into a Plan.
  */
 import {setOwn} from '../util/canonical.js'
 import {
   CREATABLE_FIELD_TYPES,
   READ_ONLY_DATE_FIELD_TYPES,
   type FieldDef,
-  type FieldValue,
   type IssueContent,
   type ItemState,
   type ProjectState,
-  type ViewDef,
 } from '../model/state.js'
-import {UserError} from '../util/errors.js'
-import {CLIENT_MUTATION_INTERVAL_MS, estimateOperations} from './estimate.js'
+import {assemblePlan} from './assemble.js'
 import {
-  CONTENT_CREATING,
-  GITHUB_DEFAULT_VIEW,
-  STAGE,
-  type Conflict,
-  type ContentRef,
-  type DiffOptions,
-  type FieldRef,
-  type ItemRef,
-  type IterationSpec,
-  type Operation,
-  type OptionSpec,
-  type Plan,
-  type PlannedValue,
-  type ProjectChanges,
-  type Section,
-} from './plan.js'
+  allIterations,
+  canonical,
+  iterationSpec,
+  liveNames,
+  liveOptionSpecs,
+  matchOptions,
+  optionSpecs,
+  plannedValue,
+  showValue,
+  valueEquals,
+} from './compare.js'
+import {planLinks, planProjectSettings, planStatusUpdates, planViews, planWorkflows, type DiffSink} from './config.js'
+import {longestIncreasing} from './longest-increasing.js'
+import {mapDesired, URL_RE} from './remap.js'
+import {effectiveSections, itemFilter} from './scope.js'
+import type {Conflict, ContentRef, DiffOptions, FieldRef, ItemRef, Operation, Plan, Section} from './types.js'
 
-const ALL_SECTIONS: Section[] = ['config', 'fields', 'issues']
-const URL_RE = /^(https?:\/\/[^/]+\/)([^/]+\/[^/]+)\/(issues|pull)\/(\d+)(.*)$/i
+// what app/ calls beside diff (the mapped desired state, the selectors that select nothing): stable entry points
+export {mapDesired} from './remap.js'
+export {unmatchedSelections} from './scope.js'
 
 /** Everything diff knows about one desired field. */
 interface FieldPlan {
@@ -99,6 +102,8 @@ class Differ {
   private readonly keptValues = new Map<string, number>()
   /** issues whose type / issue fields the live capture did not read (warned once) */
   private readonly unreadPlanning = {types: 0, fields: 0}
+  /** what config.ts's functions add their operations, warnings and conflicts to */
+  private readonly sink: DiffSink
 
   constructor(
     private readonly desired: ProjectState,
@@ -109,19 +114,23 @@ class Differ {
     this.fieldFilter = options.fields?.length ? new Set(options.fields.map((f) => f.trim().toLowerCase())) : null
     this.include = itemFilter(options)
     this.missing = new Set(options.missingContent ?? [])
+    this.sink = {desired, live, options, conflicts: this.conflicts, add: (op) => this.add(op), warn: (message) => this.warn(message)}
   }
 
   run(): Plan {
     const config = this.sections.has('config')
     const fields = this.sections.has('fields')
     const issues = this.sections.has('issues')
-    if (config) this.projectSettings()
+    if (config) planProjectSettings(this.sink)
     this.planFields(fields)
     if (config) {
-      this.views()
-      this.workflows()
-      this.links()
-      this.statusUpdates()
+      planViews(this.sink, (name) => {
+        const fp = [...this.fields.values()].find((f) => f.desired.name === name)
+        return fp?.usable ? fp.deps : undefined
+      })
+      planWorkflows(this.sink)
+      planLinks(this.sink)
+      planStatusUpdates(this.sink)
     }
     if (issues || fields) this.planItems(issues)
     if (issues) {
@@ -135,17 +144,7 @@ class Differ {
           'the live capture could not read them (this GitHub lacks them in its API)',
       )
     }
-    const operations = sortOperations(this.ops)
-    const {latencyMs, batchSize, contentBatchSize} = this.options
-    const mutationIntervalMs = this.options.mutationIntervalMs ?? CLIENT_MUTATION_INTERVAL_MS
-    const estimate = estimateOperations(operations, {latencyMs, batchSize, contentBatchSize, mutationIntervalMs})
-    return {
-      operations,
-      warnings: this.warnings,
-      conflicts: this.conflicts,
-      summary: summarize(operations, this.conflicts.length, this.warnings.length),
-      estimate,
-    }
+    return assemblePlan(this.ops, this.warnings, this.conflicts, this.options)
   }
 
   private add<T extends Operation>(op: T): T {
@@ -166,29 +165,6 @@ class Differ {
 
   private warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message)
-  }
-
-  // ---------------------------------------------------------------- project settings
-
-  private projectSettings(): void {
-    const d = this.desired.project
-    const l = this.live.project
-    const changes: ProjectChanges = {}
-    const before: ProjectChanges = {}
-    for (const key of ['title', 'shortDescription', 'readme', 'public', 'closed'] as const) {
-      if ((d[key] ?? null) !== (l[key] ?? null)) {
-        ;(changes as Record<string, unknown>)[key] = d[key]
-        ;(before as Record<string, unknown>)[key] = l[key]
-      }
-    }
-    if (Object.keys(changes).length) this.add({op: 'updateProject', id: 'project', deps: [], changes, before})
-    if (Boolean(d.template) !== Boolean(l.template)) {
-      if (d.template && l.owner.type !== 'Organization') {
-        this.warn("the backup's project is a template, but only organizations' projects can be templates: not restored")
-      } else {
-        this.add({op: 'setTemplate', id: 'project.template', deps: [], template: Boolean(d.template)})
-      }
-    }
   }
 
   // ---------------------------------------------------------------- fields
@@ -345,140 +321,6 @@ class Differ {
     fp.reset = true
     fp.deps = [id]
     fp.names = new Set(options ? options.map((o) => o.name) : (iteration?.iterations.map((i) => i.title) ?? []))
-  }
-
-  // ---------------------------------------------------------------- views, workflows, links, status updates
-
-  private views(): void {
-    const desired = Object.values(this.desired.views ?? {}).sort((a, b) => a.number - b.number)
-    const live = Object.values(this.live.views ?? {})
-    const claimed = new Set<string>()
-    for (const d of desired) {
-      const l =
-        live.find((v) => !claimed.has(v.id) && v.number === d.number && v.name === d.name) ??
-        live.find((v) => !claimed.has(v.id) && v.name === d.name)
-      if (l) {
-        claimed.add(l.id)
-        const differs = viewDifferences(d, l)
-        if (differs.length) {
-          this.warn(
-            `view '${d.name}' differs from the backup (${differs.join(', ')}); no API edits a view: change it by hand, or delete it in the project and restore again to recreate it`,
-          )
-        }
-        continue
-      }
-      const deps: string[] = []
-      const known = (name: string): boolean => {
-        const fp = [...this.fields.values()].find((f) => f.desired.name === name)
-        if (fp?.usable) {
-          deps.push(...fp.deps)
-          return true
-        }
-        return Object.values(this.live.fields).some((f) => f.name === name)
-      }
-      const dropped = new Set<string>()
-      const keep = (name: string) => {
-        if (known(name)) return true
-        dropped.add(name)
-        return false
-      }
-      const view: Omit<ViewDef, 'id'> = {
-        number: d.number,
-        name: d.name,
-        layout: d.layout,
-        filter: d.filter,
-        visibleFields: d.visibleFields.filter(keep),
-        sortBy: d.sortBy.filter((s) => keep(s.field)),
-        groupBy: d.groupBy.filter(keep),
-        verticalGroupBy: d.verticalGroupBy.filter(keep),
-      }
-      if (dropped.size) {
-        this.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
-      }
-      if (view.layout === 'ROADMAP_LAYOUT' && view.visibleFields.length) {
-        // GitHub's REST API: `visible_fields` is not applicable to roadmap layout views
-        this.warn(`view '${d.name}' is a roadmap: its visible fields (${view.visibleFields.join(', ')}) cannot be set through the API; set them by hand`)
-      }
-      this.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
-    }
-    for (const l of live) {
-      if (claimed.has(l.id)) continue
-      if (this.options.createdByRestore && l.name === GITHUB_DEFAULT_VIEW) {
-        // GitHub made it with the project; it is not the user's, but no API deletes it: one manual step
-        this.conflicts.push({kind: 'view', name: l.name, detail: 'GitHub made it with the new project and no API deletes a view: delete it by hand in the project'})
-      } else {
-        this.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
-      }
-    }
-  }
-
-  private workflows(): void {
-    const live = Object.values(this.live.workflows ?? {})
-    for (const d of Object.values(this.desired.workflows ?? {}).sort((a, b) => a.number - b.number)) {
-      const l = live.find((w) => w.number === d.number && w.name === d.name) ?? live.find((w) => w.name === d.name)
-      if (!l) {
-        this.warn(`workflow '${d.name}' does not exist in the project: create it by hand in the project's Workflows settings${d.enabled ? ' and enable it' : ''}`)
-      } else if (l.enabled !== d.enabled) {
-        this.warn(`${d.enabled ? 'enable' : 'disable'} workflow '${d.name}' by hand in the project's Workflows settings`)
-      }
-    }
-  }
-
-  private links(): void {
-    if (this.desired.repositories) {
-      const live = new Set((this.live.repositories ?? []).map((r) => r.toLowerCase()))
-      const want = new Set(this.desired.repositories.map((r) => r.toLowerCase()))
-      const owner = this.live.project.owner.login.toLowerCase()
-      for (const r of this.desired.repositories) {
-        if (live.has(r.toLowerCase())) continue
-        // GitHub links a project only to repositories of its own owner: a migrated project cannot keep such a link
-        if (r.split('/')[0].toLowerCase() !== owner) {
-          this.warn(`repository ${r} cannot be linked: GitHub links only repositories owned by ${this.live.project.owner.login} (map it with --map-repo)`)
-        } else this.add({op: 'linkRepository', id: `link.repository:${r}`, deps: [], repository: r})
-      }
-      for (const r of this.live.repositories ?? []) {
-        if (!want.has(r.toLowerCase())) this.conflicts.push({kind: 'repository', name: r, detail: 'linked live but not in the backup; left linked'})
-      }
-    }
-    if (this.desired.teams) {
-      const live = new Set((this.live.teams ?? []).map((t) => t.toLowerCase()))
-      const want = new Set(this.desired.teams.map((t) => t.toLowerCase()))
-      const org = this.live.project.owner.login.toLowerCase()
-      for (const t of this.desired.teams) {
-        if (live.has(t.toLowerCase())) continue
-        if (t.split('/')[0].toLowerCase() !== org) {
-          this.warn(`team ${t} cannot be linked: GitHub links only teams of the organization that owns the project (${this.live.project.owner.login})`)
-        } else this.add({op: 'linkTeam', id: `link.team:${t}`, deps: [], team: t})
-      }
-      for (const t of this.live.teams ?? []) {
-        if (!want.has(t.toLowerCase())) this.conflicts.push({kind: 'team', name: t, detail: 'linked live but not in the backup; left linked'})
-      }
-    }
-  }
-
-  private statusUpdates(): void {
-    if (!this.desired.statusUpdates) return
-    const live = Object.values(this.live.statusUpdates ?? {})
-    const same = (a: {body: unknown; status: unknown; startDate: unknown; targetDate: unknown}, b: typeof a) =>
-      a.body === b.body && a.status === b.status && a.startDate === b.startDate && a.targetDate === b.targetDate
-    const claimed = new Set<string>()
-    const desired = Object.values(this.desired.statusUpdates).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-    for (const d of desired) {
-      const l = live.find((s) => !claimed.has(s.id) && s.id === d.id) ?? live.find((s) => !claimed.has(s.id) && same(s, d))
-      if (l) {
-        claimed.add(l.id)
-        continue
-      }
-      this.add({
-        op: 'createStatusUpdate',
-        id: `status.create:${d.id}`,
-        deps: [],
-        body: d.body,
-        status: d.status,
-        startDate: d.startDate,
-        targetDate: d.targetDate,
-      })
-    }
   }
 
   // ---------------------------------------------------------------- items
@@ -983,119 +825,6 @@ class Differ {
 
 // ---------------------------------------------------------------- helpers
 
-function effectiveSections(options: DiffOptions): Section[] {
-  if (options.sections?.length) {
-    for (const s of options.sections) {
-      if (!ALL_SECTIONS.includes(s)) throw new UserError(`--partial "${s}" is not a section: use config, fields or issues`)
-    }
-    return options.sections
-  }
-  const narrowed: Section[] = []
-  if (options.fields?.length) narrowed.push('fields')
-  if (options.issues?.length) narrowed.push('issues')
-  return narrowed.length ? narrowed : ALL_SECTIONS
-}
-
-interface IssueSelector {
-  repository?: string
-  number: number
-}
-
-function parseSelector(value: number | string, flag: string): IssueSelector {
-  const text = String(value).trim().replace(/^#/, '')
-  if (/^\d+$/.test(text)) return {number: Number(text)}
-  const m = /^([^/\s#]+\/[^/\s#]+)#(\d+)$/.exec(text) ?? URL_RE.exec(text)
-  if (m && m.length === 3) return {repository: m[1].toLowerCase(), number: Number(m[2])}
-  if (m) return {repository: m[2].toLowerCase(), number: Number(m[4])}
-  throw new UserError(`${flag} "${value}" is not an issue: use a number (39), owner/repo#39 or the issue URL`)
-}
-
-function itemFilter(options: DiffOptions): (item: ItemState) => boolean {
-  const mapSel = (s: IssueSelector): IssueSelector =>
-    s.repository ? {...s, repository: (mapRepoName(s.repository, options.repoMap) ?? s.repository).toLowerCase()} : s
-  const only = options.issues?.length ? options.issues.map((v) => mapSel(parseSelector(v, '--issues'))) : null
-  const except = (options.excludeIssues ?? []).map((v) => mapSel(parseSelector(v, '--exclude-issues')))
-  const hit = (sels: IssueSelector[], item: ItemState) =>
-    !!item.content &&
-    sels.some((s) => s.number === item.content?.number && (!s.repository || s.repository === item.content.repository.toLowerCase()))
-  return (item) => (!only || hit(only, item)) && !hit(except, item)
-}
-
-/**
- * The `--fields` and `--issues` selectors that select nothing: no field of the backup (or, with `destructive`, of the
- * live project) has the name; no item of the backup (or, with `destructive`, of the live project) is the issue.
- */
-export function unmatchedSelections(
-  desiredState: ProjectState,
-  live: ProjectState,
-  options: DiffOptions,
-): {fields: string[]; issues: Array<number | string>} {
-  const desired = mapDesired(desiredState, options)
-  const fieldNames = new Set(Object.values(desired.fields).map((f) => f.name.toLowerCase()))
-  if (options.destructive) for (const f of Object.values(live.fields)) fieldNames.add(f.name.toLowerCase())
-  const fields = (options.fields ?? []).filter((f) => !fieldNames.has(f.trim().toLowerCase()))
-  const items = [...Object.values(desired.items ?? {}), ...(options.destructive ? Object.values(live.items ?? {}) : [])]
-  const issues = (options.issues ?? []).filter((sel) => {
-    const only = itemFilter({issues: [sel], repoMap: options.repoMap})
-    return !items.some((it) => only(it))
-  })
-  return {fields, issues}
-}
-
-function mapRepoName(repo: string, repoMap: Record<string, string> | undefined): string | undefined {
-  if (!repoMap) return undefined
-  const lower = repo.toLowerCase()
-  for (const [from, to] of Object.entries(repoMap)) if (from.toLowerCase() === lower) return to
-  return undefined
-}
-
-/** The desired state with `repoMap` and `urlMap` applied to every repository name, content URL and item key. */
-export function mapDesired(state: ProjectState, options: Pick<DiffOptions, 'repoMap' | 'urlMap'>): ProjectState {
-  const {repoMap, urlMap} = options
-  if (!(repoMap && Object.keys(repoMap).length) && !(urlMap && Object.keys(urlMap).length)) return state
-  const repo = (r: string) => mapRepoName(r, repoMap) ?? r
-  const url = (u: string) => {
-    const m = URL_RE.exec(u)
-    const mapped = m ? `${m[1]}${repo(m[2])}/${m[3]}/${m[4]}${m[5]}` : u
-    return urlMap?.[mapped] ?? urlMap?.[u] ?? mapped
-  }
-  const milestoneKey = (k: string) => {
-    const i = k.lastIndexOf('#')
-    return i > 0 ? `${repo(k.slice(0, i))}${k.slice(i)}` : k
-  }
-  const keyOf = (k: string, it?: ItemState) => (it?.content ? url(it.content.url) : URL_RE.test(k) ? url(k) : k)
-  const items: Record<string, ItemState> | undefined = state.items
-    ? Object.fromEntries(
-        Object.entries(state.items).map(([k, it]) => [
-          keyOf(k, it),
-          it.content
-            ? {
-                ...it,
-                content: {
-                  ...it.content,
-                  url: url(it.content.url),
-                  repository: repo(it.content.repository),
-                  milestone: it.content.milestone ? milestoneKey(it.content.milestone) : null,
-                  parent: it.content.parent ? url(it.content.parent) : null,
-                  subIssues: it.content.subIssues.map(url),
-                  ...(it.content.blockedBy ? {blockedBy: it.content.blockedBy.map(url).sort()} : {}),
-                },
-              }
-            : it,
-        ]),
-      )
-    : undefined
-  return {
-    ...state,
-    repositories: state.repositories?.map(repo),
-    items,
-    itemOrder: state.itemOrder?.map((k) => keyOf(k, state.items?.[k])),
-    milestones: state.milestones
-      ? Object.fromEntries(Object.entries(state.milestones).map(([k, m]) => [milestoneKey(k), {...m, repository: repo(m.repository)}]))
-      : undefined,
-  }
-}
-
 function orderedEntries(items: Record<string, ItemState>, order: string[] | undefined): Array<[string, ItemState]> {
   const seen = new Set<string>()
   const out: Array<[string, ItemState]> = []
@@ -1123,235 +852,4 @@ function contentRefFromUrl(url: string): ContentRef {
   const m = URL_RE.exec(url)
   if (!m) return {url, kind: 'Issue', repository: '', number: 0}
   return {url, kind: m[3].toLowerCase() === 'pull' ? 'PullRequest' : 'Issue', repository: m[2], number: Number(m[4])}
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value)
-}
-
-function optionSpecs(f: FieldDef): OptionSpec[] {
-  return Object.values(f.options ?? {})
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    .map((o) => ({name: o.name, description: o.description ?? '', color: o.color}))
-}
-
-/** The live options as `restoreOptions` would send them unchanged: in order, each with its id. */
-function liveOptionSpecs(f: FieldDef): OptionSpec[] {
-  return Object.values(f.options ?? {})
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    .map((o) => ({id: o.id, name: o.name, description: o.description ?? '', color: o.color}))
-}
-
-/**
- * The desired options, each matched to a live option of the field (by id, then by exact name) whose id it carries;
- * `kept`: live id → desired name; `recreated`: names of desired options without a live match (new ids on GitHub).
- */
-function matchOptions(
-  d: FieldDef,
-  l: FieldDef,
-  keepExtra: boolean,
-): {options: OptionSpec[]; kept: Map<string, string>; recreated: string[]; extra: string[]} {
-  const desired = Object.values(d.options ?? {}).sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-  const live = Object.values(l.options ?? {})
-  const claimed = new Set<string>()
-  const liveIdOf = new Map<string, string>()
-  for (const o of desired) {
-    if (l.options?.[o.id] && !claimed.has(o.id)) {
-      liveIdOf.set(o.id, o.id)
-      claimed.add(o.id)
-    }
-  }
-  for (const o of desired) {
-    if (liveIdOf.has(o.id)) continue
-    const byName = live.find((x) => !claimed.has(x.id) && x.name === o.name)
-    if (byName) {
-      liveIdOf.set(o.id, byName.id)
-      claimed.add(byName.id)
-    }
-  }
-  const kept = new Map<string, string>()
-  const recreated: string[] = []
-  const options = desired.map((o) => {
-    const id = liveIdOf.get(o.id)
-    if (id) kept.set(id, o.name)
-    else recreated.push(o.name)
-    return {...(id ? {id} : {}), name: o.name, description: o.description ?? '', color: o.color}
-  })
-  // live options the backup lacks: kept after the backup's own (same id, so their values survive) unless destructive
-  const extra: string[] = []
-  if (keepExtra) {
-    const names = new Set(options.map((o) => o.name))
-    for (const o of live.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))) {
-      if (claimed.has(o.id) || names.has(o.name)) continue
-      options.push({id: o.id, name: o.name, description: o.description ?? '', color: o.color})
-      kept.set(o.id, o.name)
-      extra.push(o.name)
-    }
-  }
-  return {options, kept, recreated, extra}
-}
-
-function allIterations(f: FieldDef): Array<{id: string; title: string; startDate: string; duration: number}> {
-  const it = f.iteration
-  if (!it) return []
-  return [...Object.values(it.completedIterations), ...Object.values(it.iterations)]
-    .map((i) => ({id: i.id, title: i.title, startDate: i.startDate, duration: i.duration}))
-    .sort((a, b) => a.startDate.localeCompare(b.startDate) || a.title.localeCompare(b.title))
-}
-
-/** The iteration configuration input for a field; null when it has no iteration to start from. */
-function iterationSpec(f: FieldDef, fallback: FieldDef | undefined): IterationSpec | null {
-  if (!f.iteration) return null
-  const iterations = allIterations(f).map(({title, startDate, duration}) => ({title, startDate, duration}))
-  const startDate = iterations[0]?.startDate ?? allIterations(fallback ?? f)[0]?.startDate
-  if (!startDate) return null
-  return {duration: f.iteration.duration, startDate, iterations}
-}
-
-function liveNames(f: FieldDef): Set<string> {
-  if (f.dataType === 'SINGLE_SELECT') return new Set(Object.values(f.options ?? {}).map((o) => o.name))
-  if (f.dataType === 'ITERATION') return new Set(allIterations(f).map((i) => i.title))
-  return new Set()
-}
-
-function plannedValue(v: FieldValue, dataType: string): PlannedValue | null {
-  switch (v.type) {
-    case 'text':
-      return dataType === 'TEXT' ? {type: 'text', text: v.text} : null
-    case 'number':
-      return dataType === 'NUMBER' ? {type: 'number', number: v.number} : null
-    case 'date':
-      return dataType === 'DATE' ? {type: 'date', date: v.date} : null
-    case 'singleSelect':
-      return dataType === 'SINGLE_SELECT' ? {type: 'singleSelect', name: v.name} : null
-    case 'iteration':
-      return dataType === 'ITERATION' ? {type: 'iteration', title: v.title} : null
-  }
-}
-
-/** Equal as the user sees it: options by name, iterations by title, and the live id must still exist (not orphaned). */
-function valueEquals(d: FieldValue, l: FieldValue, liveField: FieldDef | undefined): boolean {
-  if (d.type !== l.type) return false
-  switch (d.type) {
-    case 'text':
-      return d.text === (l as typeof d).text
-    case 'number':
-      return d.number === (l as typeof d).number
-    case 'date':
-      return d.date.slice(0, 10) === (l as typeof d).date.slice(0, 10)
-    case 'singleSelect': {
-      const lv = l as typeof d
-      return lv.name === d.name && !!liveField?.options?.[lv.optionId]
-    }
-    case 'iteration': {
-      const lv = l as typeof d
-      const it = liveField?.iteration
-      return lv.title === d.title && !!(it?.iterations[lv.iterationId] ?? it?.completedIterations[lv.iterationId])
-    }
-  }
-}
-
-export function showValue(v: FieldValue): string {
-  switch (v.type) {
-    case 'text':
-      return JSON.stringify(v.text)
-    case 'number':
-      return String(v.number)
-    case 'date':
-      return v.date
-    case 'singleSelect':
-      return JSON.stringify(v.name)
-    case 'iteration':
-      return JSON.stringify(v.title)
-  }
-}
-
-function viewDifferences(d: ViewDef, l: ViewDef): string[] {
-  const out: string[] = []
-  if (d.layout !== l.layout) out.push(`layout ${l.layout} live, ${d.layout} in the backup`)
-  if ((d.filter ?? '') !== (l.filter ?? '')) out.push(`filter "${l.filter ?? ''}" live, "${d.filter ?? ''}" in the backup`)
-  if (canonical(d.visibleFields) !== canonical(l.visibleFields)) out.push('visible fields')
-  if (canonical(d.sortBy) !== canonical(l.sortBy)) out.push('sorting')
-  if (canonical(d.groupBy) !== canonical(l.groupBy)) out.push('grouping')
-  if (canonical(d.verticalGroupBy) !== canonical(l.verticalGroupBy)) out.push('columns')
-  return out
-}
-
-/** Longest subsequence of `seq` whose ranks increase (patience sorting, O(n log n)). */
-export function longestIncreasing<T>(seq: readonly T[], rank: (x: T) => number): T[] {
-  const tails: number[] = []
-  const prev: number[] = new Array(seq.length).fill(-1)
-  for (let i = 0; i < seq.length; i++) {
-    const r = rank(seq[i])
-    let lo = 0
-    let hi = tails.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (rank(seq[tails[mid]]) < r) lo = mid + 1
-      else hi = mid
-    }
-    if (lo > 0) prev[i] = tails[lo - 1]
-    tails[lo] = i
-  }
-  const out: T[] = []
-  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) out.push(seq[i])
-  return out.reverse()
-}
-
-/**
- * Operations in apply order: by stage, then non-content before content-creating (apply batches them apart), then the
- * plan's own order; dependencies always come first.
- */
-function sortOperations(ops: Operation[]): Operation[] {
-  const content = (op: Operation) => (CONTENT_CREATING.has(op.op) ? 1 : 0)
-  const sorted = ops
-    .map((op, i) => ({op, i}))
-    .sort((a, b) => STAGE[a.op.op] - STAGE[b.op.op] || content(a.op) - content(b.op) || a.i - b.i)
-  const seen = new Set<string>()
-  for (const {op} of sorted) {
-    for (const d of op.deps) if (!seen.has(d)) throw new Error(`plan operation ${op.id} depends on ${d}, which does not come first`)
-    seen.add(op.id)
-  }
-  return sorted.map(({op}) => op)
-}
-
-function summarize(ops: Operation[], conflicts: number, warnings: number): Plan['summary'] {
-  const fields = new Set<string>()
-  const items = new Set<string>()
-  const count = (...kinds: string[]) => ops.filter((o) => kinds.includes(o.op)).length
-  for (const op of ops) {
-    if ('field' in op && op.op !== 'setValue' && op.op !== 'clearValue') fields.add(op.field.name)
-    if ('item' in op) items.add(op.item.key)
-    if ('content' in op) items.add(op.content.url)
-    if (op.op === 'addSubIssue' || op.op === 'removeSubIssue' || op.op === 'reorderSubIssue') items.add(op.child.url)
-  }
-  return {
-    operations: ops.length,
-    fields_to_restore: fields.size,
-    issues_to_update: items.size,
-    items_to_add: count('addItem', 'createDraft'),
-    items_to_delete: count('deleteItem'),
-    values_to_set: count('setValue'),
-    values_to_clear: count('clearValue'),
-    content_updates: count(
-      'updateContent',
-      'setIssueState',
-      'addLabels',
-      'removeLabels',
-      'addAssignees',
-      'removeAssignees',
-      'setMilestone',
-      'addSubIssue',
-      'removeSubIssue',
-      'addBlockedBy',
-      'removeBlockedBy',
-      'updateDraft',
-      'setIssueType',
-      'setIssueFields',
-      'reorderSubIssue',
-    ),
-    views_to_create: count('createView'),
-    conflicts,
-    warnings,
-  }
 }

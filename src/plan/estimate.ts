@@ -15,8 +15,11 @@
  */
 import {GITHUB_SERVER_TIME, type ServerTimeModel} from '../github/server-time.js'
 import {BATCH_BOUNDS, GROW_BELOW_MS, type BatchBounds} from './batching.js'
-import {CONTENT_CREATING, REST_OPERATIONS, STAGE, type Operation} from './plan.js'
+import {CONTENT_CREATING, REST_OPERATIONS, STAGE} from './plan.js'
+import type {Estimate, Operation} from './types.js'
 import {countLookups} from './lookup.js'
+
+export type {Estimate} from './types.js'
 
 export const GRAPHQL_POINTS_PER_MINUTE = 2000
 export const MUTATION_REQUEST_POINTS = 5
@@ -58,19 +61,6 @@ export interface WorkCounts {
   lookups?: number
 }
 
-export interface Estimate {
-  requests: number
-  mutations: number
-  content_creations: number
-  rest_calls: number
-  lookups: number
-  /** GraphQL secondary-limit points */
-  points: number
-  seconds: number
-  human: string
-  /** which limit sets the time */
-  bound: 'latency' | 'points' | 'rest_points' | 'content'
-}
 
 /** Estimate from plain counts, as if every mutation of a kind could share a request with its peers. */
 export function estimate(counts: WorkCounts, options: EstimateOptions = {}): Estimate {

@@ -4,7 +4,7 @@ import {UserError} from '../util/errors.js'
  * milestone, repository and team ids), fetched before the mutations by aliased queries, many per request.
  */
 import {AdaptiveBatch, BATCH_BOUNDS, batchOf, isTooBig} from './batching.js'
-import type {ContentRef, Operation} from './plan.js'
+import type {ContentRef, Operation} from './types.js'
 
 export type LookupKind = 'content' | 'label' | 'user' | 'milestone' | 'repository' | 'team' | 'issueType' | 'issueFields'
 
@@ -142,6 +142,21 @@ function splitRepo(repo: string): [string, string] {
   return [repo.slice(0, i), repo.slice(i + 1)]
 }
 
+/**
+ * A look-up inside one repository (`owner/name`): `repository(owner, name) { <inner> }`, with `$<alias>x` bound to
+ * `name` when the inner selection needs one (a label, milestone or issue type by name).
+ */
+function repositoryPart(alias: string, repo: string, inner: string, read: Part['read'], name?: string): Part {
+  const [owner, repoName] = splitRepo(repo)
+  const variables: Record<string, unknown> = {[`${alias}o`]: owner, [`${alias}n`]: repoName}
+  const declarations = [`$${alias}o: String!`, `$${alias}n: String!`]
+  if (name !== undefined) {
+    variables[`${alias}x`] = name
+    declarations.push(`$${alias}x: String!`)
+  }
+  return {alias, variables, declarations, selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { ${inner} }`, read}
+}
+
 function part(k: LookupKey, alias: string): Part {
   switch (k.kind) {
     case 'content':
@@ -154,25 +169,17 @@ function part(k: LookupKey, alias: string): Part {
       }
     case 'label': {
       const [repo, name] = k.key.split(SEP)
-      const [owner, repoName] = splitRepo(repo)
-      return {
-        alias,
-        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: name},
-        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
-        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { label(name: $${alias}x) { id } }`,
-        read: (d) => d?.label?.id ?? null,
-      }
+      return repositoryPart(alias, repo, `label(name: $${alias}x) { id }`, (d) => d?.label?.id ?? null, name)
     }
     case 'milestone': {
       const [repo, title] = k.key.split(SEP)
-      const [owner, repoName] = splitRepo(repo)
-      return {
+      return repositoryPart(
         alias,
-        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: title},
-        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
-        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { milestones(first: 100, query: $${alias}x) { nodes { id title } } }`,
-        read: (d) => (d?.milestones?.nodes ?? []).find((m: any) => m?.title === title)?.id ?? null,
-      }
+        repo,
+        `milestones(first: 100, query: $${alias}x) { nodes { id title } }`,
+        (d) => (d?.milestones?.nodes ?? []).find((m: any) => m?.title === title)?.id ?? null,
+        title,
+      )
     }
     case 'user':
       return {
@@ -182,37 +189,24 @@ function part(k: LookupKey, alias: string): Part {
         selection: `${alias}: user(login: $${alias}) { id }`,
         read: (d) => d?.id ?? null,
       }
-    case 'repository': {
-      const [owner, name] = splitRepo(k.key)
-      return {
-        alias,
-        variables: {[`${alias}o`]: owner, [`${alias}n`]: name},
-        declarations: [`$${alias}o: String!`, `$${alias}n: String!`],
-        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { id }`,
-        read: (d) => d?.id ?? null,
-      }
-    }
+    case 'repository':
+      return repositoryPart(alias, k.key, 'id', (d) => d?.id ?? null)
     case 'issueType': {
       const [repo, name] = k.key.split(SEP)
-      const [owner, repoName] = splitRepo(repo)
-      return {
+      return repositoryPart(
         alias,
-        variables: {[`${alias}o`]: owner, [`${alias}n`]: repoName, [`${alias}x`]: name},
-        declarations: [`$${alias}o: String!`, `$${alias}n: String!`, `$${alias}x: String!`],
-        selection: `${alias}: repository(owner: $${alias}o, name: $${alias}n) { issueType(name: $${alias}x) { id isEnabled } }`,
-        read: (d) => (d?.issueType?.id && d.issueType.isEnabled !== false ? d.issueType.id : null),
-      }
+        repo,
+        `issueType(name: $${alias}x) { id isEnabled }`,
+        (d) => (d?.issueType?.id && d.issueType.isEnabled !== false ? d.issueType.id : null),
+        name,
+      )
     }
-    case 'issueFields': {
-      const [owner, name] = splitRepo(k.key)
-      return {
+    case 'issueFields':
+      return repositoryPart(
         alias,
-        variables: {[`${alias}o`]: owner, [`${alias}n`]: name},
-        declarations: [`$${alias}o: String!`, `$${alias}n: String!`],
-        selection:
-          `${alias}: repository(owner: $${alias}o, name: $${alias}n) { issueFields(first: 25) { nodes { __typename ` +
-          '... on Node { id } ... on IssueFieldCommon { name dataType } ... on IssueFieldSingleSelect { options { id name } } } } }',
-        read: (d) =>
+        k.key,
+        'issueFields(first: 25) { nodes { __typename ... on Node { id } ... on IssueFieldCommon { name dataType } ... on IssueFieldSingleSelect { options { id name } } } }',
+        (d) =>
           d?.issueFields
             ? (d.issueFields.nodes ?? []).filter(Boolean).map(
                 (f: any): IssueFieldInfo => ({
@@ -223,8 +217,7 @@ function part(k: LookupKey, alias: string): Part {
                 }),
               )
             : null,
-      }
-    }
+      )
     case 'team': {
       const [org, slug] = splitRepo(k.key)
       return {

@@ -3,7 +3,7 @@
  * references (field by name, option by name, item by key, issue by URL, ...) into GitHub ids, it returns the call.
  * Many calls are aliased into ONE mutation document (`m0: updateProjectV2ItemFieldValue(input: $i0) {...}`).
  */
-import type {ContentRef, FieldRef, ItemRef, Operation, PlannedValue} from './plan.js'
+import type {ContentRef, FieldRef, ItemRef, Operation, PlannedValue} from './types.js'
 
 /** Thrown by a resolver when a reference cannot be turned into an id; the operation fails with this message. */
 export class ResolveError extends Error {

@@ -2,7 +2,7 @@
  * A plan as text for people (dry run, `--test-only`): what apply will do, grouped, then conflicts, warnings and the
  * estimate. Pure: returns a string, prints nothing.
  */
-import type {ContentRef, Operation, Plan, PlannedValue, ProjectChanges} from './plan.js'
+import type {ContentRef, Operation, Plan, PlannedValue, ProjectChanges} from './types.js'
 
 export interface RenderOptions {
   /** lines shown per group before "… and N more" (default 25; 0 = all) */

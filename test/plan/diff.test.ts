@@ -1,5 +1,7 @@
 import {expect} from 'chai'
-import {diff, longestIncreasing, mapDesired} from '../../src/plan/diff.js'
+import {diff} from '../../src/plan/diff.js'
+import {longestIncreasing} from '../../src/plan/longest-increasing.js'
+import {mapDesired} from '../../src/plan/remap.js'
 import type {Operation, OperationOf} from '../../src/plan/plan.js'
 import {UserError} from '../../src/util/errors.js'
 import {buildState} from '../helpers/states.js'
