@@ -2,7 +2,7 @@
  * Project fields: created (custom types only, names unique per project), renamed, deleted (HAZARD: with every value
  * of them), and their options and iterations replaced (HAZARD: new ids orphan the values that pointed at old ones).
  */
-import {LIMITS} from './defaults.js'
+import {LIMITS} from '../../github/defaults.js'
 import {addDays, checkDate, fieldNodeType, isCustomField, unprocessable} from './checks.js'
 import {ItemsModel} from './items.js'
 import {

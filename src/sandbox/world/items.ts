@@ -3,7 +3,7 @@
  * with their values, a draft for good), and values set (checked against the field's type, options and iterations)
  * or cleared.
  */
-import {LIMITS} from './defaults.js'
+import {LIMITS} from '../../github/defaults.js'
 import {checkDate, isCustomField, nodeNotFound, unprocessable} from './checks.js'
 import type {NodeTypeName} from './ids.js'
 import {RepoModel} from './repos.js'

@@ -7,7 +7,7 @@
  * (names taken, options that do not exist, one item per content per project, ...) but not permissions, which are
  * the API layer's business. Every operation is O(1) or O(size of what it touches), so a seed of 50,000 items loads fast.
  */
-import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from './defaults.js'
+import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../../github/defaults.js'
 import {checkDate, nodeNotFound, unprocessable} from './checks.js'
 import {FieldsModel} from './fields.js'
 import {emptyStore, type FieldRec, type ProjectRec, type ProjectStatus, type StatusUpdateRec, type ViewLayout, type ViewRec, type WorkflowRec} from './store.js'

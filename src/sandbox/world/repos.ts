@@ -2,7 +2,7 @@
  * Owners and their repositories: users, organisations and teams; repositories, labels, milestones, issues and pull
  * requests, with sub-issues and blocked-by (GitHub's limits on depth and count included).
  */
-import {DEFAULT_LABELS, LIMITS} from './defaults.js'
+import {DEFAULT_LABELS, LIMITS} from '../../github/defaults.js'
 import {unprocessable} from './checks.js'
 import {ModelCore} from './core.js'
 import type {IssueRec, LabelRec, MilestoneRec, OrgRec, OrgRole, RepoRec, StateReason, TeamRec, UserRec, Visibility} from './store.js'
