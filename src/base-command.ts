@@ -1,13 +1,25 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {isUserError} from './util/errors.js'
+import {openSession, type Session} from './app/session.js'
+import {appendAudit, type AuditEntry} from './audit/audit.js'
+import {systemIO} from './cli/io.js'
+import {ERROR_KINDS, isUserError} from './util/errors.js'
+import type {IOStreams} from './util/io.js'
 import {redact} from './util/secrets.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /**
- * Every command of the plugin: `--json` (oclif's enableJsonFlag), one-line errors for UserError, secrets redacted
- * from any error, progress on stderr only when stderr is a TTY.
+ * One record of the audit trail, as a command declares it: what it acted on (and, once known, the counts). The base
+ * command writes every declared record once, when the command ends: a record whose outcome the command left open is
+ * `ok` when the command succeeded, else `failed` with the error's message.
+ */
+export type AuditDraft = Partial<Omit<AuditEntry, 'time' | 'user' | 'host'>>
+
+/**
+ * Every command of the plugin: `--json` (oclif's enableJsonFlag), one-line errors for UserError with the exit status of
+ * its kind (util/errors.ts, the one table), secrets redacted from any error, progress on stderr only when stderr is a
+ * TTY, the terminal (`io`) made once and handed to the session, and the audit trail written in one place (`finally`).
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
@@ -16,6 +28,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
+  /** the terminal: the only place the plugin's commands reach the process's streams */
+  protected readonly io: IOStreams = systemIO()
+  private readonly auditDrafts: AuditDraft[] = []
 
   public override async init(): Promise<void> {
     await super.init()
@@ -30,27 +45,73 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>
   }
 
+  /** The session every operation of this command runs with, on this command's terminal. */
+  protected async newSession(options: Partial<Session> = {}): Promise<Session> {
+    return openSession({...options, io: this.io})
+  }
+
+  /**
+   * Declares a record of the audit trail (written by `finally`, once the command ends). Returns the record, so that a
+   * command can add what it learns later (counts, the backup's name); an outcome set here is kept as is.
+   */
+  protected audit(draft: AuditDraft = {}): AuditDraft {
+    const record = {...draft}
+    this.auditDrafts.push(record)
+    return record
+  }
+
+  /** Takes back a declared record: the command turned out to change nothing worth recording (a dry run). */
+  protected forgetAudit(draft: AuditDraft | undefined): void {
+    const at = draft ? this.auditDrafts.indexOf(draft) : -1
+    if (at >= 0) this.auditDrafts.splice(at, 1)
+  }
+
   /** A progress line on stderr, only on a TTY and never in --json mode. */
   protected progress(text: string): void {
-    if (!process.stderr.isTTY || this.jsonEnabled()) return
-    process.stderr.write(`\r\x1b[2K${text}`)
+    if (!this.io.progressEnabled || this.jsonEnabled()) return
+    this.io.stderr.write(`\r\x1b[2K${text}`)
   }
 
   protected progressDone(): void {
-    if (!process.stderr.isTTY || this.jsonEnabled()) return
-    process.stderr.write('\r\x1b[2K')
+    if (!this.io.progressEnabled || this.jsonEnabled()) return
+    this.io.stderr.write('\r\x1b[2K')
+  }
+
+  /** The one audit point: every record the command declared, with the outcome of the run. */
+  public override async finally(error: Error | undefined): Promise<any> {
+    await super.finally(error)
+    const failed = error !== undefined
+    for (const draft of this.auditDrafts.splice(0)) {
+      const entry: Omit<AuditEntry, 'time' | 'user' | 'host'> = {
+        command: draft.command ?? this.id ?? 'unknown',
+        project: draft.project,
+        backup: draft.backup,
+        outcome: draft.outcome ?? (failed ? 'failed' : 'ok'),
+        counts: draft.counts,
+        message: draft.message ?? (failed && !draft.outcome ? String(error.message) : undefined),
+      }
+      try {
+        await appendAudit(entry)
+      } catch (auditError) {
+        // a command that worked and could not record it fails (as it always has); one that failed keeps its own error
+        if (!failed) throw auditError
+      }
+    }
   }
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
     this.progressDone()
     if (isUserError(error)) {
       const exit = (error as {exitCode?: number}).exitCode ?? 1
+      // a failure that comes with the command's result (a batch that partly failed, a damaged backup's report): in
+      // --json mode that document is what stdout holds, and the one line goes to stderr as in human mode
+      const document = (error as {document?: unknown}).document
       if (this.jsonEnabled()) {
-        this.logJson({error: {code: (error as {code?: string}).code, message: redact(error.message)}})
-        this.exit(exit)
+        this.logJson(document ?? {error: {code: (error as {code?: string}).code, message: redact(error.message)}})
+        if (document === undefined) this.exit(exit)
       }
       // printed by hand: oclif's own error output wraps long messages over several lines
-      process.stderr.write(`Error: ${redact(error.message)}\n`)
+      this.io.stderr.write(`Error: ${redact(error.message)}\n`)
       this.exit(exit)
     }
     if (error instanceof Error && error.oclif?.exit !== undefined && error.message.startsWith('EEXIT')) {
@@ -65,8 +126,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('See more help'))
         .join(' ')
-      process.stderr.write(`Error: ${redact(text)} (see --help)\n`)
-      this.exit(error.oclif.exit ?? 2)
+      this.io.stderr.write(`Error: ${redact(text)} (see --help)\n`)
+      this.exit(error.oclif.exit ?? ERROR_KINDS.usage.exit)
     }
     if (error instanceof Error && !error.oclif) {
       error.message = redact(error.message)

@@ -8,6 +8,8 @@ import type {StorageBackend} from '../storage/backend.js'
 import {openRepository} from '../storage/repository.js'
 import {inTransaction} from '../storage/open.js'
 import {UserError} from '../util/errors.js'
+import {noTerminal, type IOStreams} from '../util/io.js'
+import {currentPassphrase} from './prompt.js'
 
 /**
  * What every operation runs with: environment, configuration, clock and a progress callback. Commands build one;
@@ -16,6 +18,8 @@ import {UserError} from '../util/errors.js'
 export interface Session {
   env: NodeJS.ProcessEnv
   config: ResolvedConfig
+  /** the terminal: made once by the CLI layer; without one (hook, tests) nothing is ever asked */
+  io?: IOStreams
   now: () => Date
   onProgress?: (progress: {phase: string; done: number; total?: number}) => void
   onWait?: (info: WaitInfo) => void
@@ -29,6 +33,7 @@ export async function openSession(options: Partial<Session> = {}): Promise<Sessi
   return {
     env,
     config,
+    io: options.io ?? noTerminal(),
     now: options.now ?? (() => new Date()),
     onProgress: options.onProgress,
     onWait: options.onWait,
@@ -86,10 +91,7 @@ export async function repository(session: Session, flag?: string): Promise<Repos
   return openRepository(storageUrl(session, flag), session.env, {
     remote: session.config.get('backup.git.remote') as string | undefined,
     // an encrypted repository and no passphrase variable: ask on the terminal when there is one
-    askPassphrase: async (url) => {
-      const {currentPassphrase, terminalIO} = await import('./prompt.js')
-      return terminalIO().interactive ? currentPassphrase(url, session.env) : undefined
-    },
+    askPassphrase: async (url) => (session.io?.canPrompt ? currentPassphrase(url, session.env, session.io) : undefined),
   })
 }
 

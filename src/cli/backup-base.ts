@@ -1,16 +1,16 @@
 import {Command} from '@oclif/core'
 import {backupOwner, runBackup, type BackupResult} from '../app/backup.js'
-import {connect, openSession, repository, resolveLiveProject, type Session} from '../app/session.js'
-import {appendAudit} from '../audit/audit.js'
+import {connect, repository, resolveLiveProject, type Session} from '../app/session.js'
 import {ProjectCommand} from '../base-command.js'
 import type {DependencyMode} from '../github/capture.js'
 import type {BackupType} from '../model/state.js'
+import {failure} from '../util/errors.js'
 import {bytes, list, plural, waitText} from './format.js'
 
 /** Shared by `backup`, `backup create`, `backup auto` and `backup incremental`: capture, append, audit, report. */
 export abstract class BackupBase<T extends typeof Command> extends ProjectCommand<T> {
   protected async session(): Promise<Session> {
-    return openSession({
+    return this.newSession({
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
       onWait: (w) => this.progress(waitText(w)),
     })
@@ -27,27 +27,18 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     const repo = await repository(session, opts.storage)
     const client = await connect(session)
     const project = await resolveLiveProject(session, client, (this.flags as {project?: string}).project)
-    try {
-      const result = await runBackup(session, client, repo, {
-        project,
-        name: opts.name,
-        prefix: opts.prefix,
-        type: opts.type as BackupType | undefined,
-        dependencies: opts.dependencies as DependencyMode | undefined,
-      })
-      this.progressDone()
-      await appendAudit({
-        command: this.id ?? 'backup',
-        project: project.id,
-        backup: result.event.name,
-        outcome: 'ok',
-        counts: {items: result.event.stats.items, bytes: result.event.stats.bytes, requests: result.api.requests},
-      })
-      return result
-    } catch (error) {
-      await appendAudit({command: this.id ?? 'backup', project: project.id, backup: opts.name, outcome: 'failed', message: String((error as Error).message)})
-      throw error
-    }
+    const record = this.audit({command: this.id ?? 'backup', project: project.id, backup: opts.name})
+    const result = await runBackup(session, client, repo, {
+      project,
+      name: opts.name,
+      prefix: opts.prefix,
+      type: opts.type as BackupType | undefined,
+      dependencies: opts.dependencies as DependencyMode | undefined,
+    })
+    this.progressDone()
+    Object.assign(record, {backup: result.event.name, outcome: 'ok'})
+    record.counts = {items: result.event.stats.items, bytes: result.event.stats.bytes, requests: result.api.requests}
+    return result
   }
 
   protected async backupAll(owner: string, opts: {type?: string; storage?: string; dependencies?: string; prefix?: string}) {
@@ -61,13 +52,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     })
     this.progressDone()
     for (const r of results) {
-      await appendAudit({
-        command: this.id ?? 'backup',
-        project: r.project.id,
-        backup: r.result?.event.name,
-        outcome: r.result ? 'ok' : 'failed',
-        message: r.error,
-      })
+      this.audit({command: this.id ?? 'backup', project: r.project.id, backup: r.result?.event.name, outcome: r.result ? 'ok' : 'failed', message: r.error})
       if (r.result) this.report(r.result)
       else this.logToStderr(`failed: ${r.project.url}: ${r.error}`)
     }
@@ -75,9 +60,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     const summary = {owner, projects: results.map((r) => ({project: r.project, backup: r.result?.event, error: r.error}))}
     if (failed > 0) {
       // a scheduled job must notice: the backups that worked are kept, the exit code says not all did
-      if (this.jsonEnabled()) this.logJson(summary)
-      process.stderr.write(`Error: ${failed} of ${results.length} projects of ${owner} could not be backed up (see above)\n`)
-      this.exit(1)
+      throw failure('batch', `${failed} of ${results.length} projects of ${owner} could not be backed up (see above)`, {document: summary})
     }
     return summary
   }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {connect, openSession, repository, type Repository, type Session} from '../app/session.js'
+import {connect, repository, type Repository, type Session} from '../app/session.js'
 import type {GitHubClient} from '../github/client.js'
-import {askYesNo, terminalIO} from '../app/prompt.js'
+import {askYesNo} from '../app/prompt.js'
 import {
   applyRestore,
   checkPlanDocument,
@@ -12,13 +12,12 @@ import {
   type RestoreRequest,
   type SavedPlan,
 } from '../app/restore.js'
-import {appendAudit} from '../audit/audit.js'
 import {ProjectCommand} from '../base-command.js'
 import {storageFlag} from '../cli/flags.js'
 import {waitText} from '../cli/format.js'
 import type {DiffOptions, Plan, Section} from '../plan/plan.js'
 import {renderPlan} from '../plan/render.js'
-import {UserError} from '../util/errors.js'
+import {UserError, failure} from '../util/errors.js'
 import {atomicWrite} from '../util/fs.js'
 import {parseTime} from '../util/time.js'
 
@@ -99,7 +98,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
           undo: f.undo,
           diff: this.diffOptions(),
         }
-    const session = await openSession({
+    const session = await this.newSession({
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
       onWait: (w) => this.progress(waitText(w)),
     })
@@ -151,22 +150,15 @@ export default class Restore extends ProjectCommand<typeof Restore> {
 
     if (plan.operations.length > 0 && !f.yes && !saved) await this.confirm(prepared.desired.source.name, targetLabel, plan)
 
-    let outcome
-    try {
-      outcome = await applyRestore(session, client, repo, prepared)
-    } catch (error) {
-      await appendAudit({command: 'restore', project: prepared.target.id ?? undefined, backup: prepared.desired.source.name, outcome: 'failed', message: (error as Error).message})
-      throw error
-    }
+    const audit = this.audit({command: 'restore', project: prepared.target.id ?? undefined, backup: prepared.desired.source.name})
+    const outcome = await applyRestore(session, client, repo, prepared)
     this.progressDone()
     // the plan applied: for a project this restore created, the one made against it (GitHub's defaults included)
     const {record, result, remaining, plan: applied} = outcome
     // the record as the user reads it: without the per-element fingerprint kept for a resume
     const {liveHashes: _fingerprint, ...shown} = record
-    await appendAudit({
-      command: 'restore',
+    Object.assign(audit, {
       project: record.target.id,
-      backup: prepared.desired.source.name,
       outcome: record.status === 'done' ? 'ok' : 'failed',
       counts: {applied: result.applied, skipped: result.skipped, failed: result.failed.length, remaining: remaining.operations.length},
     })
@@ -196,25 +188,24 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
     const rollback = record.safetyBackup ? `; to undo what was applied: github-pm restore --undo --project ${record.target.url} --confirm-destructive` : ''
-    if (this.jsonEnabled()) this.logJson({status: record.status, record: shown, remaining: remaining.summary, warnings: applied.warnings})
-    process.stderr.write(
-      `Error: restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}\n`,
+    throw failure(
+      'incomplete',
+      `restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}`,
+      {document: {status: record.status, record: shown, remaining: remaining.summary, warnings: applied.warnings}},
     )
-    this.exit(4)
   }
 
   /** Plan, confirm, apply: a person reviews the plan and says yes; a script says --yes; anything else changes nothing. */
   private async confirm(source: string, targetLabel: string, plan: Plan): Promise<void> {
     const n = plan.operations.length
-    const io = terminalIO()
-    if (!io.interactive || this.jsonEnabled()) {
+    if (!this.io.canPrompt || this.jsonEnabled()) {
       throw new UserError(
         `restore of ${source} would make ${n} change(s) to ${targetLabel}: run it in a terminal to review and confirm, or pass --yes to apply (--dry-run shows the plan); nothing was changed`,
         {code: 'ECONFIRM'},
       )
     }
-    process.stderr.write(`Restore ${source} into ${targetLabel}\n${renderPlan(plan, {limit: 30})}\n`)
-    if (!(await askYesNo(`Apply these ${n} change(s) to ${targetLabel}? [y/N] `, io))) {
+    this.io.stderr.write(`Restore ${source} into ${targetLabel}\n${renderPlan(plan, {limit: 30})}\n`)
+    if (!(await askYesNo(`Apply these ${n} change(s) to ${targetLabel}? [y/N] `, this.io))) {
       throw new UserError('restore cancelled: nothing was changed', {code: 'ECANCELLED'})
     }
   }

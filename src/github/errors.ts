@@ -39,7 +39,7 @@ export class GitHubError extends UserError {
     message: string,
     options: {status?: number; errors?: GraphqlErrorEntry[]; data?: unknown; cause?: unknown} = {},
   ) {
-    super(redact(message), {code: 'GH_' + kind.toUpperCase().replace('-', '_'), cause: scrubSecrets(options.cause)})
+    super(redact(message), {kind: 'github', code: 'GH_' + kind.toUpperCase().replace('-', '_'), cause: scrubSecrets(options.cause)})
     this.kind = kind
     if (options.status !== undefined) this.status = options.status
     if (options.errors) this.errors = options.errors.map((e) => ({...e, message: redact(String(e.message))}))

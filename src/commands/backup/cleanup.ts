@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import {type CleanupResult, type RetentionPolicy, runCleanup, runCleanupAll} from '../../app/retention.js'
-import {backedUpProjectId, openSession, repository} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
-import {ProjectCommand} from '../../base-command.js'
+import {backedUpProjectId, repository} from '../../app/session.js'
+import {ProjectCommand, type AuditDraft} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes, list, plural} from '../../cli/format.js'
+import {failure} from '../../util/errors.js'
 import {parseDuration} from '../../util/time.js'
 
 export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> {
@@ -46,42 +46,33 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
       keepNamed: f['keep-named'],
     }
     const options = {dryRun: f['dry-run']}
-    const session = await openSession()
+    const session = await this.newSession()
     const repo = await repository(session, f.storage)
     if (f.all) {
       const results = await runCleanupAll(session, repo, policy, options)
       for (const r of results) {
-        if (r.result) await this.report(r.result)
+        if (r.result) this.report(r.result)
         else {
-          await appendAudit({command: 'backup:cleanup', project: r.projectId, outcome: 'failed', message: r.error})
+          this.audit({command: 'backup:cleanup', project: r.projectId, outcome: 'failed', message: r.error})
           this.logToStderr(`failed: ${r.projectId}: ${r.error}`)
         }
       }
       if (results.length === 0) this.log(`no backups in ${repo.url}`)
       const failed = results.filter((r) => r.error).length
-      if (failed > 0) {
-        if (this.jsonEnabled()) this.logJson({storage: repo.url, projects: results})
-        else process.stderr.write(`Error: cleanup failed for ${failed} of ${results.length} projects\n`)
-        this.exit(1)
-      }
+      if (failed > 0) throw failure('batch', `cleanup failed for ${failed} of ${results.length} projects`, {document: {storage: repo.url, projects: results}})
       return {storage: repo.url, dryRun: options.dryRun, projects: results}
     }
     const projectId = await backedUpProjectId(session, repo, f.project)
-    let result: CleanupResult
-    try {
-      result = await runCleanup(session, repo, projectId, policy, options)
-    } catch (error) {
-      await appendAudit({command: 'backup:cleanup', project: projectId, outcome: 'failed', message: (error as Error).message})
-      throw error
-    }
-    await this.report(result)
+    // a dry run that fails is recorded as failed; one that works records nothing (it changed nothing)
+    const record = this.audit({command: 'backup:cleanup', project: projectId})
+    const result = await runCleanup(session, repo, projectId, policy, options)
+    this.report(result, record)
     return result
   }
 
-  private async report(r: CleanupResult): Promise<void> {
-    if (!r.dryRun) {
-      await appendAudit({command: 'backup:cleanup', project: r.projectId, outcome: 'ok', counts: {removed: r.removed.length, kept: r.kept.length, bytesFreed: r.bytesFreed}})
-    }
+  private report(r: CleanupResult, record?: AuditDraft): void {
+    if (r.dryRun) this.forgetAudit(record)
+    else Object.assign(record ?? this.audit(), {command: 'backup:cleanup', project: r.projectId, outcome: 'ok', counts: {removed: r.removed.length, kept: r.kept.length, bytesFreed: r.bytesFreed}})
     if (r.removed.length === 0) {
       this.log(`${r.projectId}: nothing to remove (${plural(r.kept.length, 'backup')} kept)`)
       return

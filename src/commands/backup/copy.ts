@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import {copyAll, copyProject, openCopyTarget, type ProjectCopy} from '../../app/copy.js'
-import {backedUpProjectId, openSession, repository} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
-import {ProjectCommand} from '../../base-command.js'
+import {backedUpProjectId, repository} from '../../app/session.js'
+import {ProjectCommand, type AuditDraft} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes, plural} from '../../cli/format.js'
+import {failure} from '../../util/errors.js'
 
 export default class BackupCopy extends ProjectCommand<typeof BackupCopy> {
   static override summary = "Copy a project's backups (or every project's) to another storage location, and validate the copy"
@@ -28,7 +28,7 @@ export default class BackupCopy extends ProjectCommand<typeof BackupCopy> {
 
   async run(): Promise<unknown> {
     const f = this.flags
-    const session = await openSession()
+    const session = await this.newSession()
     const source = await repository(session, f.storage)
     const target = await openCopyTarget(session, f['to-storage'])
     const options = {allowUnencrypted: f['allow-unencrypted'], mirror: f.mirror}
@@ -36,45 +36,42 @@ export default class BackupCopy extends ProjectCommand<typeof BackupCopy> {
       const results = await copyAll(source, target, options)
       let failed = 0
       for (const r of results) {
-        if (r.result) await this.done(r.result)
+        if (r.result) this.done(r.result)
         else {
           failed++
-          await appendAudit({command: 'backup:copy', project: r.projectId, outcome: 'failed', message: r.error}, session.env)
+          this.audit({command: 'backup:copy', project: r.projectId, outcome: 'failed', message: r.error})
           this.logToStderr(`failed: ${r.projectId}: ${r.error}`)
         }
       }
       const invalid = results.filter((r) => r.result && r.result.validation.status !== 'valid').length
       if (results.length === 0) this.log(`no backups in ${source.url} to copy`)
+      const out = {from: source.url, to: target.url, projects: results}
       if (failed + invalid > 0) {
-        if (this.jsonEnabled()) this.logJson({from: source.url, to: target.url, projects: results})
-        else process.stderr.write(`Error: ${failed + invalid} of ${results.length} projects were not copied intact to ${target.url}\n`)
-        this.exit(invalid > 0 ? 3 : 1)
+        throw failure(invalid > 0 ? 'damaged' : 'batch', `${failed + invalid} of ${results.length} projects were not copied intact to ${target.url}`, {document: out})
       }
-      return {from: source.url, to: target.url, projects: results}
+      return out
     }
     const projectId = await backedUpProjectId(session, source, f.project)
-    let result: ProjectCopy
-    try {
-      result = await copyProject(source, target, projectId, options)
-    } catch (error) {
-      await appendAudit({command: 'backup:copy', project: projectId, outcome: 'failed', message: (error as Error).message}, session.env)
-      throw error
-    }
-    await this.done(result)
+    const record = this.audit({command: 'backup:copy', project: projectId})
+    const result = await copyProject(source, target, projectId, options)
+    this.done(result, record)
     const out = {from: source.url, to: target.url, ...result}
     if (result.validation.status !== 'valid') {
-      if (this.jsonEnabled()) this.logJson(out)
-      else process.stderr.write(`Error: the copy in ${target.url} does not validate at ${result.validation.issues[0]?.name}: ${result.validation.issues[0]?.problem}\n`)
-      this.exit(3)
+      const first = result.validation.issues[0]
+      throw failure('damaged', `the copy in ${target.url} does not validate at ${first?.name}: ${first?.problem}`, {document: out})
     }
     return out
   }
 
-  private async done(r: ProjectCopy): Promise<void> {
+  private done(r: ProjectCopy, record: AuditDraft = this.audit()): void {
     const ok = r.validation.status === 'valid'
-    await appendAudit(
-      {command: 'backup:copy', project: r.projectId, outcome: ok ? 'ok' : 'failed', counts: {copied: r.copied.length, present: r.present, removed: r.removed.length, bytes: r.bytes}, message: `to ${this.flags['to-storage']}`},
-    )
+    Object.assign(record, {
+      command: 'backup:copy',
+      project: r.projectId,
+      outcome: ok ? 'ok' : 'failed',
+      counts: {copied: r.copied.length, present: r.present, removed: r.removed.length, bytes: r.bytes},
+      message: `to ${this.flags['to-storage']}`,
+    })
     this.log(
       `${r.title}: copied ${plural(r.copied.length, 'backup')} (${bytes(r.bytes)})${r.present ? `, ${r.present} already there` : ''}` +
         `${r.removed.length ? `, removed ${r.removed.join(', ')} from the copy` : ''}; ` +

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {writeJournal} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes} from '../../cli/format.js'
@@ -17,17 +16,12 @@ export default class BackupDelete extends JournalBase<typeof BackupDelete> {
   async run(): Promise<unknown> {
     const {journal, session, repo} = await this.openJournalFor(this.flags.storage)
     // `latest` and the like are resolved first: the commit message, the audit log and the output name the real backup
-    let name = this.args.name
-    try {
-      name = this.args.name === 'latest' ? journal.find('latest').name : this.args.name
-      const result = await writeJournal(session, repo, journal.projectId, `Delete: ${name}`, (j) => j.delete(name, {force: this.flags.force}))
-      name = result.removed[0]?.name ?? name
-      await appendAudit({command: 'backup:delete', project: journal.projectId, backup: name, outcome: 'ok', counts: {bytesFreed: result.bytesFreed}})
-      this.log(`deleted ${name}; ${bytes(Math.max(0, result.bytesFreed))} freed`)
-      return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed}
-    } catch (error) {
-      await appendAudit({command: 'backup:delete', project: journal.projectId, backup: name, outcome: 'failed', message: (error as Error).message})
-      throw error
-    }
+    const record = this.audit({command: 'backup:delete', project: journal.projectId, backup: this.args.name})
+    const name = this.args.name === 'latest' ? journal.find('latest').name : this.args.name
+    record.backup = name
+    const result = await writeJournal(session, repo, journal.projectId, `Delete: ${name}`, (j) => j.delete(name, {force: this.flags.force}))
+    Object.assign(record, {backup: result.removed[0]?.name ?? name, outcome: 'ok', counts: {bytesFreed: result.bytesFreed}})
+    this.log(`deleted ${record.backup}; ${bytes(Math.max(0, result.bytesFreed))} freed`)
+    return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed}
   }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {runDemo, type DemoStep} from '../../app/demo.js'
 import {BaseCommand} from '../../base-command.js'
+import {failure} from '../../util/errors.js'
 
 export default class BackupDemo extends BaseCommand<typeof BackupDemo> {
   static override summary = 'The whole story on the built-in sandbox, no token: backup, disaster, plan, restore, proof'
@@ -18,11 +19,7 @@ export default class BackupDemo extends BaseCommand<typeof BackupDemo> {
         this.log(`\n== ${step.step}\n${step.text}`)
       },
     })
-    if (!result.equal) {
-      if (this.jsonEnabled()) this.logJson({...result, steps})
-      process.stderr.write('Error: the demo restore did not bring the project back to the backup\n')
-      this.exit(1)
-    }
+    if (!result.equal) throw failure('failed', 'the demo restore did not bring the project back to the backup', {document: {...result, steps}})
     return {...result, steps: steps.map(({step, text}) => ({step, text}))}
   }
 }

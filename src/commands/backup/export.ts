@@ -26,7 +26,7 @@ export default class BackupExport extends JournalBase<typeof BackupExport> {
       this.log(`wrote ${this.flags.out} (${header.name}, ${doc.backup_metadata.checksum})`)
       return {file: this.flags.out, backup: header.name, checksum: doc.backup_metadata.checksum}
     }
-    if (!this.jsonEnabled()) process.stdout.write(text)
+    if (!this.jsonEnabled()) this.io.stdout.write(text)
     return doc
   }
 }

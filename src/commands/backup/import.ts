@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {openSession, repository, writeJournal} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {repository, writeJournal} from '../../app/session.js'
 import {BaseCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {readExportFile} from '../../app/documents.js'
@@ -16,14 +15,14 @@ export default class BackupImport extends BaseCommand<typeof BackupImport> {
 
   async run(): Promise<unknown> {
     const imported = await readExportFile(this.args.file)
-    const session = await openSession()
+    const session = await this.newSession()
     const repo = await repository(session, this.flags.storage)
     const projectId = imported.state.project.id
     const name = this.flags.name ?? imported.meta.name
     const result = await writeJournal(session, repo, projectId, `Backup: ${name} (imported)`, (j) =>
       j.append(imported.state, {name, type: imported.meta.type, summary: {imported_from: this.args.file, original: imported.meta}}),
     )
-    await appendAudit({command: 'backup:import', project: projectId, backup: name, outcome: 'ok'})
+    this.audit({command: 'backup:import', project: projectId, backup: name, outcome: 'ok'})
     this.log(`imported ${this.args.file} as ${name} into the journal of ${imported.state.project.url}`)
     return {backup: result.event}
   }

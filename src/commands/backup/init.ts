@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core'
-import {initRepositoryEncryption, repositoryStatus, writeKeyFile} from '../../app/prompt.js'
-import {openSession} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {initRepositoryEncryption, repositoryStatus, writeKeyFile} from '../../app/encryption.js'
 import {BaseCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 
@@ -26,7 +24,7 @@ export default class BackupInit extends BaseCommand<typeof BackupInit> {
   }
 
   async run(): Promise<unknown> {
-    const session = await openSession()
+    const session = await this.newSession()
     const f = this.flags
     let generated: string | undefined
     if (f['generate-key-file']) {
@@ -41,7 +39,7 @@ export default class BackupInit extends BaseCommand<typeof BackupInit> {
       return status
     }
     const result = await initRepositoryEncryption(session, {storage: f.storage, keyFile: f['key-file'] ?? generated})
-    await appendAudit({command: 'backup:init', outcome: 'ok', message: `encryption (${result.kdf}) on ${result.url}`}, session.env)
+    this.audit({command: 'backup:init', outcome: 'ok', message: `encryption (${result.kdf}) on ${result.url}`})
     this.log(`${result.url} is now encrypted (${result.kdf === 'keyfile' ? `key file ${result.keyFile}` : 'passphrase'})`)
     this.log(result.kdf === 'keyfile' ? '  keep the key file safe: without it no backup can be read' : '  keep the passphrase safe: without it no backup can be read')
     return result

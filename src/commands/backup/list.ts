@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {openSession, repository} from '../../app/session.js'
+import {repository} from '../../app/session.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes, table} from '../../cli/format.js'
@@ -20,7 +20,7 @@ export default class BackupList extends JournalBase<typeof BackupList> {
     const {journal} = await this.openJournalFor(this.flags.storage)
     const events = journal.headers()
     const {beyond} = await journal.strays()
-    if (beyond.length) process.stderr.write(`warning: ${journal.straysWarning(beyond)}\n`)
+    if (beyond.length) this.io.stderr.write(`warning: ${journal.straysWarning(beyond)}\n`)
     this.log(
       table(
         events.map((e) => [
@@ -41,7 +41,7 @@ export default class BackupList extends JournalBase<typeof BackupList> {
   }
 
   private async listAll() {
-    const session = await openSession()
+    const session = await this.newSession()
     const repo = await repository(session, this.flags.storage)
     const projects = await readBackupIndex(repo.backend, repo.codec)
     this.log(

@@ -1,6 +1,4 @@
-import {changeRepositoryPassphrase} from '../../app/prompt.js'
-import {openSession} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {changeRepositoryPassphrase} from '../../app/encryption.js'
 import {BaseCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 
@@ -17,9 +15,9 @@ export default class BackupPassphrase extends BaseCommand<typeof BackupPassphras
   static override flags = {storage: storageFlag}
 
   async run(): Promise<unknown> {
-    const session = await openSession()
+    const session = await this.newSession()
     const result = await changeRepositoryPassphrase(session, this.flags.storage)
-    await appendAudit({command: 'backup:passphrase', outcome: 'ok', message: `passphrase changed on ${result.url}`}, session.env)
+    this.audit({command: 'backup:passphrase', outcome: 'ok', message: `passphrase changed on ${result.url}`})
     this.log(`passphrase changed for ${result.url}; use the new one from now on`)
     return {...result, changed: true}
   }

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {writeJournal} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
 
@@ -17,14 +16,10 @@ export default class BackupPin extends JournalBase<typeof BackupPin> {
     const {journal, session, repo} = await this.openJournalFor(this.flags.storage)
     const pinned = !this.flags.unpin
     const verb = pinned ? 'Pin' : 'Unpin'
-    try {
-      const header = await writeJournal(session, repo, journal.projectId, `${verb}: ${this.args.name}`, (j) => j.pin(this.args.name, pinned))
-      await appendAudit({command: 'backup:pin', project: journal.projectId, backup: header.name, outcome: 'ok', message: pinned ? 'pinned' : 'unpinned'})
-      this.log(pinned ? `pinned ${header.name}: cleanup and retention will keep it` : `unpinned ${header.name}`)
-      return {projectId: journal.projectId, name: header.name, pinned: header.pinned === true}
-    } catch (error) {
-      await appendAudit({command: 'backup:pin', project: journal.projectId, backup: this.args.name, outcome: 'failed', message: (error as Error).message})
-      throw error
-    }
+    const record = this.audit({command: 'backup:pin', project: journal.projectId, backup: this.args.name})
+    const header = await writeJournal(session, repo, journal.projectId, `${verb}: ${this.args.name}`, (j) => j.pin(this.args.name, pinned))
+    Object.assign(record, {backup: header.name, outcome: 'ok', message: pinned ? 'pinned' : 'unpinned'})
+    this.log(pinned ? `pinned ${header.name}: cleanup and retention will keep it` : `unpinned ${header.name}`)
+    return {projectId: journal.projectId, name: header.name, pinned: header.pinned === true}
   }
 }

@@ -1,5 +1,4 @@
-import {backedUpProjectId, openSession, repository} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {backedUpProjectId, repository} from '../../app/session.js'
 import {ProjectCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {repairJournal} from '../../journal/repair.js'
@@ -16,19 +15,12 @@ export default class BackupRepair extends ProjectCommand<typeof BackupRepair> {
   static override flags = {storage: storageFlag}
 
   async run(): Promise<unknown> {
-    const session = await openSession()
+    const session = await this.newSession()
     const repo = await repository(session, this.flags.storage)
     const projectId = await backedUpProjectId(session, repo, this.flags.project)
-    let report
-    try {
-      report = await inTransaction(repo.backend, `Repair: ${projectId}`, (tx) => repairJournal(tx, repo.codec, projectId))
-    } catch (error) {
-      await appendAudit({command: 'backup:repair', project: projectId, outcome: 'failed', message: (error as Error).message})
-      throw error
-    }
-    await appendAudit({
-      command: 'backup:repair',
-      project: projectId,
+    const record = this.audit({command: 'backup:repair', project: projectId})
+    const report = await inTransaction(repo.backend, `Repair: ${projectId}`, (tx) => repairJournal(tx, repo.codec, projectId))
+    Object.assign(record, {
       outcome: 'ok',
       counts: {backups: report.backups.length, recovered: report.recovered.length, quarantined: report.quarantined.length},
       message: report.outcome,

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {describeHolder, unlockStorage} from '../../app/locks.js'
-import {backedUpProjectId, openSession, repository} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {backedUpProjectId, repository} from '../../app/session.js'
 import {ProjectCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 
@@ -18,15 +17,16 @@ export default class BackupUnlock extends ProjectCommand<typeof BackupUnlock> {
   }
 
   async run(): Promise<unknown> {
-    const session = await openSession()
+    const session = await this.newSession()
     const repo = await repository(session, this.flags.storage)
     const projectText = this.flags.project ?? (session.config.get('project') as string | undefined)
     const projectId = projectText ? await backedUpProjectId(session, repo, projectText) : undefined
+    const record = this.audit({command: 'backup:unlock', project: projectId})
     let results
     try {
       results = await unlockStorage(repo, projectId, {force: this.flags.force})
     } catch (error) {
-      await appendAudit({command: 'backup:unlock', project: projectId, outcome: 'refused', message: (error as Error).message})
+      Object.assign(record, {outcome: 'refused', message: (error as Error).message})
       throw error
     }
     for (const r of results) {
@@ -34,9 +34,7 @@ export default class BackupUnlock extends ProjectCommand<typeof BackupUnlock> {
       else this.log(`${r.key}: not locked`)
     }
     const broken = results.filter((r) => r.broken)
-    await appendAudit({
-      command: 'backup:unlock',
-      project: projectId,
+    Object.assign(record, {
       outcome: 'ok',
       counts: {broken: broken.length},
       ...(broken.length ? {message: broken.map((r) => `${r.key} held by ${describeHolder(r.holder)}`).join('; ')} : {}),

@@ -1,13 +1,12 @@
 import {Args} from '@oclif/core'
-import {backedUpProjectId, journalFor, openSession, repository} from '../../app/session.js'
-import {appendAudit} from '../../audit/audit.js'
+import {backedUpProjectId, journalFor, repository} from '../../app/session.js'
 import {ProjectCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {checkBackupIndex} from '../../journal/catalog.js'
 import {INDEX_KEY} from '../../journal/events.js'
 import {validateJournal, type ValidationReport} from '../../journal/validate.js'
 import {KEY_RECORD_KEY} from '../../storage/codec.js'
-import {UserError, isUserError} from '../../util/errors.js'
+import {UserError, failure, isUserError} from '../../util/errors.js'
 
 export default class BackupValidate extends ProjectCommand<typeof BackupValidate> {
   static override summary = 'Check a backup: replay its chain and verify every checksum'
@@ -18,7 +17,7 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
   static override flags = {storage: storageFlag}
 
   async run(): Promise<unknown> {
-    const session = await openSession()
+    const session = await this.newSession()
     let repo
     try {
       repo = await repository(session, this.flags.storage)
@@ -43,24 +42,16 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
       throw new UserError(`project ${projectId} has no backups in ${repo.url}: nothing to validate (take one with \`github-pm backup create\`)`, {code: 'ENOTFOUND'})
     }
     const ok = report.status === 'valid'
-    if (!this.jsonEnabled()) for (const note of report.notes ?? []) process.stderr.write(`note: ${note}\n`)
-    await appendAudit({command: 'backup:validate', project: projectId, backup: this.args.name ?? 'latest', outcome: ok ? 'ok' : 'failed'})
+    if (!this.jsonEnabled()) for (const note of report.notes ?? []) this.io.stderr.write(`note: ${note}\n`)
+    this.audit({command: 'backup:validate', project: projectId, backup: this.args.name ?? 'latest', outcome: ok ? 'ok' : 'failed'})
     if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
-    if (!ok) {
-      if (this.jsonEnabled()) this.logJson(report)
-      else process.stderr.write(`Error: backup of ${projectId} is damaged at ${report.issues[0]?.name}: ${report.issues[0]?.problem}\n`)
-      this.exit(3)
-    }
+    if (!ok) throw failure('damaged', `backup of ${projectId} is damaged at ${report.issues[0]?.name}: ${report.issues[0]?.problem}`, {document: report})
     return report
   }
 
   private invalid(subject: string, issue: ValidationReport['issues'][number]): never {
     const report: ValidationReport = {status: 'invalid', checksums: 'failed', data_integrity: 'failed', issues: [issue], events_checked: 0, events_total: 0}
-    if (this.jsonEnabled()) this.logJson(report)
-    else {
-      this.log(JSON.stringify(report, null, 2))
-      process.stderr.write(`Error: backup ${subject} is damaged at ${issue.name}: ${issue.problem}\n`)
-    }
-    this.exit(3)
+    if (!this.jsonEnabled()) this.log(JSON.stringify(report, null, 2))
+    throw failure('damaged', `backup ${subject} is damaged at ${issue.name}: ${issue.problem}`, {document: report})
   }
 }
