@@ -48,10 +48,6 @@ export default tseslint.config(
       'src/hooks/**',
       'src/cli/**',
       'src/base-command.ts',
-      // TEMPORARY allow-list, removed by the lead at the merge of issue 12: these two files are being rewritten onto
-      // an injected IO object by another change (today app/prompt.ts reads process.stdin and writes process.stderr).
-      'src/app/prompt.ts',
-      'src/app/session.ts',
     ],
     rules: processIoRules,
   },
