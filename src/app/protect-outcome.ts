@@ -1,4 +1,4 @@
-import {appendAudit} from '../audit/audit.js'
+import type {AuditEntry} from '../audit/audit.js'
 import type {ResolvedConfig} from '../config/config.js'
 import type {BackupResult} from './backup.js'
 
@@ -117,8 +117,10 @@ export function failedLine(label: string, message: string, proceed: boolean, kin
 }
 
 /** Audit lines are best effort here: the backup is what protects the project, and it is already saved (or not). */
-export async function auditProtection(env: NodeJS.ProcessEnv, entry: Parameters<typeof appendAudit>[0]): Promise<void> {
+export async function auditProtection(env: NodeJS.ProcessEnv, entry: Omit<AuditEntry, 'time' | 'user' | 'host'>): Promise<void> {
   try {
+    // imported here: a command that is not destructive is never audited, so the hook does not load the audit log
+    const {appendAudit} = await import('../audit/audit.js')
     await appendAudit(entry, env)
   } catch {
     // an unwritable audit log must not stop or unstop a destructive command
