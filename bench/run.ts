@@ -1,14 +1,16 @@
 /**
  * `npm run bench` (run meanwhile with `npx tsx bench/run.ts`): for each size, a sandbox GitHub in another process, a
  * full backup, incremental backups after 1% changed and after no change, rebuilds in a journal of 100 events, and a
- * restore after a disaster, each step in its own process (peak RSS is the step's own); then the table.
+ * restore after a disaster, each step in its own process (peak RSS is the step's own); then the table. Then the
+ * prerun hook's overhead on a command that is not destructive (bench/hook.ts, also runnable alone).
  *
- *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--no-build]
+ *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--no-build] [--hook-runs 10] [--no-hook]
  */
 import {execFile, execFileSync} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
 import {printTable, type SizeResult} from './table.js'
@@ -19,6 +21,8 @@ interface Options {
   events: number
   json?: string
   build: boolean
+  /** measured runs of the hook bench per host; 0: no hook bench */
+  hookRuns: number
   log: (line: string) => void
 }
 
@@ -32,6 +36,7 @@ export function parseArgs(argv: string[]): Omit<Options, 'log'> {
     events: Number(value('--events') ?? 100),
     json: value('--json'),
     build: !argv.includes('--no-build'),
+    hookRuns: argv.includes('--no-hook') ? 0 : Number(value('--hook-runs') ?? 10),
   }
 }
 
@@ -113,7 +118,13 @@ async function main(): Promise<void> {
   const results = await runBench(options)
   const total = (performance.now() - started) / 1000
   process.stdout.write(printTable(results, {machine: machine(), totalSeconds: total}) + '\n')
-  if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results}, null, 2) + '\n')
+  let hook: HookResult | undefined
+  if (options.hookRuns > 0) {
+    // dist/ is built above (or by the caller with --no-build): the installed plugin runs from it
+    hook = await benchHook({runs: options.hookRuns, warmup: 3, build: false, plugin: ROOT, log: options.log})
+    process.stdout.write('\n' + printHook(hook) + '\n')
+  }
+  if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results, hook}, null, 2) + '\n')
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/run.ts')) {

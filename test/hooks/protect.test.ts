@@ -2,18 +2,9 @@ import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {expect} from 'chai'
-import {
-  backupPrefix,
-  describeChanges,
-  isDestructive,
-  normalizeId,
-  payloadProblem,
-  projectFromArgv,
-  protectCommand,
-  protectEvent,
-  takeNoBackupFlag,
-  type ProtectOutcome,
-} from '../../src/app/protect.js'
+import {backupPrefix, isDestructive, normalizeId, payloadProblem, protectCommand, protectEvent, type ProtectOutcome} from '../../src/app/protect.js'
+import {projectFromArgv, readArgv, takeNoBackupFlag} from '../../src/app/protect-argv.js'
+import {describeChanges} from '../../src/app/protect-backup.js'
 import {journalFor, openSession, repository} from '../../src/app/session.js'
 import {readAudit} from '../../src/audit/audit.js'
 import {setConfig} from '../../src/config/config.js'
@@ -45,35 +36,96 @@ describe('protect: which commands are destructive', () => {
 })
 
 describe('protect: reading argv', () => {
-  it('finds the project in every form oclif accepts, and not after --', () => {
-    expect(projectFromArgv(['--project', 'acme/3'])).to.equal('acme/3')
-    expect(projectFromArgv(['--force', '--project=acme/4'])).to.equal('acme/4')
-    expect(projectFromArgv(['-p', 'acme/5', '--x'])).to.equal('acme/5')
-    expect(projectFromArgv(['-pacme/6'])).to.equal('acme/6')
-    expect(projectFromArgv(['-p=acme/7'])).to.equal('acme/7')
-    expect(projectFromArgv(['--', '--project', 'acme/8'])).to.equal(undefined)
-    expect(projectFromArgv(['--project'])).to.equal(undefined)
-    expect(projectFromArgv([])).to.equal(undefined)
+  it('finds the project in every form oclif accepts, and not after --', async () => {
+    expect(await projectFromArgv(['--project', 'acme/3'])).to.equal('acme/3')
+    expect(await projectFromArgv(['--force', '--project=acme/4'])).to.equal('acme/4')
+    expect(await projectFromArgv(['-p', 'acme/5', '--x'])).to.equal('acme/5')
+    expect(await projectFromArgv(['-pacme/6'])).to.equal('acme/6')
+    expect(await projectFromArgv(['-p=acme/7'])).to.equal('acme/7')
+    expect(await projectFromArgv(['--', '--project', 'acme/8'])).to.equal(undefined)
+    expect(await projectFromArgv(['--project'])).to.equal(undefined)
+    expect(await projectFromArgv([])).to.equal(undefined)
   })
 
-  it('leaves -p alone when the command gives -p to another flag, and follows the command project char', () => {
-    expect(projectFromArgv(['-p', '8080'], {port: {char: 'p'}})).to.equal(undefined)
-    expect(projectFromArgv(['-P', 'acme/2'], {project: {char: 'P'}})).to.equal('acme/2')
+  it('leaves -p alone when the command gives -p to another flag, and follows the command project char', async () => {
+    expect(await projectFromArgv(['-p', '8080'], {port: {char: 'p'}})).to.equal(undefined)
+    expect(await projectFromArgv(['-P', 'acme/2'], {project: {char: 'P'}})).to.equal('acme/2')
   })
 
-  it('removes --no-backup from the same array, keeping everything else in order', () => {
+  it('removes --no-backup from the same array, keeping everything else in order', async () => {
     const argv = ['--project', 'acme/1', '--no-backup', '--field', 'Status', '--', '--no-backup']
-    expect(takeNoBackupFlag(argv)).to.equal(true)
+    expect(await takeNoBackupFlag(argv)).to.equal(true)
     expect(argv).to.deep.equal(['--project', 'acme/1', '--field', 'Status', '--', '--no-backup'])
     const clean = ['--project', 'acme/1']
-    expect(takeNoBackupFlag(clean)).to.equal(false)
+    expect(await takeNoBackupFlag(clean)).to.equal(false)
     expect(clean).to.deep.equal(['--project', 'acme/1'])
   })
 
-  it('keeps --no-backup for a command that defines it itself', () => {
+  it('keeps --no-backup for a command that defines it itself', async () => {
     const argv = ['--no-backup']
-    expect(takeNoBackupFlag(argv, {backup: {allowNo: true}})).to.equal(true)
+    expect(await takeNoBackupFlag(argv, {backup: {allowNo: true}})).to.equal(true)
     expect(argv).to.deep.equal(['--no-backup'])
+    const own = ['--no-backup', '-p', 'acme/1']
+    expect(await takeNoBackupFlag(own, {'no-backup': {type: 'boolean'}, project: {type: 'option', char: 'p'}})).to.equal(true)
+    expect(own).to.deep.equal(['--no-backup', '-p', 'acme/1'])
+  })
+
+  // what the hand-written reader got wrong: it did not know which flags take a value, nor the command's aliases
+  const flags = {
+    project: {type: 'option', char: 'p', aliases: ['board'], charAliases: ['B']},
+    title: {type: 'option', char: 't'},
+    labels: {type: 'option', char: 'l', multiple: true},
+    force: {type: 'boolean', char: 'f'},
+    verbose: {type: 'boolean', char: 'v'},
+    archive: {type: 'boolean', allowNo: true},
+  }
+
+  it("reads the project through the command's aliases, long and short", async () => {
+    expect(await projectFromArgv(['--board', 'acme/10'], flags)).to.equal('acme/10')
+    expect(await projectFromArgv(['--board=acme/11'], flags)).to.equal('acme/11')
+    expect(await projectFromArgv(['-B', 'acme/12'], flags)).to.equal('acme/12')
+  })
+
+  it('does not take the value of another flag for the project', async () => {
+    // `-p` here is the value of --title: the command reads no project from it
+    expect(await projectFromArgv(['--title', '-p'], {...flags, project: {type: 'option'}})).to.equal(undefined)
+    expect(await projectFromArgv(['--title', '--project=x'], flags)).to.equal(undefined)
+    expect(await projectFromArgv(['--title', '--project=x', '-p', 'acme/13'], flags)).to.equal('acme/13')
+    // oclif refuses a flag name as a value even after `=`: so does the hook (the command would refuse it too)
+    expect((await readArgv(['--title=--project', '-p', 'acme/14'], flags)).problem).to.match(/--title expects a value/)
+  })
+
+  it('reads grouped boolean short flags and a value glued after them, and --no-X of an allowNo flag', async () => {
+    expect(await projectFromArgv(['-fvp', 'acme/15'], flags)).to.equal('acme/15')
+    expect(await projectFromArgv(['--no-archive', '-p', 'acme/16', 'positional'], flags)).to.equal('acme/16')
+    expect(await projectFromArgv(['-l', 'a', 'b', '-p', 'acme/17'], flags)).to.equal('acme/17')
+    // flags the definitions lack (a host's --json) are read as oclif reads an unknown flag, and do not hide the project
+    expect(await projectFromArgv(['--json', '-x', '--format=yaml', '-p', 'acme/20'], flags)).to.equal('acme/20')
+  })
+
+  it('takes the project from the environment variable its flag names, after the command line', async () => {
+    const withEnv = {...flags, project: {...flags.project, env: 'PM_PROJECT'}}
+    expect(await projectFromArgv([], withEnv, {PM_PROJECT: 'acme/18'})).to.equal('acme/18')
+    expect(await projectFromArgv(['-p', 'acme/19'], withEnv, {PM_PROJECT: 'acme/18'})).to.equal('acme/19')
+  })
+
+  it('says why when the command line cannot be read, and still finds --no-backup', async () => {
+    const twice = await readArgv(['-p', 'acme/1', '--project', 'acme/2'], flags)
+    expect(twice.project).to.equal(undefined)
+    expect(twice.problem).to.match(/--project can only be specified once/)
+    const missing = await readArgv(['--no-backup', '--title'], flags)
+    expect(missing).to.include({noBackup: true})
+    expect(missing.problem).to.match(/--title expects a value/)
+    expect(missing.problem).to.not.include('\n')
+  })
+
+  it('removes only the --no-backup that is a flag: not a value, not after --', async () => {
+    const argv = ['--title=--no-backup', '--no-backup', 'x', '--', '--no-backup']
+    expect(await takeNoBackupFlag(argv, flags)).to.equal(true)
+    expect(argv).to.deep.equal(['--title=--no-backup', 'x', '--', '--no-backup'])
+    const asValue = ['--title=--no-backup']
+    expect(await takeNoBackupFlag(asValue, flags)).to.equal(false)
+    expect(asValue).to.deep.equal(['--title=--no-backup'])
   })
 })
 
@@ -227,6 +279,19 @@ describe('protect: backups against the sandbox', function () {
     const failed = await protectCommand(['--force'], {id: 'configure'}, {env})
     expect(failed).to.include({status: 'failed', proceed: false})
     expect((failed as {line: string}).line).to.match(/cannot tell which project configure changes: pass --project/)
+  })
+
+  it('fails, saying why, when the command line does not parse as the command reads it; --no-backup still skips', async () => {
+    await setConfig('project', project.ref, env)
+    const flags = {title: {type: 'option'}, project: {type: 'option', char: 'p'}}
+    // `--title` without a value: the command would stop on it too, and the configured project is no guess
+    const failed = await protectCommand(['--title'], {id: 'configure', flags}, {env})
+    expect(failed).to.include({status: 'failed', proceed: false})
+    expect((failed as {line: string}).line).to.match(/^automatic backup before configure failed: cannot tell which project configure changes: its command line does not parse \(Flag --title expects a value\)/)
+    const argv = ['--no-backup', '--title']
+    expect(await protectCommand(argv, {id: 'configure', flags}, {env})).to.deep.equal({status: 'skipped', why: 'no-backup-flag'})
+    expect(argv).to.deep.equal(['--title'])
+    expect(await events()).to.deep.equal([])
   })
 
   it('fails without a token', async () => {
