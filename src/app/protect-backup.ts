@@ -1,6 +1,7 @@
 import {autoName} from '../journal/names.js'
 import type {ResolvedConfig} from '../config/config.js'
 import {oneLine} from '../util/errors.js'
+import type {IOStreams} from '../util/io.js'
 import {redact} from '../util/secrets.js'
 import {runBackup, type BackupResult} from './backup.js'
 import {auditProtection, failure, type FailedOutcome, type ProtectRequest, type SavedOutcome} from './protect-outcome.js'
@@ -12,8 +13,8 @@ import {connect, journalFor, openSession, repository, resolveLiveProject, type S
  */
 
 /** The session of a protection, from the configuration the decision already read. */
-export function protectionSession(env: NodeJS.ProcessEnv, config: ResolvedConfig): Promise<Session> {
-  return openSession({env, config})
+export function protectionSession(env: NodeJS.ProcessEnv, config: ResolvedConfig, io?: IOStreams): Promise<Session> {
+  return openSession({env, config, io})
 }
 
 /** `3 changes`, `1 change`, `no changes`, `first backup`. */

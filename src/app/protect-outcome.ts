@@ -1,6 +1,7 @@
 import type {AuditEntry} from '../audit/audit.js'
 import type {ResolvedConfig} from '../config/config.js'
 import type {BackupResult} from './backup.js'
+import {ERROR_KINDS} from '../util/errors.js'
 
 /**
  * What the automatic backups before destructive commands answer, and the lines the hooks print: shared by the
@@ -13,7 +14,7 @@ export const NO_BACKUP_FLAG = '--no-backup'
 /** `GITHUB_PM_NO_BACKUP=1` skips every automatic backup of a process. */
 export const NO_BACKUP_ENV = 'GITHUB_PM_NO_BACKUP'
 /** The exit code of a destructive command stopped because its backup failed. */
-export const BACKUP_FAILED_EXIT = 2
+export const BACKUP_FAILED_EXIT = ERROR_KINDS.backupFailed.exit
 
 const SKIP_HINT = `add ${NO_BACKUP_FLAG} or set ${NO_BACKUP_ENV}=1`
 

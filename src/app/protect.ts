@@ -1,5 +1,6 @@
 import {loadConfig, type ResolvedConfig} from '../config/config.js'
 import {oneLine} from '../util/errors.js'
+import type {IOStreams} from '../util/io.js'
 import {redact} from '../util/secrets.js'
 import {
   auditProtection,
@@ -40,31 +41,40 @@ export function noBackupEnv(env: NodeJS.ProcessEnv): boolean {
   return /^(1|true|yes|on)$/i.test(env[NO_BACKUP_ENV]?.trim() ?? '')
 }
 
+/** What the caller brings: the environment, a session (tests, a fixed clock), the process's terminal (the hook). */
+export interface ProtectOptions {
+  env?: NodeJS.ProcessEnv
+  session?: Session
+  io?: IOStreams
+}
+
 interface Settings {
   env: NodeJS.ProcessEnv
   config: ResolvedConfig
   /** a session given by the caller (tests, a fixed clock): the backup runs with it */
   session?: Session
+  /** the process's terminal (the hook's), so that the backup can ask for a passphrase there */
+  io?: IOStreams
 }
 
 /** The configuration in force: the given session's, else read from the config file and environment (light). */
-async function settings(options: {env?: NodeJS.ProcessEnv; session?: Session}): Promise<Settings> {
+async function settings(options: ProtectOptions): Promise<Settings> {
   if (options.session) return {env: options.session.env, config: options.session.config, session: options.session}
   const env = options.env ?? process.env
-  return {env, config: await loadConfig(env)}
+  return {env, config: await loadConfig(env), io: options.io}
 }
 
 /** Runs the backup: the heavy modules are loaded here, for a command that gets one, and only then. */
 async function backUp(s: Settings, request: ProtectRequest) {
   const {protectProject, protectionSession} = await import('./protect-backup.js')
-  return protectProject(s.session ?? (await protectionSession(s.env, s.config)), request)
+  return protectProject(s.session ?? (await protectionSession(s.env, s.config, s.io)), request)
 }
 
 /** The prerun decision: not destructive, skipped, saved or failed. Removes `--no-backup` from argv in place. */
 export async function protectCommand(
   argv: string[],
   command: CommandInfo,
-  options: {env?: NodeJS.ProcessEnv; session?: Session; topicSeparator?: string} = {},
+  options: ProtectOptions & {topicSeparator?: string} = {},
 ): Promise<ProtectOutcome> {
   const label = options.topicSeparator === ' ' ? normalizeId(command.id).replace(/:/g, ' ') : command.id
   let s: Settings
@@ -125,7 +135,7 @@ export function payloadProblem(payload: unknown): string | undefined {
 }
 
 /** The `backup:protect` decision: skipped (config or env), saved or failed. */
-export async function protectEvent(payload: ProtectPayload, options: {env?: NodeJS.ProcessEnv; session?: Session} = {}): Promise<ProtectOutcome> {
+export async function protectEvent(payload: ProtectPayload, options: ProtectOptions = {}): Promise<ProtectOutcome> {
   const label = `${payload.command ? normalizeId(payload.command) + ' ' : ''}(${oneLine(payload.reason)})`
   let s: Settings
   try {

@@ -1,5 +1,6 @@
 import type {Hook} from '@oclif/core'
 import {BACKUP_FAILED_EXIT, protectCommand, type CommandInfo} from '../app/protect.js'
+import {systemIO} from '../cli/io.js'
 
 /**
  * Before any command of any plugin: when it is destructive (`static destructive = true`, or its id is in
@@ -15,7 +16,7 @@ const hook: Hook<'prerun'> = async function (options) {
     flags: {...command.baseFlags, ...command.flags},
   }
   if (!info.id) return
-  const outcome = await protectCommand(options.argv, info, {topicSeparator: options.config.topicSeparator})
+  const outcome = await protectCommand(options.argv, info, {topicSeparator: options.config.topicSeparator, io: systemIO()})
   if (outcome.status === 'saved' || outcome.status === 'failed') process.stderr.write(`${outcome.line}\n`)
   if (outcome.status === 'failed' && !outcome.proceed) this.exit(BACKUP_FAILED_EXIT)
 }

@@ -1,5 +1,6 @@
 import type {Hook, Hooks} from '@oclif/core/interfaces'
 import {BACKUP_FAILED_EXIT, payloadProblem, protectEvent, type ProtectOutcome, type ProtectPayload} from '../app/protect.js'
+import {systemIO} from '../cli/io.js'
 
 /** The custom event: `await this.config.runHook('backup:protect', {project, reason})`. See docs/hooks.md. */
 export interface ProtectHooks extends Hooks {
@@ -28,7 +29,7 @@ export class ProtectFailedError extends Error {
 const hook: Hook<'backup:protect', ProtectHooks> = async function (options) {
   const problem = payloadProblem(options)
   if (problem) throw new ProtectFailedError(problem, {printed: false})
-  const outcome = await protectEvent({project: options.project, reason: options.reason, command: options.command})
+  const outcome = await protectEvent({project: options.project, reason: options.reason, command: options.command}, {io: systemIO()})
   if (outcome.status === 'saved' || outcome.status === 'failed') process.stderr.write(`${outcome.line}\n`)
   if (outcome.status === 'failed' && !outcome.proceed) throw new ProtectFailedError(outcome.line, {printed: true})
   return outcome
