@@ -76,8 +76,15 @@ function existsSyncDir(dir: string): boolean {
   }
 }
 
+/** An object as cat-file answers it. */
+export interface GitObject {
+  id: string
+  type: string
+  content: Buffer
+}
+
 interface Pending {
-  resolve(value: Buffer | undefined): void
+  resolve(value: GitObject | undefined): void
   reject(error: Error): void
 }
 
@@ -97,13 +104,22 @@ export class CatFileBatch {
   ) {}
 
   /** The object's content, or undefined when the repository has no such object. */
-  read(id: string): Promise<Buffer | undefined> {
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) return Promise.reject(new Error(`not an object id: ${JSON.stringify(id)}`))
+  async read(id: string): Promise<Buffer | undefined> {
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) throw new Error(`not an object id: ${JSON.stringify(id)}`)
+    return (await this.lookup(id))?.content
+  }
+
+  /**
+   * The object a revision names (`refs/heads/x^{commit}`, an id), or undefined when it names none. Refs are read
+   * afresh on every lookup (loose and packed), so a ref moved by another process is seen.
+   */
+  lookup(rev: string): Promise<GitObject | undefined> {
+    if (rev === '' || /[\0\r\n]/.test(rev)) return Promise.reject(new Error(`not a revision: ${JSON.stringify(rev)}`))
     const child = this.start()
-    return new Promise<Buffer | undefined>((resolve, reject) => {
+    return new Promise<GitObject | undefined>((resolve, reject) => {
       this.queue.push({resolve, reject})
       this.setRef(true)
-      child.stdin.write(`${id}\n`)
+      child.stdin.write(`${rev}\n`)
     })
   }
 
@@ -152,7 +168,8 @@ export class CatFileBatch {
       if (newline < 0) return
       const header = this.buffer.subarray(0, newline).toString('utf8')
       const parts = header.split(' ')
-      if (parts[1] === 'missing' || parts[1] === 'ambiguous') {
+      const last = parts[parts.length - 1]
+      if (last === 'missing' || last === 'ambiguous') {
         this.buffer = this.buffer.subarray(newline + 1)
         this.queue.shift()
         pending.resolve(undefined)
@@ -168,7 +185,7 @@ export class CatFileBatch {
         const content = Buffer.from(this.buffer.subarray(newline + 1, newline + 1 + size))
         this.buffer = this.buffer.subarray(newline + 1 + size + 1)
         this.queue.shift()
-        pending.resolve(content)
+        pending.resolve({id: parts[0], type: parts[1], content})
       }
       if (this.queue.length === 0) this.setRef(false)
     }

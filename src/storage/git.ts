@@ -216,10 +216,8 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
           return (await this.git(['update-ref', ref, blob, this.zero])).code === 0 ? blob : undefined
         },
         read: async () => {
-          const current = await this.resolve(ref)
-          if (!current) return undefined
-          const bytes = await this.objects.read(current)
-          return {bytes: new Uint8Array(bytes ?? Buffer.alloc(0)), version: current}
+          const current = await this.objects.lookup(ref)
+          return current && {bytes: new Uint8Array(current.content), version: current.id}
         },
         removeIf: async (version) => (await this.git(['update-ref', '-d', ref, version])).code === 0,
       },
@@ -296,7 +294,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
       const records = [...blobs].map(([key, blob]) => (blob === null ? `0 ${this.zero}\t${key}` : `100644 ${blob}\t${key}`))
       await runOk(this.repo, env, ['update-index', '-z', '--index-info'], Buffer.from(records.join('\0') + '\0', 'utf8'))
       const tree = (await runOk(this.repo, env, ['write-tree'])).toString('utf8').trim()
-      if (parent && tree === (await this.gitOk(['rev-parse', `${parent}^{tree}`])).toString('utf8').trim()) return undefined
+      if (parent && tree === (await this.resolve(`${parent}^{tree}`))) return undefined
       const args = [...this.identity, 'commit-tree', '--no-gpg-sign', tree, ...(parent ? ['-p', parent] : []), '-F', '-']
       return (await this.gitOk(args, Buffer.from(message + '\n', 'utf8'))).toString('utf8').trim()
     } finally {
@@ -386,9 +384,9 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     return this.resolve(`${this.ref}^{commit}`)
   }
 
+  /** The object id a revision names (through the cat-file process: no process per lookup). */
   private async resolve(rev: string): Promise<string | undefined> {
-    const result = await this.git(['rev-parse', '--verify', '--quiet', rev])
-    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined
+    return (await this.objects.lookup(rev))?.id
   }
 
   private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
