@@ -57,8 +57,11 @@ const MAX_PUSH_ATTEMPTS = 5
  * fetched: if it changed none of the paths this commit changed, the commit is rebuilt on top of it and pushed again;
  * otherwise nothing is saved (the local branch takes the remote's state) and a UserError says to run again.
  *
+ * Reads (objects, refs, revisions) go through one long-lived `git cat-file --batch` per instance (close() ends it),
+ * and a commit's tree is listed once with `ls-tree -r` and cached: no git process per object read.
+ *
  * Locks are refs `refs/github-pm/locks/<key>` pointing at a blob holding the LockInfo, created with update-ref's
- * create-only form (expected old value all zeros). They exclude processes sharing this repository; across clones the
+ * create-only form (expected old value all zeros), on the shared protocol of lock.ts. They exclude processes sharing this repository; across clones the
  * push rules above keep histories from being overwritten.
  */
 export class GitBackend implements StorageBackend, TransactionalBackend {
