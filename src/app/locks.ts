@@ -1,17 +1,13 @@
 import os from 'node:os'
 import {INDEX_LOCK_KEY, lockKey} from '../journal/events.js'
-import {type StorageBackend, processAlive} from '../storage/backend.js'
+import type {StorageBackend} from '../storage/backend.js'
+import {type LockHolder, LockHeldError, processAlive} from '../storage/lock.js'
 import {UserError} from '../util/errors.js'
 import type {Repository} from './session.js'
 
 /** `backup unlock`: breaking the lock a crashed backup or cleanup left behind. */
 
-export interface LockHolder {
-  owner: string
-  pid: number
-  host: string
-  time: string
-}
+export type {LockHolder} from '../storage/lock.js'
 
 export interface UnlockResult {
   key: string
@@ -34,8 +30,8 @@ export async function breakStaleLock(backend: StorageBackend, key: string, optio
     await probe.release()
     return {key, url: backend.url, broken: false}
   } catch (error) {
-    if ((error as {code?: string}).code !== 'ELOCKED') throw error
-    holder = holderFromMessage((error as Error).message)
+    if (!(error instanceof LockHeldError)) throw error
+    holder = error.holder
   }
   if (holder && holder.host === os.hostname() && processAlive(holder.pid) && !options.force) {
     throw new UserError(
@@ -49,12 +45,6 @@ export async function breakStaleLock(backend: StorageBackend, key: string, optio
 
 export function describeHolder(holder: LockHolder | null | undefined): string {
   return holder ? `${holder.owner} (pid ${holder.pid} on ${holder.host}, since ${holder.time})` : 'an unreadable lock record'
-}
-
-/** The holder named by lockHeldError (storage/backend.ts), or null when the record was unreadable. */
-function holderFromMessage(message: string): LockHolder | null {
-  const m = /is locked by (.*) \(pid (\d+) on (.+), since ([^)]+)\)/.exec(message)
-  return m ? {owner: m[1], pid: Number(m[2]), host: m[3], time: m[4]} : null
 }
 
 /**

@@ -1,5 +1,19 @@
-import os from 'node:os'
-import {UserError} from '../util/errors.js'
+import type {LockHandle, LockOptions} from './lock.js'
+
+export {
+  DEFAULT_STALE_MS,
+  LOCK_POLL_MS,
+  LockHeldError,
+  type LockHandle,
+  type LockHolder,
+  type LockInfo,
+  type LockOptions,
+  defaultOwner,
+  isStaleLock,
+  lockHeldError,
+  parseLockInfo,
+  processAlive,
+} from './lock.js'
 
 /**
  * The one interface every storage backend implements (local now; git, S3, GCS later), in the spirit of restic:
@@ -16,92 +30,10 @@ export interface StorageBackend {
   delete(key: string): Promise<void>
   /** every key starting with prefix, sorted (code unit order) */
   list(prefix: string): Promise<string[]>
-  /** takes the exclusive lock named key, waiting up to `waitMs`; throws a UserError naming the holder otherwise */
+  /** takes the exclusive lock named key, waiting up to `waitMs`; throws a LockHeldError (ELOCKED) naming the holder otherwise */
   lock(key: string, opts?: LockOptions): Promise<LockHandle>
   /** removes the lock named key whoever holds it; true when there was one */
   breakLock(key: string): Promise<boolean>
-}
-
-export interface LockOptions {
-  /** who takes the lock, for messages (default `<user>@<host>`) */
-  owner?: string
-  /** a lock older than this is stale and may be taken over (default 30 minutes) */
-  staleMs?: number
-  /** how long to wait for a held lock before giving up (default 0: fail at once) */
-  waitMs?: number
-}
-
-export interface LockHandle {
-  /** releases the lock if it is still ours; calling it twice is harmless */
-  release(): Promise<void>
-}
-
-/** What a lock file holds. */
-export interface LockInfo {
-  owner: string
-  host: string
-  pid: number
-  /** ISO time the lock was taken */
-  time: string
-  /** random, unique per acquisition: release and takeover check it so nobody removes a lock that is not theirs */
-  token: string
-}
-
-export const DEFAULT_STALE_MS = 30 * 60_000
-export const LOCK_POLL_MS = 50
-
-export function defaultOwner(): string {
-  let user = 'unknown'
-  try {
-    user = os.userInfo().username
-  } catch {
-    // no passwd entry (containers): keep "unknown"
-  }
-  return `${user}@${os.hostname()}`
-}
-
-/**
- * A lock is stale when its holder ran on this host and that process is gone, or when it is older than staleMs.
- * A lock file that cannot be parsed is treated as stale only once it is older than staleMs (it may be mid-write).
- */
-export function isStaleLock(info: LockInfo | undefined, ageMs: number, staleMs: number, now = Date.now()): boolean {
-  if (!info) return ageMs > staleMs
-  const taken = Date.parse(info.time)
-  if (Number.isFinite(taken) && now - taken > staleMs) return true
-  if (info.host === os.hostname() && !processAlive(info.pid)) return true
-  return false
-}
-
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error: any) {
-    return error?.code === 'EPERM'
-  }
-}
-
-export function parseLockInfo(bytes: Uint8Array | string | undefined): LockInfo | undefined {
-  if (bytes === undefined) return undefined
-  try {
-    const v = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'))
-    if (v && typeof v.owner === 'string' && typeof v.host === 'string' && typeof v.pid === 'number' && typeof v.time === 'string' && typeof v.token === 'string') {
-      return v as LockInfo
-    }
-  } catch {
-    // fall through
-  }
-  return undefined
-}
-
-/** The one-line error for a lock we could not get. */
-export function lockHeldError(key: string, info: LockInfo | undefined, url: string): UserError {
-  const holder = info ? `${info.owner} (pid ${info.pid} on ${info.host}, since ${info.time})` : 'another process'
-  return new UserError(
-    `${key} in ${url} is locked by ${holder}: wait for it to finish, or run \`github-pm backup unlock\` if that process is gone`,
-    {code: 'ELOCKED'},
-  )
 }
 
 /**

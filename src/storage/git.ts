@@ -1,26 +1,12 @@
-import {spawn} from 'node:child_process'
-import {promises as fs, statSync} from 'node:fs'
+import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {pathToFileURL} from 'node:url'
 import {UserError} from '../util/errors.js'
-import {
-  DEFAULT_STALE_MS,
-  LOCK_POLL_MS,
-  type LockHandle,
-  type LockInfo,
-  type LockOptions,
-  type StorageBackend,
-  defaultOwner,
-  isStaleLock,
-  lockHeldError,
-  parseLockInfo,
-  processAlive,
-  sleep,
-  validateKey,
-  validatePrefix,
-} from './backend.js'
+import {type StorageBackend, sleep, validateKey, validatePrefix} from './backend.js'
+import {CatFileBatch, gitEnv, lastLine, run, runOk, type GitRun} from './git-process.js'
+import {type LockHandle, type LockOptions, acquireLock, processAlive} from './lock.js'
 
 export const DEFAULT_GIT_BRANCH = 'github-pm-backups'
 
@@ -49,27 +35,9 @@ export function isTransactional(backend: StorageBackend): backend is Transaction
 /** Staged changes of a commit: bytes to write, or null to remove the key. */
 type Changes = Map<string, Uint8Array | null>
 
-interface GitRun {
-  code: number
-  stdout: Buffer
-  stderr: string
-}
-
 const LOCK_REFS = 'refs/github-pm/locks/'
 const MAX_CAS_ATTEMPTS = 50
 const MAX_PUSH_ATTEMPTS = 5
-/** Variables that would point git at another repository, index or object store than the one we mean. */
-const REPO_ENV = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_COMMON_DIR',
-  'GIT_PREFIX',
-]
-
 /**
  * Backups on a dedicated branch of a git repository, written with git's plumbing only: objects are added with
  * `hash-object -w`, trees are built in a private temporary index (GIT_INDEX_FILE), commits are made with
@@ -89,8 +57,11 @@ const REPO_ENV = [
  * fetched: if it changed none of the paths this commit changed, the commit is rebuilt on top of it and pushed again;
  * otherwise nothing is saved (the local branch takes the remote's state) and a UserError says to run again.
  *
+ * Reads (objects, refs, revisions) go through one long-lived `git cat-file --batch` per instance (close() ends it),
+ * and a commit's tree is listed once with `ls-tree -r` and cached: no git process per object read.
+ *
  * Locks are refs `refs/github-pm/locks/<key>` pointing at a blob holding the LockInfo, created with update-ref's
- * create-only form (expected old value all zeros). They exclude processes sharing this repository; across clones the
+ * create-only form (expected old value all zeros), on the shared protocol of lock.ts. They exclude processes sharing this repository; across clones the
  * push rules above keep histories from being overwritten.
  */
 export class GitBackend implements StorageBackend, TransactionalBackend {
@@ -104,6 +75,8 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
   private readonly zero: string
   private readonly identity: string[]
   private synced: Promise<void> | undefined
+  /** one `git cat-file --batch` for every object read of this instance */
+  private readonly objects: CatFileBatch
   private treeCache: {commit: string; entries: Map<string, string>} | undefined
 
   private constructor(repo: string, branch: string, remote: string | undefined, env: NodeJS.ProcessEnv, zero: string, identity: string[]) {
@@ -115,6 +88,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     this.env = env
     this.zero = zero
     this.identity = identity
+    this.objects = new CatFileBatch(repo, env)
     const query = remote === undefined ? '' : `?remote=${encodeURIComponent(remote)}`
     this.url = `git+${pathToFileURL(repo).href}${query}#${branch}`
   }
@@ -154,7 +128,14 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     if (!commit) return undefined
     const blob = (await this.tree(commit)).get(key)
     if (!blob) return undefined
-    return new Uint8Array(await this.gitOk(['cat-file', 'blob', blob]))
+    const content = await this.objects.read(blob)
+    if (content === undefined) throw new Error(`git object ${blob} of ${key} is missing in ${this.repo}`)
+    return new Uint8Array(content)
+  }
+
+  /** Ends the object reader process (a later read starts it again). */
+  close(): void {
+    this.objects.close()
   }
 
   async put(key: string, data: Uint8Array): Promise<void> {
@@ -225,33 +206,28 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     }
   }
 
+  /**
+   * The shared lock protocol (lock.ts) on a ref: created with update-ref's create-only form (old value all zeros),
+   * removed with update-ref -d naming the blob that was judged.
+   */
   async lock(key: string, opts: LockOptions = {}): Promise<LockHandle> {
     const ref = lockRef(validateKey(key))
-    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
-    const deadline = Date.now() + Math.max(0, opts.waitMs ?? 0)
-    const mine: LockInfo = {
-      owner: opts.owner ?? defaultOwner(),
-      host: os.hostname(),
-      pid: process.pid,
-      time: new Date().toISOString(),
-      token: randomBytes(12).toString('hex'),
-    }
-    for (;;) {
-      mine.time = new Date().toISOString()
-      const blob = await this.hashObject(Buffer.from(JSON.stringify(mine), 'utf8'))
-      if ((await this.git(['update-ref', ref, blob, this.zero])).code === 0) return this.lockHandle(ref, blob)
-      const current = await this.resolve(ref)
-      if (!current) continue // released meanwhile: try again at once
-      const info = parseLockInfo(await this.readObject(current))
-      const age = info ? Date.now() - Date.parse(info.time) : Number.POSITIVE_INFINITY
-      if (isStaleLock(info, age, staleMs)) {
-        await this.git(['update-ref', '-d', ref, current]) // only if it is still the stale lock we judged
-        continue
-      }
-      const left = deadline - Date.now()
-      if (left <= 0) throw lockHeldError(key, info, this.url)
-      await sleep(Math.min(LOCK_POLL_MS, left))
-    }
+    return acquireLock(
+      {
+        create: async (bytes) => {
+          const blob = await this.hashObject(bytes)
+          return (await this.git(['update-ref', ref, blob, this.zero])).code === 0 ? blob : undefined
+        },
+        read: async () => {
+          const current = await this.objects.lookup(ref)
+          return current && {bytes: new Uint8Array(current.content), version: current.id}
+        },
+        removeIf: async (version) => (await this.git(['update-ref', '-d', ref, version])).code === 0,
+      },
+      key,
+      this.url,
+      opts,
+    )
   }
 
   async breakLock(key: string): Promise<boolean> {
@@ -321,7 +297,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
       const records = [...blobs].map(([key, blob]) => (blob === null ? `0 ${this.zero}\t${key}` : `100644 ${blob}\t${key}`))
       await runOk(this.repo, env, ['update-index', '-z', '--index-info'], Buffer.from(records.join('\0') + '\0', 'utf8'))
       const tree = (await runOk(this.repo, env, ['write-tree'])).toString('utf8').trim()
-      if (parent && tree === (await this.gitOk(['rev-parse', `${parent}^{tree}`])).toString('utf8').trim()) return undefined
+      if (parent && tree === (await this.resolve(`${parent}^{tree}`))) return undefined
       const args = [...this.identity, 'commit-tree', '--no-gpg-sign', tree, ...(parent ? ['-p', parent] : []), '-F', '-']
       return (await this.gitOk(args, Buffer.from(message + '\n', 'utf8'))).toString('utf8').trim()
     } finally {
@@ -411,9 +387,9 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     return this.resolve(`${this.ref}^{commit}`)
   }
 
+  /** The object id a revision names (through the cat-file process: no process per lookup). */
   private async resolve(rev: string): Promise<string | undefined> {
-    const result = await this.git(['rev-parse', '--verify', '--quiet', rev])
-    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined
+    return (await this.objects.lookup(rev))?.id
   }
 
   private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -440,22 +416,6 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
 
   private async hashObject(data: Uint8Array): Promise<string> {
     return (await this.gitOk(['hash-object', '-w', '--no-filters', '--stdin'], data)).toString('utf8').trim()
-  }
-
-  private async readObject(id: string): Promise<Buffer | undefined> {
-    const result = await this.git(['cat-file', 'blob', id])
-    return result.code === 0 ? result.stdout : undefined
-  }
-
-  private lockHandle(ref: string, blob: string): LockHandle {
-    let released = false
-    return {
-      release: async () => {
-        if (released) return
-        released = true
-        await this.git(['update-ref', '-d', ref, blob]) // only if it is still ours
-      },
-    }
   }
 
   private git(args: string[], input?: Uint8Array): Promise<GitRun> {
@@ -489,12 +449,6 @@ function encodeRefPart(text: string): string {
   return [...Buffer.from(text, 'utf8')]
     .map((b) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')))
     .join('')
-}
-
-function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...base, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C'}
-  for (const name of REPO_ENV) delete env[name]
-  return env
 }
 
 const TEMP_INDEX_PREFIX = 'github-pm-index-'
@@ -540,51 +494,4 @@ async function refuseCheckedOut(repo: string, env: NodeJS.ProcessEnv, branch: st
 
 function copy(data: Uint8Array | undefined): Uint8Array | undefined {
   return data === undefined ? undefined : new Uint8Array(data)
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
-  return lines[lines.length - 1] ?? 'unknown error'
-}
-
-function run(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<GitRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        reject(new UserError(existsSyncDir(cwd) ? 'git is not installed or not on PATH: install git to use git storage' : `${cwd} does not exist`))
-      } else reject(error)
-    })
-    child.on('close', (code) => resolve({code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8')}))
-    child.stdin.on('error', () => {
-      // git may exit before reading all of stdin; its exit code tells what happened
-    })
-    child.stdin.end(input === undefined ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength))
-  })
-}
-
-async function runOk(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<Buffer> {
-  const result = await run(cwd, env, args, input)
-  if (result.code !== 0) throw new Error(`git ${subcommand(args)} failed in ${cwd}: ${lastLine(result.stderr)}`)
-  return result.stdout
-}
-
-function subcommand(args: string[]): string {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-c') i++
-    else return args[i]
-  }
-  return ''
-}
-
-function existsSyncDir(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory()
-  } catch {
-    return false
-  }
 }

@@ -1,24 +1,10 @@
 import {promises as fs, constants} from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {pathToFileURL} from 'node:url'
 import {atomicWrite, mkdirPrivate} from '../util/fs.js'
-import {
-  DEFAULT_STALE_MS,
-  LOCK_POLL_MS,
-  type LockHandle,
-  type LockInfo,
-  type LockOptions,
-  type StorageBackend,
-  defaultOwner,
-  isStaleLock,
-  lockHeldError,
-  parseLockInfo,
-  sleep,
-  validateKey,
-  validatePrefix,
-} from './backend.js'
+import {type StorageBackend, validateKey, validatePrefix} from './backend.js'
+import {type LockHandle, type LockOptions, type LockPrimitives, type LockRecord, acquireLock, parseLockInfo} from './lock.js'
 
 /** Temp files of atomicWrite and of lock creation / takeover: never keys. */
 const TEMP_FILE = /^\..*\.tmp$|\.stale-[0-9a-f]+$/
@@ -86,43 +72,19 @@ export class LocalBackend implements StorageBackend {
     }
   }
 
+  /** The shared lock protocol (lock.ts) on a lock file at the key, created exclusively. */
   async lock(key: string, opts: LockOptions = {}): Promise<LockHandle> {
     const file = this.file(key)
-    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
-    const deadline = Date.now() + Math.max(0, opts.waitMs ?? 0)
-    const mine: LockInfo = {
-      owner: opts.owner ?? defaultOwner(),
-      host: os.hostname(),
-      pid: process.pid,
-      time: new Date().toISOString(),
-      token: randomBytes(12).toString('hex'),
-    }
     await mkdirPrivate(path.dirname(file))
-    for (;;) {
-      mine.time = new Date().toISOString()
-      if (await createExclusive(file, JSON.stringify(mine))) return this.handle(file, mine.token)
-      const held = await readLock(file)
-      if (!held) continue // released meanwhile: try again at once
-      if (isStaleLock(held.info, held.ageMs, staleMs)) {
-        await takeOver(file, held.info)
-        continue
-      }
-      const left = deadline - Date.now()
-      if (left <= 0) throw lockHeldError(key, held.info, this.url)
-      await sleep(Math.min(LOCK_POLL_MS, left))
-    }
-  }
-
-  private handle(file: string, token: string): LockHandle {
-    let released = false
-    return {
-      release: async () => {
-        if (released) return
-        released = true
-        const held = await readLock(file)
-        if (held?.info?.token === token) await fs.rm(file, {force: true})
+    const primitives: LockPrimitives = {
+      create: async (bytes) => {
+        const text = Buffer.from(bytes).toString('utf8')
+        return (await createExclusive(file, text)) ? versionOf(text) : undefined
       },
+      read: () => readLock(file),
+      removeIf: (version) => removeIfUnchanged(file, version),
     }
+    return acquireLock(primitives, key, this.url, opts)
   }
 
   async breakLock(key: string): Promise<boolean> {
@@ -170,10 +132,15 @@ async function createWithOExcl(file: string, text: string): Promise<boolean> {
   return true
 }
 
-async function readLock(file: string): Promise<{info: LockInfo | undefined; ageMs: number} | undefined> {
+/** A local lock record's version: its token (records are unique per acquisition); '' when it cannot be parsed. */
+function versionOf(text: string | Uint8Array): string {
+  return parseLockInfo(text)?.token ?? ''
+}
+
+async function readLock(file: string): Promise<LockRecord | undefined> {
   try {
-    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)])
-    return {info: parseLockInfo(text), ageMs: Date.now() - stat.mtimeMs}
+    const [bytes, stat] = await Promise.all([fs.readFile(file), fs.stat(file)])
+    return {bytes: new Uint8Array(bytes), version: versionOf(bytes), modifiedMs: stat.mtimeMs}
   } catch (error: any) {
     if (error?.code === 'ENOENT') return undefined
     throw error
@@ -181,25 +148,27 @@ async function readLock(file: string): Promise<{info: LockInfo | undefined; ageM
 }
 
 /**
- * Removes a stale lock without racing another process doing the same: the lock file is renamed aside (atomic, only
- * one process wins), and removed only if it is still the stale lock that was judged; a fresh lock moved aside by
- * mistake is put back.
+ * Removes the lock file only if it is still at `version`, without racing another process doing the same: the file is
+ * renamed aside (atomic, only one process wins), and removed only if it is the version that was judged; a different
+ * lock moved aside by mistake is put back.
  */
-async function takeOver(file: string, judged: LockInfo | undefined): Promise<void> {
+async function removeIfUnchanged(file: string, version: string): Promise<boolean> {
   const aside = `${file}.stale-${randomBytes(4).toString('hex')}`
   try {
     await fs.rename(file, aside)
   } catch (error: any) {
-    if (error?.code === 'ENOENT') return
+    if (error?.code === 'ENOENT') return false
     throw error
   }
-  let moved: LockInfo | undefined
+  let moved: string
   try {
-    moved = parseLockInfo(await fs.readFile(aside, 'utf8'))
+    moved = versionOf(await fs.readFile(aside))
   } catch {
-    moved = undefined
+    moved = ''
   }
-  if (moved && moved.token !== judged?.token) {
+  let removed = true
+  if (moved !== version) {
+    removed = false
     try {
       await fs.link(aside, file)
     } catch {
@@ -207,4 +176,5 @@ async function takeOver(file: string, judged: LockInfo | undefined): Promise<voi
     }
   }
   await fs.rm(aside, {force: true})
+  return removed
 }

@@ -1,5 +1,3 @@
-import os from 'node:os'
-import {randomBytes} from 'node:crypto'
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -10,28 +8,18 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
 import {UserError} from '../util/errors.js'
-import {
-  DEFAULT_STALE_MS,
-  LOCK_POLL_MS,
-  type LockHandle,
-  type LockInfo,
-  type LockOptions,
-  type StorageBackend,
-  defaultOwner,
-  isStaleLock,
-  lockHeldError,
-  parseLockInfo,
-  sleep,
-  validateKey,
-  validatePrefix,
-} from './backend.js'
+import {type StorageBackend, validateKey, validatePrefix} from './backend.js'
+import {type LockHandle, type LockOptions, type LockRecord, acquireLock} from './lock.js'
 
 export const GCS_ENDPOINT = 'https://storage.googleapis.com'
 const DEFAULT_REGION = 'us-east-1'
-/** Lock candidates are `<key>.lock-<24 hex>` objects; list() never shows them. */
-const CANDIDATE = /\.lock-[0-9a-f]{24}$/
-/** Collisions with other contenders tolerated past the deadline before giving up (they back off too). */
-const CONTENTION_ROUNDS = 3
+/** The lock named `<key>` is the object `<key>.lock`; list() never shows lock objects. */
+const LOCK_SUFFIX = '.lock'
+/**
+ * Lock objects list() hides: ours, and the `<key>.lock-<24 hex>` candidates of versions before the conditional-write
+ * protocol (breakLock removes those too).
+ */
+const LOCK_OBJECT = /\.lock(-[0-9a-f]{24})?$/
 
 export interface S3BackendOptions {
   bucket: string
@@ -48,8 +36,6 @@ export interface S3BackendOptions {
   forcePathStyle?: boolean
   /** ListObjectsV2 page size (default 1000, S3's maximum) */
   pageSize?: number
-  /** how long a lock candidate waits before looking for rivals (default 100 ms) */
-  lockSettleMs?: number
 }
 
 /**
@@ -57,15 +43,11 @@ export interface S3BackendOptions {
  * put is one PutObject (atomic in S3: readers see the old object or the new one), list pages through ListObjectsV2
  * continuation tokens.
  *
- * Locks use write-then-verify, which needs nothing but the strongly consistent PUT/LIST/DELETE every S3-compatible
- * store has (conditional writes, `If-None-Match: *`, are missing in s3rver and not uniform across S3-compatible stores
- * — GCS's XML API uses its own `x-goog-if-generation-match` — so one protocol serves all of them). A contender lists
- * `<key>.lock-*` first: when there is a candidate it deletes it if stale (isStaleLock, age from LastModified; by its
- * exact name, so a takeover never removes a fresh lock) or waits / fails naming the oldest holder. When there is none
- * it writes its own candidate `<key>.lock-<token>` holding its LockInfo, waits `lockSettleMs` and lists again: it holds
- * the lock when its candidate is the only one; otherwise it deletes its candidate and backs off at random. Two
- * contenders can never both hold it: whichever lists second sees the other's candidate. Release deletes only our own
- * candidate.
+ * Locks follow the shared protocol of lock.ts on S3's conditional writes: the lock object `<key>.lock` is created
+ * with `PutObject If-None-Match: *` (412 Precondition Failed, or 409 for a concurrent conditional write: held), and
+ * removed (takeover of a stale lock, release) with `DeleteObject If-Match: <ETag>`, so only the version that was
+ * judged is ever removed. On GCS the create also sends `x-goog-if-generation-match: 0`, its own create-only condition.
+ * The store must honour these conditions (AWS S3 since 2024, MinIO, moto; not s3rver).
  */
 export class S3Backend implements StorageBackend {
   readonly url: string
@@ -74,14 +56,14 @@ export class S3Backend implements StorageBackend {
   private readonly client: S3Client
   private readonly ownsClient: boolean
   private readonly pageSize: number
-  private readonly settleMs: number
+  private readonly scheme: 's3' | 'gcs'
 
   constructor(options: S3BackendOptions) {
     this.bucket = options.bucket
     this.prefix = normalizePrefix(options.prefix ?? '')
     this.url = `${options.scheme ?? 's3'}://${this.bucket}/${this.prefix}`
     this.pageSize = options.pageSize ?? 1000
-    this.settleMs = options.lockSettleMs ?? 100
+    this.scheme = options.scheme ?? 's3'
     this.ownsClient = options.client === undefined
     // the SDK prints a nine-line notice on every run under Node 20 (its future versions need Node 22); the versions
     // locked here support Node 20, and a backup's stderr is for what the user must act on
@@ -111,93 +93,83 @@ export class S3Backend implements StorageBackend {
     const out: string[] = []
     for (const object of await this.listObjects(this.prefix + prefix)) {
       const key = object.key.slice(this.prefix.length)
-      if (!CANDIDATE.test(key)) out.push(key)
+      if (!LOCK_OBJECT.test(key)) out.push(key)
     }
     return out.sort()
   }
 
   async lock(key: string, opts: LockOptions = {}): Promise<LockHandle> {
-    const base = this.objectKey(key) + '.lock-'
-    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
-    const deadline = Date.now() + Math.max(0, opts.waitMs ?? 0)
-    let collisions = 0
-    let rounds = 0
-    for (;;) {
-      const present = await this.candidates(base)
-      if (present.length > 0) {
-        // someone holds it (or is trying): do not add to the crowd, judge the holder
-        const holder = await this.judge(present, key, staleMs)
-        if (holder === 'retry') continue
-        const left = deadline - Date.now()
-        if (left <= 0) throw lockHeldError(key, holder.info, this.url)
-        await sleep(Math.min(this.backoff(rounds++), left))
-        continue
-      }
-      const mine: LockInfo = {
-        owner: opts.owner ?? defaultOwner(),
-        host: os.hostname(),
-        pid: process.pid,
-        time: new Date().toISOString(),
-        token: randomBytes(12).toString('hex'),
-      }
-      const candidate = base + mine.token
-      await this.putObject(candidate, Buffer.from(JSON.stringify(mine), 'utf8'))
-      if (this.settleMs > 0) await sleep(this.settleMs)
-      const rivals = (await this.candidates(base)).filter((o) => o.key !== candidate)
-      if (rivals.length === 0) return this.lockHandle(candidate, key)
-      await this.deleteObject(candidate, key) // a rival wrote at the same time: both back off at random
-      if (Date.now() >= deadline && ++collisions > CONTENTION_ROUNDS) {
-        const holder = await this.judge(rivals, key, staleMs)
-        throw lockHeldError(key, holder === 'retry' ? undefined : holder.info, this.url)
-      }
-      await sleep(this.backoff(rounds++))
-    }
-  }
-
-  /** Removes stale candidates ('retry' then), or names the oldest live one. */
-  private async judge(present: Array<{key: string; modified: number}>, key: string, staleMs: number): Promise<{info: LockInfo | undefined} | 'retry'> {
-    let holder: {info: LockInfo | undefined; modified: number} | undefined
-    let removed = false
-    for (const candidate of present) {
-      const bytes = await this.getObject(candidate.key)
-      if (bytes === undefined) continue // released or backed off meanwhile
-      const info = parseLockInfo(bytes)
-      if (isStaleLock(info, Date.now() - candidate.modified, staleMs)) {
-        await this.deleteObject(candidate.key, key) // by its exact name: never a fresh lock
-        removed = true
-      } else if (!holder || candidate.modified < holder.modified) {
-        holder = {info, modified: candidate.modified}
-      }
-    }
-    return removed || !holder ? 'retry' : holder
-  }
-
-  private async candidates(base: string): Promise<Array<{key: string; modified: number}>> {
-    return (await this.listObjects(base)).filter((o) => CANDIDATE.test(o.key))
-  }
-
-  /** Random exponential backoff: contenders that collided rarely collide again. */
-  private backoff(round: number): number {
-    const ceiling = Math.min(2000, (this.settleMs + LOCK_POLL_MS) * 2 ** Math.min(round, 5))
-    return LOCK_POLL_MS + Math.floor(Math.random() * ceiling)
+    const object = this.objectKey(key) + LOCK_SUFFIX
+    return acquireLock(
+      {
+        create: (bytes) => this.createObject(object, bytes, key),
+        read: () => this.readLockObject(object),
+        removeIf: (version) => this.deleteIfMatch(object, version, key),
+      },
+      key,
+      this.url,
+      opts,
+    )
   }
 
   async breakLock(key: string): Promise<boolean> {
-    const candidates = await this.candidates(this.objectKey(key) + '.lock-')
-    for (const candidate of candidates) await this.deleteObject(candidate.key, key)
-    return candidates.length > 0
+    const object = this.objectKey(key) + LOCK_SUFFIX
+    const legacy = /^-[0-9a-f]{24}$/
+    const present = (await this.listObjects(object)).filter((o) => o.key === object || legacy.test(o.key.slice(object.length)))
+    for (const o of present) await this.deleteObject(o.key, key)
+    return present.length > 0
   }
 
   // ------------------------------------------------------------------------------------------------------------
 
-  private lockHandle(candidate: string, key: string): LockHandle {
-    let released = false
-    return {
-      release: async () => {
-        if (released) return
-        released = true
-        await this.deleteObject(candidate, key) // our own candidate only: the name holds our token
-      },
+  /** PutObject only if there is no such object: its ETag, or undefined when one exists. */
+  private async createObject(object: string, data: Uint8Array, key: string): Promise<string | undefined> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: object,
+      Body: data,
+      ContentType: 'application/json',
+      ContentLength: data.byteLength,
+      IfNoneMatch: '*',
+    })
+    if (this.scheme === 'gcs') {
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as {headers?: Record<string, string>}
+          if (request.headers) request.headers['x-goog-if-generation-match'] = '0'
+          return next(args)
+        },
+        {step: 'build', name: 'gcsCreateOnly'},
+      )
+    }
+    try {
+      const res = await this.client.send(command)
+      return res.ETag ?? ''
+    } catch (error) {
+      if (isPreconditionFailed(error)) return undefined
+      throw this.wrap(error, `lock ${key}`)
+    }
+  }
+
+  private async readLockObject(object: string): Promise<LockRecord | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: object}))
+      const bytes = res.Body ? await res.Body.transformToByteArray() : new Uint8Array()
+      return {bytes, version: res.ETag ?? '', modifiedMs: res.LastModified?.getTime()}
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw this.wrap(error, `read ${object}`)
+    }
+  }
+
+  /** DeleteObject only if the object is still at ETag `version`; true when removed. */
+  private async deleteIfMatch(object: string, version: string, key: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteObjectCommand({Bucket: this.bucket, Key: object, IfMatch: version}))
+      return true
+    } catch (error) {
+      if (isNotFound(error) || isPreconditionFailed(error)) return false
+      throw this.wrap(error, `unlock ${key}`)
     }
   }
 
@@ -278,6 +250,13 @@ function credentialHint(url: string): string {
   return url.startsWith('gcs:')
     ? 'set GITHUB_PM_GCS_HMAC_ACCESS_ID and GITHUB_PM_GCS_HMAC_SECRET to an HMAC key with access to the bucket'
     : 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) to credentials with access to the bucket'
+}
+
+/** 412: the condition does not hold; 409 ConditionalRequestConflict: a concurrent conditional write won. */
+function isPreconditionFailed(error: unknown): boolean {
+  const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+  const status = e?.$metadata?.httpStatusCode
+  return e?.name === 'PreconditionFailed' || e?.name === 'ConditionalRequestConflict' || status === 412 || status === 409
 }
 
 function isNotFound(error: unknown): boolean {

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {projectDir} from '../../src/journal/events.js'
 import {json, startE2E, type E2E} from '../helpers/e2e.js'
-import {S3RVER_CREDENTIALS, type S3TestServer, startS3Server} from '../helpers/s3-server.js'
+import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 
 /** Storage commands through the CLI (bin/run.js as a process) against the sandbox. Build first: `npx tsc -b`. */
 
@@ -42,7 +42,7 @@ describe('storage commands through the CLI', function () {
   let e: E2E
   let s3: S3TestServer
   let projectId: string
-  const s3Env = () => ({AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey})
+  const s3Env = () => ({AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey})
 
   before(async () => {
     e = await startE2E()
@@ -70,7 +70,7 @@ describe('storage commands through the CLI', function () {
     expect(subjects[0]).to.equal('Backup: on-git')
     expect(git(['--git-dir', remote, 'ls-tree', '-r', '--name-only', 'github-pm-backups'])).to.contain(`${projectDir(projectId)}/metadata.json`)
 
-    const s3Url = `s3://backups/e2e-${randomBytes(3).toString('hex')}?endpoint=${encodeURIComponent(s3.endpoint)}`
+    const s3Url = `s3://${s3.buckets[0]}/e2e-${randomBytes(3).toString('hex')}?endpoint=${encodeURIComponent(s3.endpoint)}`
     const copy = await e.cli(['backup', 'copy', '--storage', gitUrl, '--to-storage', s3Url, '--project', 'acme/1', '--json'], s3Env())
     expect(copy.code, copy.stderr).to.equal(0)
     const out = json(copy.stdout)

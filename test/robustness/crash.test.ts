@@ -9,7 +9,7 @@ import {normalizeState} from '../../src/model/normalize.js'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {json, TOKEN, type E2E} from '../helpers/e2e.js'
-import {S3RVER_CREDENTIALS, startS3Server, type S3TestServer} from '../helpers/s3-server.js'
+import {startS3Server, type S3TestServer} from '../helpers/s3-server.js'
 import {backupNames, backupState, liveState, projectIdOf, prng, runCli, startEnv, validateStore} from './harness.js'
 
 /**
@@ -46,11 +46,11 @@ describe('robustness: SIGKILL at random moments', function () {
     {
       label: 's3',
       kills: 8,
-      storage: () => `s3://backups/crash-${runId}/`,
+      storage: () => `s3://${s3.buckets[0]}/crash-${runId}/`,
       env: (): NodeJS.ProcessEnv => ({
         GITHUB_PM_S3_ENDPOINT: s3.endpoint,
-        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       }),
     },
   ]

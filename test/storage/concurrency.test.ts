@@ -14,7 +14,7 @@ import {LocalBackend} from '../../src/storage/local.js'
 import {openStorage} from '../../src/storage/open.js'
 import type {S3Backend} from '../../src/storage/s3.js'
 import {canonicalJson} from '../../src/util/canonical.js'
-import {S3RVER_CREDENTIALS, type S3TestServer, startS3Server} from '../helpers/s3-server.js'
+import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 import {PROJECT_ID, buildState} from '../helpers/states.js'
 
 /**
@@ -49,18 +49,18 @@ const LOCATIONS: Array<{name: string; make(): Promise<Location>}> = [
     },
   },
   {
-    name: 's3 (s3rver)',
+    name: 's3 (moto)',
     make: async () => {
-      const url = `s3://backups/conc-${randomBytes(4).toString('hex')}/`
-      const env = {GITHUB_PM_S3_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey}
+      const url = `s3://${await server.newBucket('conc')}/conc-${randomBytes(4).toString('hex')}/`
+      const env = {GITHUB_PM_S3_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey}
       return {
         open: async () => {
           const b = (await openStorage(url, env)) as S3Backend
           s3Opened.push(b)
           return b
         },
-        // a lock candidate object `<key>.lock-<token>`, as S3Backend.lock writes it
-        plantLock: (backend, key, info) => backend.put(`${key}.lock-${info.token}`, Buffer.from(JSON.stringify(info))),
+        // the lock object `<key>.lock`, as S3Backend.lock writes it
+        plantLock: (backend, key, info) => backend.put(`${key}.lock`, Buffer.from(JSON.stringify(info))),
         cleanup: async () => {},
       }
     },
@@ -75,7 +75,7 @@ function stateNo(i: number): ProjectState {
 describe('concurrent writers on one journal', function () {
   this.timeout(180_000)
   before(async () => {
-    server = await startS3Server(['backups'])
+    server = await startS3Server([])
   })
   afterEach(() => {
     for (const b of s3Opened.splice(0)) b.destroy()

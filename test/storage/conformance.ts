@@ -1,5 +1,7 @@
 import {expect} from 'chai'
-import type {LockHandle, StorageBackend} from '../../src/storage/backend.js'
+import os from 'node:os'
+import type {StorageBackend} from '../../src/storage/backend.js'
+import {LOCK_POLL_MS, type LockClock, LockHeldError} from '../../src/storage/lock.js'
 import {isUserError} from '../../src/util/errors.js'
 import {rejection} from '../helpers/rejection.js'
 
@@ -19,7 +21,38 @@ export interface ConformanceOptions {
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'))
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('utf8'))
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A clock for the lock protocol that moves only when the test says: no real-time waits. */
+export class ManualClock implements LockClock {
+  private time = Date.now()
+  private readonly sleepers: Array<{at: number; wake(): void}> = []
+  private readonly watchers: Array<() => void> = []
+
+  now(): number {
+    return this.time
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.sleepers.push({at: this.time + ms, wake: resolve})
+      for (const watcher of this.watchers.splice(0)) watcher()
+    })
+  }
+
+  /** resolves once someone sleeps on this clock */
+  sleeping(): Promise<void> {
+    if (this.sleepers.length > 0) return Promise.resolve()
+    return new Promise((resolve) => this.watchers.push(resolve))
+  }
+
+  /** moves time on, waking the sleepers that are due */
+  async advance(ms: number): Promise<void> {
+    this.time += ms
+    const due = this.sleepers.filter((s) => s.at <= this.time)
+    this.sleepers.splice(0, this.sleepers.length, ...this.sleepers.filter((s) => s.at > this.time))
+    for (const s of due) s.wake()
+  }
+}
 
 /**
  * The behaviour every StorageBackend must share, so the journal can rely on it whatever the storage location:
@@ -140,7 +173,9 @@ export function storageConformance(make: () => Promise<BackendFixture>, options:
       const second = await fixture.reopen()
       const error = await rejection(second.lock('locks/journal', {owner: 'bob@desk'}))
       expect(isUserError(error)).to.equal(true)
-      expect((error as {code?: string}).code).to.equal('ELOCKED')
+      expect(error).to.be.instanceOf(LockHeldError)
+      expect((error as LockHeldError).code).to.equal('ELOCKED')
+      expect((error as LockHeldError).holder).to.deep.include({owner: 'alice@laptop', pid: process.pid, host: os.hostname()})
       expect(error.message).to.contain('alice@laptop')
       expect(error.message).to.contain('locks/journal')
       await first.release()
@@ -156,56 +191,63 @@ export function storageConformance(make: () => Promise<BackendFixture>, options:
       await Promise.all([a.release(), b.release(), c.release()])
     })
 
-    it('a waiting locker gets the lock once the holder releases it', async () => {
+    it('a waiting locker polls until the holder releases; waitMs spent, it fails naming the holder', async () => {
+      const clock = new ManualClock()
       const first = await backend.lock('locks/wait', {owner: 'alice'})
       const second = await fixture.reopen()
       let got = false
-      const waiting = second.lock('locks/wait', {owner: 'bob', waitMs: 60_000}).then((h) => {
+      const waiting = second.lock('locks/wait', {owner: 'bob', waitMs: 60_000, clock}).then((h) => {
         got = true
         return h
       })
-      await pause(150)
+      await clock.sleeping()
+      await clock.advance(LOCK_POLL_MS)
+      await clock.sleeping() // polled once more, still held
       expect(got).to.equal(false)
       await first.release()
+      await clock.advance(LOCK_POLL_MS)
       const handle = await waiting
       expect(got).to.equal(true)
-      const error = await rejection(backend.lock('locks/wait', {owner: 'carol'}))
-      expect(error.message).to.contain('bob')
+
+      const carol = backend.lock('locks/wait', {owner: 'carol', waitMs: 2 * LOCK_POLL_MS, clock})
+      await clock.sleeping()
+      await clock.advance(LOCK_POLL_MS)
+      await clock.sleeping()
+      await clock.advance(LOCK_POLL_MS)
+      const error = await rejection(carol)
+      expect(error).to.be.instanceOf(LockHeldError)
+      expect((error as LockHeldError).holder?.owner).to.equal('bob')
       await handle.release()
     })
 
-    it('never lets two contenders hold the lock together', async function () {
+    it('never lets two concurrent takers hold the lock together: exactly one wins, the others name it', async function () {
       this.timeout(120_000)
-      const instances = [backend, ...(await Promise.all([1, 2, 3].map(() => fixture.reopen())))]
-      let inside = 0
-      let most = 0
-      let entries = 0
-      await Promise.all(
-        instances.map(async (b, i) => {
-          for (let round = 0; round < 2; round++) {
-            const handle: LockHandle = await b.lock('locks/contended', {owner: `worker-${i}`, waitMs: 100_000})
-            inside++
-            entries++
-            most = Math.max(most, inside)
-            await pause(5)
-            inside--
-            await handle.release()
-          }
-        }),
-      )
-      expect(entries).to.equal(8)
-      expect(most).to.equal(1)
+      const instances = [backend, ...(await Promise.all([1, 2, 3, 4, 5].map(() => fixture.reopen())))]
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.allSettled(instances.map((b, i) => b.lock('locks/contended', {owner: `worker-${i}`})))
+        const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{handle: r.value, owner: `worker-${i}`}] : []))
+        expect(winners, `round ${round}`).to.have.length(1)
+        for (const r of results) {
+          if (r.status === 'rejected') expect((r.reason as LockHeldError).holder?.owner).to.equal(winners[0].owner)
+        }
+        await winners[0].handle.release()
+      }
     })
 
-    it('takes over a stale lock, and the old holder’s release does not remove the new lock', async () => {
-      const old = await backend.lock('locks/stale', {owner: 'gone@old-host'})
-      await pause(20)
+    it('takes over a stale lock (judged by the record’s own time), and the old holder’s release does not remove the new lock', async () => {
+      const clock = new ManualClock()
+      const old = await backend.lock('locks/stale', {owner: 'gone@old-host', clock})
       const second = await fixture.reopen()
-      const fresh = await second.lock('locks/stale', {owner: 'new@host', staleMs: 1})
+      expect((await rejection(second.lock('locks/stale', {owner: 'new@host', staleMs: 60 * 60_000, clock}))).message).to.contain('gone@old-host')
+      await clock.advance(60 * 60_000 + 1)
+      const fresh = await second.lock('locks/stale', {owner: 'new@host', staleMs: 60 * 60_000, clock})
+      // a late removal naming the old version (the old holder's release, or a takeover that lost a race) is refused
       await old.release()
-      const error = await rejection(backend.lock('locks/stale', {owner: 'third'}))
+      const error = await rejection(backend.lock('locks/stale', {owner: 'third', clock}))
       expect(error.message).to.contain('new@host')
       await fresh.release()
+      const third = await backend.lock('locks/stale', {owner: 'third', clock})
+      await third.release()
     })
 
     it('breakLock removes a lock whoever holds it, and reports whether there was one', async () => {

@@ -24,7 +24,7 @@ import {inTransaction, openStorage} from '../../src/storage/open.js'
 import {S3Backend} from '../../src/storage/s3.js'
 import {canonicalJson, hashOf, sha256} from '../../src/util/canonical.js'
 import {isUserError} from '../../src/util/errors.js'
-import {S3RVER_CREDENTIALS, type S3TestServer, startS3Server} from '../helpers/s3-server.js'
+import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 import {PROJECT_ID, applyEdits, buildState, captureAs, editArb} from '../helpers/states.js'
 import {rejection} from '../helpers/rejection.js'
 
@@ -78,9 +78,10 @@ const s3Opened: S3Backend[] = []
 async function s3Location(scheme: 's3' | 'gcs'): Promise<Location> {
   const env: NodeJS.ProcessEnv =
     scheme === 's3'
-      ? {GITHUB_PM_S3_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey}
-      : {GITHUB_PM_GCS_ENDPOINT: server.endpoint, GITHUB_PM_GCS_HMAC_ACCESS_ID: S3RVER_CREDENTIALS.accessKeyId, GITHUB_PM_GCS_HMAC_SECRET: S3RVER_CREDENTIALS.secretAccessKey}
-  const url = scheme === 's3' ? `s3://backups/journal-${randomBytes(4).toString('hex')}/` : `gcs://gcs-bucket/journal-${randomBytes(4).toString('hex')}`
+      ? {GITHUB_PM_S3_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: server.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey}
+      : {GITHUB_PM_GCS_ENDPOINT: server.endpoint, GITHUB_PM_GCS_HMAC_ACCESS_ID: server.credentials.accessKeyId, GITHUB_PM_GCS_HMAC_SECRET: server.credentials.secretAccessKey}
+  const bucket = await server.newBucket(scheme === 's3' ? 'journal' : 'gcs-journal')
+  const url = scheme === 's3' ? `s3://${bucket}/journal-${randomBytes(4).toString('hex')}/` : `gcs://${bucket}/journal-${randomBytes(4).toString('hex')}`
   const open = async () => {
     const b = (await openStorage(url, env)) as S3Backend
     s3Opened.push(b)
@@ -116,14 +117,14 @@ const KINDS: Kind[] = [
       }
     },
   },
-  {name: 's3 (s3rver)', make: () => s3Location('s3')},
-  {name: 'gcs (XML API on s3rver)', make: () => s3Location('gcs')},
+  {name: 's3 (moto)', make: () => s3Location('s3')},
+  {name: 'gcs (XML API on moto)', make: () => s3Location('gcs')},
 ]
 
 describe('the journal on every backend, plain and encrypted', function () {
   this.timeout(180_000)
   before(async () => {
-    server = await startS3Server(['backups', 'gcs-bucket'])
+    server = await startS3Server([])
   })
   afterEach(() => {
     for (const b of s3Opened.splice(0)) b.destroy()
