@@ -12,6 +12,7 @@ import path from 'node:path'
 import {bigSeed} from './seed.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
 import {printTable, type SizeResult} from './table.js'
+import {readTestTimes, testSuiteSection} from './test-times.js'
 import {TOKEN, changeItems, projectRefs, replaceStatusOptions, sampleNaiveItems} from './world-ops.js'
 
 interface Options {
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
   const results = await runBench(options)
   const total = (performance.now() - started) / 1000
   process.stdout.write(printTable(results, {machine: machine(), totalSeconds: total}) + '\n')
+  process.stdout.write(testSuiteSection(await readTestTimes(ROOT)) + '\n')
   if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results}, null, 2) + '\n')
 }
 
