@@ -30,6 +30,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>
   }
 
+  /**
+   * Session options of the process: GITHUB_PM_TEST_RETRY_BASE_MS (tests only: the end-to-end suites run the CLI against
+   * a sandbox that fails requests on purpose, and must not spend seconds of real backoff on each) sets the client's
+   * backoff unit after a 5xx or a dropped connection. Unset, the client's own default holds.
+   */
+  protected sessionOptions(): {retryBaseMs?: number} {
+    const text = process.env.GITHUB_PM_TEST_RETRY_BASE_MS
+    const ms = text === undefined || text.trim() === '' ? Number.NaN : Number(text)
+    return Number.isFinite(ms) && ms >= 0 ? {retryBaseMs: ms} : {}
+  }
+
   /** A progress line on stderr, only on a TTY and never in --json mode. */
   protected progress(text: string): void {
     if (!process.stderr.isTTY || this.jsonEnabled()) return

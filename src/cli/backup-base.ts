@@ -11,6 +11,7 @@ import {bytes, list, plural, waitText} from './format.js'
 export abstract class BackupBase<T extends typeof Command> extends ProjectCommand<T> {
   protected async session(): Promise<Session> {
     return openSession({
+      ...this.sessionOptions(),
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
       onWait: (w) => this.progress(waitText(w)),
     })

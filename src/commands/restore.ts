@@ -100,6 +100,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
           diff: this.diffOptions(),
         }
     const session = await openSession({
+      ...this.sessionOptions(),
       onProgress: (p) => this.progress(`${p.phase}: ${p.done}${p.total ? `/${p.total}` : ''}`),
       onWait: (w) => this.progress(waitText(w)),
     })
