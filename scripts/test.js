@@ -12,6 +12,7 @@
  *   node scripts/test.js [unit|integration|e2e ...]   run the tiers named (default: all three, in that order)
  *   node scripts/test.js --list                         print each tier's files and stop
  *   node scripts/test.js --check                        only check the classification
+ *   node scripts/test.js --jobs 2 [tiers]               run each tier's files in 2 mocha workers (--parallel)
  *
  * Prints mocha's own output ("N passing", "N failing"), then one line per tier: "tier unit: N passed, M failed, T s",
  * and writes the figures to .test-times.json (git-ignored), which `npm run bench` prints. Extra mocha arguments
@@ -28,6 +29,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /** Entries end with "/" for a folder (every test file under it) or name one file; the more specific entry wins. */
 export const TIERS = {
   unit: [
+    'test/config/',
     'test/journal/',
     'test/plan/',
     'test/model/',
@@ -149,7 +151,11 @@ async function main(argv) {
     for (const [tier, files] of Object.entries(byTier)) console.log(`${tier} (${files.length})\n  ${files.join('\n  ')}`)
     return 0
   }
-  const wanted = args.filter((a) => !a.startsWith('--'))
+  const jobsAt = args.indexOf('--jobs')
+  const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 1
+  if (!(Number.isInteger(jobs) && jobs >= 1)) return console.error('scripts/test.js: --jobs needs a whole number of workers, 1 or more'), 1
+  if (jobs > 1) extra.unshift('--parallel', '--jobs', String(jobs))
+  const wanted = args.filter((a, i) => !a.startsWith('--') && !(jobsAt >= 0 && i === jobsAt + 1))
   for (const w of wanted) if (!(w in byTier)) return console.error(`scripts/test.js: no tier "${w}" (tiers: ${Object.keys(byTier).join(', ')})`), 1
   const tiers = wanted.length > 0 ? wanted : Object.keys(byTier)
   const results = {}
@@ -168,10 +174,11 @@ async function main(argv) {
   }
   const total = Object.values(results).reduce((s, r) => s + r.seconds, 0)
   console.log(`tiers total: ${total.toFixed(1)} s`)
-  if (extra.length === 0) {
+  if (extra.every((a) => ['--parallel', '--jobs', String(jobs)].includes(a))) {
     const figures = {
       at: new Date().toISOString(),
       node: process.version,
+      jobs,
       tiers: Object.fromEntries(Object.entries(results).map(([t, r]) => [t, {files: r.files, passed: r.passed, failed: r.failed, pending: r.pending, seconds: Number(r.seconds.toFixed(2))}])),
     }
     writeFileSync(path.join(ROOT, '.test-times.json'), JSON.stringify(figures, null, 2) + '\n')
