@@ -7,6 +7,8 @@ import path from 'node:path'
 
 export interface TierFigures {
   files: number
+  /** mocha workers (1: files one after the other) */
+  jobs?: number
   passed: number
   failed: number
   pending?: number
@@ -26,13 +28,13 @@ export function testSuiteSection(times: TestTimes | undefined): string {
     lines.push('no figures yet: run `npm test` (or `node scripts/test.js`) to time the tiers')
     return lines.join('\n')
   }
-  lines.push(`last run ${times.at}${times.node ? ` (Node ${times.node})` : ''}`, '', '| tier | files | passed | failed | seconds |', '| --- | ---: | ---: | ---: | ---: |')
+  lines.push(`last run ${times.at}${times.node ? ` (Node ${times.node})` : ''}`, '', '| tier | files | workers | passed | failed | seconds |', '| --- | ---: | ---: | ---: | ---: | ---: |')
   let total = 0
   for (const [tier, t] of Object.entries(times.tiers)) {
     total += t.seconds
-    lines.push(`| ${tier} | ${t.files} | ${t.passed} | ${t.failed} | ${t.seconds.toFixed(1)} |`)
+    lines.push(`| ${tier} | ${t.files} | ${t.jobs ?? 1} | ${t.passed} | ${t.failed} | ${t.seconds.toFixed(1)} |`)
   }
-  lines.push(`| total | | | | ${total.toFixed(1)} |`)
+  lines.push(`| total | | | | | ${total.toFixed(1)} |`)
   return lines.join('\n')
 }
 

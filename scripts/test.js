@@ -12,7 +12,11 @@
  *   node scripts/test.js [unit|integration|e2e ...]   run the tiers named (default: all three, in that order)
  *   node scripts/test.js --list                         print each tier's files and stop
  *   node scripts/test.js --check                        only check the classification
- *   node scripts/test.js --jobs 2 [tiers]               run each tier's files in 2 mocha workers (--parallel)
+ *   node scripts/test.js --jobs N [tiers]               run each tier's files in N mocha workers (mocha --parallel)
+ *
+ * By default unit and integration run in two workers (files in parallel: every file starts its own servers on port 0
+ * and works in its own temporary folders), e2e in one (its files start CLI processes, and its kill and stall timings
+ * are measured against a machine that is not also running a second e2e file).
  *
  * Prints mocha's own output ("N passing", "N failing"), then one line per tier: "tier unit: N passed, M failed, T s",
  * and writes the figures to .test-times.json (git-ignored), which `npm run bench` prints. Extra mocha arguments
@@ -20,6 +24,7 @@
  */
 import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
@@ -54,6 +59,9 @@ export const TIERS = {
   integration: ['test/app/', 'test/github/', 'test/sandbox/', 'test/storage/'],
   e2e: ['test/e2e/', 'test/cli/', 'test/hooks/', 'test/install/', 'test/robustness/', 'test/bench/'],
 }
+
+/** Mocha workers per tier by default (at most the machine's cores). */
+const JOBS = {unit: 2, integration: 2, e2e: 1}
 
 /** What a unit test file must not import (at run time: `import type` is fine): these start servers or processes. */
 const NOT_UNIT = [/sandbox\/server\.js$/, /stub-server\.js$/, /helpers\/(e2e|s3-server|registry|sandbox)\.js$/, /^node:(child_process|http|net)$/]
@@ -152,9 +160,9 @@ async function main(argv) {
     return 0
   }
   const jobsAt = args.indexOf('--jobs')
-  const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 1
-  if (!(Number.isInteger(jobs) && jobs >= 1)) return console.error('scripts/test.js: --jobs needs a whole number of workers, 1 or more'), 1
-  if (jobs > 1) extra.unshift('--parallel', '--jobs', String(jobs))
+  const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : undefined
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) return console.error('scripts/test.js: --jobs needs a whole number of workers, 1 or more'), 1
+  const jobsOf = (tier) => jobs ?? Math.max(1, Math.min(JOBS[tier] ?? 1, os.availableParallelism()))
   const wanted = args.filter((a, i) => !a.startsWith('--') && !(jobsAt >= 0 && i === jobsAt + 1))
   for (const w of wanted) if (!(w in byTier)) return console.error(`scripts/test.js: no tier "${w}" (tiers: ${Object.keys(byTier).join(', ')})`), 1
   const tiers = wanted.length > 0 ? wanted : Object.keys(byTier)
@@ -162,7 +170,9 @@ async function main(argv) {
   for (const tier of tiers) {
     if (byTier[tier].length === 0) continue
     console.log(`\n== tier ${tier}: ${byTier[tier].length} files`)
-    results[tier] = {files: byTier[tier].length, ...(await runMocha(byTier[tier], extra))}
+    const n = jobsOf(tier)
+    const parallel = n > 1 ? ['--parallel', '--jobs', String(n)] : []
+    results[tier] = {files: byTier[tier].length, jobs: n, ...(await runMocha(byTier[tier], [...parallel, ...extra]))}
   }
   let status = 0
   console.log('')
@@ -170,16 +180,15 @@ async function main(argv) {
     const bad = r.code !== 0 || r.failed > 0 || r.passed === 0
     if (bad) status = 1
     const why = r.signal ? ` (killed by ${r.signal})` : r.passed === 0 && r.failed === 0 ? ' (no test ran)' : ''
-    console.log(`tier ${tier}: ${r.passed} passed, ${r.failed} failed, ${r.seconds.toFixed(1)} s${why}`)
+    console.log(`tier ${tier}: ${r.passed} passed, ${r.failed} failed, ${r.seconds.toFixed(1)} s${r.jobs > 1 ? ` (${r.jobs} workers)` : ''}${why}`)
   }
   const total = Object.values(results).reduce((s, r) => s + r.seconds, 0)
   console.log(`tiers total: ${total.toFixed(1)} s`)
-  if (extra.every((a) => ['--parallel', '--jobs', String(jobs)].includes(a))) {
+  if (extra.length === 0) {
     const figures = {
       at: new Date().toISOString(),
       node: process.version,
-      jobs,
-      tiers: Object.fromEntries(Object.entries(results).map(([t, r]) => [t, {files: r.files, passed: r.passed, failed: r.failed, pending: r.pending, seconds: Number(r.seconds.toFixed(2))}])),
+      tiers: Object.fromEntries(Object.entries(results).map(([t, r]) => [t, {files: r.files, jobs: r.jobs, passed: r.passed, failed: r.failed, pending: r.pending, seconds: Number(r.seconds.toFixed(2))}])),
     }
     writeFileSync(path.join(ROOT, '.test-times.json'), JSON.stringify(figures, null, 2) + '\n')
   }

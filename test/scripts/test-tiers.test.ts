@@ -67,11 +67,11 @@ describe('the test tiers (scripts/test.js)', () => {
     expect(testSuiteSection(undefined)).to.contain('no figures yet')
     const text = testSuiteSection({
       at: '2026-12-02T10:00:00.000Z',
-      tiers: {unit: {files: 30, passed: 400, failed: 0, seconds: 12.34}, e2e: {files: 10, passed: 90, failed: 1, seconds: 100}},
+      tiers: {unit: {files: 30, jobs: 2, passed: 400, failed: 0, seconds: 12.34}, e2e: {files: 10, passed: 90, failed: 1, seconds: 100}},
     })
     expect(text).to.contain('## test suite')
-    expect(text).to.contain('| unit | 30 | 400 | 0 | 12.3 |')
-    expect(text).to.contain('| e2e | 10 | 90 | 1 | 100.0 |')
-    expect(text).to.contain('| total | | | | 112.3 |')
+    expect(text).to.contain('| unit | 30 | 2 | 400 | 0 | 12.3 |')
+    expect(text).to.contain('| e2e | 10 | 1 | 90 | 1 | 100.0 |')
+    expect(text).to.contain('| total | | | | | 112.3 |')
   })
 })
