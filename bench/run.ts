@@ -14,6 +14,7 @@ import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
 import {printTable, type SizeResult} from './table.js'
+import {readTestTimes, testSuiteSection} from './test-times.js'
 import {TOKEN, changeItems, projectRefs, replaceStatusOptions, sampleNaiveItems} from './world-ops.js'
 
 interface Options {
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     hook = await benchHook({runs: options.hookRuns, warmup: 3, build: false, plugin: ROOT, log: options.log})
     process.stdout.write('\n' + printHook(hook) + '\n')
   }
+  process.stdout.write(testSuiteSection(await readTestTimes(ROOT)) + '\n')
   if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results, hook}, null, 2) + '\n')
 }
 

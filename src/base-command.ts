@@ -47,7 +47,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The session every operation of this command runs with, on this command's terminal. */
   protected async newSession(options: Partial<Session> = {}): Promise<Session> {
-    return openSession({...options, io: this.io})
+    return openSession({...this.sessionOptions(), ...options, io: this.io})
   }
 
   /**
@@ -64,6 +64,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected forgetAudit(draft: AuditDraft | undefined): void {
     const at = draft ? this.auditDrafts.indexOf(draft) : -1
     if (at >= 0) this.auditDrafts.splice(at, 1)
+  }
+
+  /**
+   * Session options of the process: GITHUB_PM_TEST_RETRY_BASE_MS (tests only: the end-to-end suites run the CLI against
+   * a sandbox that fails requests on purpose, and must not spend seconds of real backoff on each) sets the client's
+   * backoff unit after a 5xx or a dropped connection. Unset, the client's own default holds.
+   */
+  private sessionOptions(): {retryBaseMs?: number} {
+    const text = process.env.GITHUB_PM_TEST_RETRY_BASE_MS
+    const ms = text === undefined || text.trim() === '' ? Number.NaN : Number(text)
+    return Number.isFinite(ms) && ms >= 0 ? {retryBaseMs: ms} : {}
   }
 
   /** A progress line on stderr, only on a TTY and never in --json mode. */

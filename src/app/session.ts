@@ -1,5 +1,5 @@
 import {loadConfig, type ResolvedConfig} from '../config/config.js'
-import {createClient, type GitHubClient, type WaitInfo} from '../github/client.js'
+import {createClient, type ClientOptions, type GitHubClient, type WaitInfo} from '../github/client.js'
 import {parseProjectRef, resolveProject, type ProjectInfo, type ProjectRef} from '../github/project-ref.js'
 import {readBackupIndex, type BackupIndexEntry} from '../journal/catalog.js'
 import {openJournal, type Journal} from '../journal/journal.js'
@@ -25,6 +25,8 @@ export interface Session {
   onWait?: (info: WaitInfo) => void
   /** epoch milliseconds at which the command's deadline (config github.deadline) passes; undefined: none */
   deadlineAt?: number
+  /** the client's backoff unit after a 5xx or a dropped connection (default: the client's, 1 s); tests shrink it */
+  retryBaseMs?: ClientOptions['retryBaseMs']
 }
 
 export async function openSession(options: Partial<Session> = {}): Promise<Session> {
@@ -39,6 +41,7 @@ export async function openSession(options: Partial<Session> = {}): Promise<Sessi
     onWait: options.onWait,
     // the deadline counts from the start of the command, in real time (requests run in real time)
     deadlineAt: options.deadlineAt ?? deadlineFrom(config, Date.now()),
+    retryBaseMs: options.retryBaseMs,
   }
 }
 
@@ -68,6 +71,7 @@ export async function connect(session: Session): Promise<GitHubClient> {
     stallTimeoutMs: stall * 1000,
     // a session built by hand (demo, tests) has no deadlineAt: its deadline counts from now
     deadlineAt: session.deadlineAt ?? deadlineFrom(session.config, Date.now()),
+    retryBaseMs: session.retryBaseMs,
   })
 }
 

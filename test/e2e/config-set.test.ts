@@ -22,27 +22,16 @@ describe('config set checks values as the commands would', function () {
   })
   after(async () => rm(home, {recursive: true, force: true}))
 
+  // every value the check accepts and refuses is in test/config/set.test.ts (in-process); here, the command's surface
   it('accepts what the commands accept', async () => {
-    for (const [key, value] of [
-      ['backup.storage_location', 's3://my-backups/acme?region=eu-west-1'],
-      ['backup.storage_location', `file://${home}/new/folder`],
-      ['project', 'acme/3'],
-      ['backup.retention_days', '30'],
-    ]) {
-      const r = await cli(['config', 'set', key, value])
-      expect(r.code, r.stderr).to.equal(0)
-    }
-    expect(await config()).to.deep.equal({'backup.storage_location': `file://${home}/new/folder`, project: 'acme/3', 'backup.retention_days': 30})
+    const r = await cli(['config', 'set', 'project', 'acme/3'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stdout.trim()).to.equal('project = acme/3')
+    expect(await config()).to.deep.equal({project: 'acme/3'})
   })
 
   const refused: Array<[string, string, RegExp]> = [
     ['backup.storage_location', 'nowhere://bucket', /unknown storage location "nowhere:\/\/bucket": use one of local/],
-    ['backup.storage_location', 'file://relative/path', /cannot be opened|not a file URL/],
-    ['backup.storage_location', 'file:///dev/null/backups', /cannot be opened: \/dev\/null is not a folder/],
-    ['backup.storage_location', 's3://B_/x', /is not a bucket name/],
-    ['project', 'my project', /"my project" is not a project reference/],
-    ['project', 'acme/0', /is not a project reference/],
-    ['backup.retention_days', '99999999999999999999', /takes a whole number/],
     ['backup.keyframe_max_chain', 'ten', /takes a whole number/],
   ]
   for (const [key, value, message] of refused) {

@@ -9,7 +9,7 @@ import {openRepository} from '../../src/storage/repository.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {createClient} from '../../src/github/client.js'
 import {captureProject} from '../../src/github/capture.js'
-import {json, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
+import {backupInProcess, json, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
 
 const PROJECT = `{ organization(login: "acme") { projectV2(number: 1) { id } } }`
 
@@ -22,6 +22,11 @@ async function backupState(e: E2E, projectId: string, name: string): Promise<Pro
   const repo = await openRepository('local', e.env)
   const journal = await openJournal(repo.backend, projectId, {codec: repo.codec})
   return journal.state(journal.find(name))
+}
+
+async function backupHeader(e: E2E, projectId: string, name: string) {
+  const repo = await openRepository('local', e.env)
+  return (await openJournal(repo.backend, projectId, {codec: repo.codec})).find(name)
 }
 
 const same = (a: ProjectState, b: ProjectState) => canonicalJson(normalizeState(a)) === canonicalJson(normalizeState(b))
@@ -98,8 +103,8 @@ describe('restore through the CLI against the sandbox', function () {
   beforeEach(async () => {
     e = await startE2E()
     projectId = (await e.gql(PROJECT)).organization.projectV2.id
-    const r = await e.cli(['backup', 'create', 'good', '--project', 'acme/1'])
-    expect(r.code, r.stderr).to.equal(0)
+    // the backup every test restores from: made in this process (test/e2e/backup.test.ts runs `backup create` itself)
+    expect((await backupInProcess(e, 'good')).event.name).to.equal('good')
   })
   afterEach(async () => e.close())
 
@@ -245,11 +250,11 @@ describe('restore through the CLI against the sandbox', function () {
   })
 
   it('restores the project as it was at an earlier time (--at)', async () => {
-    await new Promise((r) => setTimeout(r, 1100))
-    const between = new Date().toISOString()
-    await new Promise((r) => setTimeout(r, 1100))
+    // the time of the backup 'good' itself ("at or before"): every later backup is taken after it, with no wait
+    const between = (await backupHeader(e, projectId, 'good')).timestamp
     await e.gql(`mutation($id: ID!) { updateProjectV2(input: {projectId: $id, title: "Second title"}) { projectV2 { id } } }`, {id: projectId})
     expect((await e.cli(['backup', 'create', 'second', '--project', 'acme/1'])).code).to.equal(0)
+    expect(Date.parse((await backupHeader(e, projectId, 'second')).timestamp)).to.be.greaterThan(Date.parse(between))
     await e.gql(`mutation($id: ID!) { updateProjectV2(input: {projectId: $id, title: "Third title"}) { projectV2 { id } } }`, {id: projectId})
     const r = await e.cli(['backup', 'restore', '--yes', '--at', between, '--project', 'acme/1'])
     expect(r.code, r.stderr).to.equal(0)

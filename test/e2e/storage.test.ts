@@ -5,6 +5,9 @@ import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {projectDir} from '../../src/journal/events.js'
+import {openJournal} from '../../src/journal/journal.js'
+import {openRepository} from '../../src/storage/repository.js'
+import {canonicalJson} from '../../src/util/canonical.js'
 import {json, startE2E, type E2E} from '../helpers/e2e.js'
 import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 
@@ -134,12 +137,20 @@ describe('storage commands through the CLI', function () {
       expect(r.code, r.stderr).to.equal(0)
     }
     expect((await e.cli(['backup', 'pin', 'c2', '--project', 'acme/1'])).code).to.equal(0)
+    // what each backup rebuilds, read in this process (`backup export` itself is covered by test/e2e/backup.test.ts)
     const exportState = async (name: string) => {
+      const repo = await openRepository('local', e.env)
+      const journal = await openJournal(repo.backend, projectId, {codec: repo.codec})
+      return canonicalJson(await journal.state(journal.find(name)))
+    }
+    const before: Record<string, string> = {}
+    for (const n of names) before[n] = await exportState(n)
+    const exported = async (name: string) => {
       const r = await e.cli(['backup', 'export', name, '--project', 'acme/1', '--json'])
       expect(r.code, r.stderr).to.equal(0)
       return json(r.stdout).project_state
     }
-    const before = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await exportState(n)] as const)))
+    const c4Exported = await exported('c4')
 
     // every one of them was named by hand: the rules leave them alone unless told otherwise
     const named = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--dry-run', '--project', 'acme/1', '--json'])
@@ -172,6 +183,7 @@ describe('storage commands through the CLI', function () {
     const unpinned = await e.cli(['backup', 'cleanup', '--keep-last', '1', '--no-keep-named', '--project', 'acme/1', '--json'])
     expect(json(unpinned.stdout).removed).to.deep.equal(['c2'])
     expect(await exportState('c4')).to.deep.equal(before.c4)
+    expect(await exported('c4'), 'the export of the last one left').to.deep.equal(c4Exported)
     oneLineError(await e.cli(['backup', 'cleanup', '--project', 'acme/1']), /--older-than/)
     oneLineError(await e.cli(['backup', 'cleanup', '--older-than', 'soon', '--project', 'acme/1']), /not a duration/)
 

@@ -190,5 +190,15 @@ describe('github/client: stalls and deadlines (hostile server on loopback)', () 
       expect(error).to.be.instanceOf(GitHubError).and.have.property('kind', 'deadline')
       expect(Date.now() - started).to.be.within(900, 3000)
     })
+
+    it("a session's retryBaseMs (GITHUB_PM_TEST_RETRY_BASE_MS in the CLI) is the client's backoff unit", async () => {
+      stub = await startHostile((res, index) => (index === 0 ? res.writeHead(502).end('{}') : answer(res)))
+      const env = {GH_TOKEN: TOKEN, GITHUB_API_URL: stub.url, GITHUB_PM_HOME: '/nonexistent-github-pm-home'}
+      const seen: WaitInfo[] = []
+      const client = await connect(await openSession({env, retryBaseMs: 7, onWait: (w) => seen.push(w)}))
+      expect(await client.graphql(QUERY)).to.deep.equal({viewer: {login: 'octocat'}})
+      expect(seen).to.deep.equal([{reason: 'retry', waitMs: 7, what: 'query Viewer'}])
+      expect(stub.requests).to.have.length(2)
+    })
   })
 })

@@ -3,6 +3,8 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {runBackup, type BackupResult} from '../../src/app/backup.js'
+import {connect, openSession, repository, resolveLiveProject} from '../../src/app/session.js'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import type {Seed} from '../../src/sandbox/seed.js'
 import {startSandbox, type LimitsMode, type Sandbox, type SandboxOptions} from '../../src/sandbox/server.js'
@@ -11,6 +13,8 @@ import {World} from '../../src/sandbox/world.js'
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
 export const TOKEN = 'ghp_E2ETESTTOKEN0123456789abcdefABCDEF'
+/** The CLI's backoff unit after a 5xx or a dropped connection in these tests (GITHUB_PM_TEST_RETRY_BASE_MS; real: 1 s). */
+export const RETRY_BASE_MS = 10
 
 export interface E2E {
   sandbox: Sandbox
@@ -45,6 +49,8 @@ export async function startE2E(seed: Seed = demoSeed(), options: E2EOptions = {}
     GITHUB_API_URL: sandbox.url,
     GH_TOKEN: TOKEN,
     NO_COLOR: '1',
+    // the sandbox's injected 5xx and dropped connections are retried after 10, 20, 40, 80 ms instead of 1, 2, 4, 8 s
+    GITHUB_PM_TEST_RETRY_BASE_MS: String(RETRY_BASE_MS),
   }
   return {
     sandbox,
@@ -67,6 +73,18 @@ export async function startE2E(seed: Seed = demoSeed(), options: E2EOptions = {}
       await rm(home, {recursive: true, force: true})
     },
   }
+}
+
+/**
+ * `github-pm backup create NAME --project PROJECT` without a process: the same app function the command runs, with the
+ * environment's home, sandbox and token (no audit line). For suites whose subject is another command (restore) and
+ * that only need a backup to start from: a CLI process costs about a second.
+ */
+export async function backupInProcess(e: E2E, name: string, project = 'acme/1'): Promise<BackupResult> {
+  const session = await openSession({env: e.env})
+  const repo = await repository(session)
+  const client = await connect(session)
+  return runBackup(session, client, repo, {project: await resolveLiveProject(session, client, project), name})
 }
 
 function execCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{code: number; stdout: string; stderr: string}> {

@@ -11,8 +11,8 @@ import {backupState, expectOneLine, liveState, projectIdOf, runCli, startEnv} fr
  * Promise 7: the recovery can be recovered. A restore whose GitHub starts failing halfway (every request answered
  * 502 from its third mutation on) stops with exit 4, says what it applied and how to resume or roll back; the same
  * command completes once GitHub is back; and restoring the pre-restore safety backup with --confirm-destructive
- * returns the project to where it was before. (The client retries each failing request 4 times with 1+2+4+8 s of
- * backoff, so the failing run takes about half a minute.)
+ * returns the project to where it was before. (The client retries each failing request 4 times with 1+2+4+8 units of
+ * backoff: 1 s each for a user, 10 ms in these suites, see RETRY_BASE_MS in test/helpers/e2e.ts.)
  */
 describe('robustness: a restore that fails halfway', function () {
   this.timeout(300_000)
