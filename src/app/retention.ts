@@ -2,6 +2,7 @@ import {appendAudit} from '../audit/audit.js'
 import {readBackupIndex} from '../journal/catalog.js'
 import type {EventHeader} from '../journal/events.js'
 import {originOf} from '../journal/names.js'
+import {readRepositoryPolicy} from '../storage/repository.js'
 import {UserError} from '../util/errors.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
@@ -108,6 +109,11 @@ export interface CleanupResult {
   kept: Array<{name: string; reasons: KeepReason[]}>
   /** stored bytes freed; with dryRun an upper estimate (the removed events' bytes) */
   bytesFreed: number
+  /**
+   * files the kept backups no longer need that S3 Object Lock still retains: left in place (never a failure), removed by
+   * a later cleanup once their retention ends. `until` is the latest retain-until date among them.
+   */
+  retained?: {objects: number; until?: string}
 }
 
 /**
@@ -131,7 +137,20 @@ export async function runCleanup(
   const doomed = new Set(plan.remove.map((h) => h.seq))
   const message = `Cleanup: ${plan.remove.length === 1 ? plan.remove[0].name : `${plan.remove.length} backups`} of ${projectId}`
   const result = await writeJournal(session, repo, projectId, message, (j) => j.compact((h) => !doomed.has(h.seq)))
-  return {projectId, dryRun: false, removed: result.removed.map((h) => h.name), kept, bytesFreed: Math.max(0, result.bytesFreed)}
+  return {
+    projectId,
+    dryRun: false,
+    removed: result.removed.map((h) => h.name),
+    kept,
+    bytesFreed: Math.max(0, result.bytesFreed),
+    ...(result.retained?.length ? {retained: retainedSummary(result.retained)} : {}),
+  }
+}
+
+/** How many objects Object Lock kept, and the latest date it keeps one until. */
+export function retainedSummary(retained: Array<{key: string; until?: string}>): {objects: number; until?: string} {
+  const until = retained.map((r) => r.until).filter((u): u is string => u !== undefined).sort().at(-1)
+  return {objects: retained.length, ...(until ? {until} : {})}
 }
 
 export interface RetentionOutcome {
@@ -149,6 +168,9 @@ export interface RetentionOutcome {
 export async function applyRetentionDays(session: Session, repo: Repository, projectId: string): Promise<RetentionOutcome | undefined> {
   const days = Number(session.config.get('backup.retention_days') ?? 0)
   if (!Number.isFinite(days) || days <= 0) return undefined
+  // an append-only repository: a backup never deletes (its credentials need not allow it); `backup cleanup`, run with
+  // credentials that may delete, applies retention there
+  if ((await readRepositoryPolicy(repo.backend)).appendOnly) return undefined
   try {
     const result = await runCleanup(session, repo, projectId, {withinMs: days * 86_400_000})
     if (result.removed.length > 0) {

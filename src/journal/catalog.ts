@@ -1,4 +1,5 @@
 import type {LockOptions, StorageBackend} from '../storage/backend.js'
+import {readRepositoryPolicy} from '../storage/repository.js'
 import {hashOf} from '../util/canonical.js'
 import {type Codec, FORMAT_VERSION, INDEX_FORMAT, INDEX_KEY, INDEX_LOCK_KEY, type JournalHead, decodeText, encodeText, identityCodec} from './events.js'
 import {readHeadChecked} from './store.js'
@@ -69,8 +70,12 @@ async function writeIndexFile(backend: StorageBackend, codec: Codec, projects: B
 /** The index rebuilt from every project's journal head (damaged heads are skipped). */
 export async function rebuildBackupIndex(backend: StorageBackend, codec: Codec = identityCodec): Promise<BackupIndexEntry[]> {
   const out: BackupIndexEntry[] = []
+  const seen = new Set<string>()
   for (const key of await backend.list('')) {
-    if (!/^project-[^/]+\/metadata\.json$/.test(key)) continue
+    // metadata.json, or (append-only repositories) a head generation: one per project is enough to learn its id
+    const dir = /^(project-[^/]+)\/(?:metadata\.json|heads\/\d{12}\.json)$/.exec(key)?.[1]
+    if (!dir || seen.has(dir)) continue
+    seen.add(dir)
     const stored = await backend.get(key)
     if (!stored) continue
     let projectId: string | undefined
@@ -91,8 +96,12 @@ export async function readBackupIndex(backend: StorageBackend, codec: Codec = id
   return (await readIndexFile(backend, codec)) ?? rebuildBackupIndex(backend, codec)
 }
 
-/** Refreshes one project's entry (removed when it has no events left), under the index lock. */
-export async function updateBackupIndex(backend: StorageBackend, codec: Codec, head: JournalHead, lock: LockOptions = {}): Promise<void> {
+/**
+ * Refreshes one project's entry (removed when it has no events left), under the index lock. An append-only repository
+ * keeps no index (it would be overwritten at every backup): readers rebuild it from the heads.
+ */
+export async function updateBackupIndex(backend: StorageBackend, codec: Codec, head: JournalHead, lock: LockOptions = {}, appendOnly?: boolean): Promise<void> {
+  if (appendOnly ?? (await readRepositoryPolicy(backend)).appendOnly) return
   const handle = await backend.lock(INDEX_LOCK_KEY, {waitMs: 30_000, ...lock})
   try {
     const current = (await readIndexFile(backend, codec)) ?? (await rebuildBackupIndex(backend, codec))

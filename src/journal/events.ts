@@ -127,6 +127,10 @@ export function sanitizeId(id: string): string {
 export const projectDir = (projectId: string) => `project-${sanitizeId(projectId)}`
 export const headKey = (projectId: string) => `${projectDir(projectId)}/metadata.json`
 export const lockKey = (projectId: string) => `${projectDir(projectId)}/lock`
+/** append-only repositories: each head is a new object, the highest generation is the current head */
+export const headsPrefix = (projectId: string) => `${projectDir(projectId)}/heads/`
+export const headGenerationKey = (projectId: string, generation: number) => `${headsPrefix(projectId)}${String(generation).padStart(12, '0')}.json`
+export const HEAD_GENERATION = /\/heads\/(\d{12})\.json$/
 export const eventsPrefix = (projectId: string) => `${projectDir(projectId)}/events/`
 export const INDEX_KEY = 'global/backup-index.json'
 export const INDEX_LOCK_KEY = 'global/lock'

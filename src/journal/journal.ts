@@ -1,10 +1,13 @@
 import {SECTIONS, type BackupType, type ProjectState} from '../model/state.js'
-import type {LockOptions, StorageBackend} from '../storage/backend.js'
+import {type LockOptions, type StorageBackend, createOnly, isObjectRetained} from '../storage/backend.js'
+import {readRepositoryPolicy} from '../storage/repository.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {updateBackupIndex} from './catalog.js'
 import {type Delta, applyDelta, applyDeltaInPlace, canonicalText, normalize, verifiedDelta, verifiedDeltaConsuming} from './diff.js'
 import {
+  HEAD_GENERATION,
+  headsPrefix,
   CREATOR,
   type Codec,
   type EventCore,
@@ -19,7 +22,8 @@ import {
 } from './events.js'
 import {originOf, validateBackupName} from './names.js'
 import {materialize, mergeCapture, stateStats, visibleView} from './sections.js'
-import {buildEvent, eventKey, readEvent, readHeadOrFail, writeHead} from './store.js'
+import {type BuiltEvent, buildEvent, eventKey, readEvent, readHeadOrFail, writeHead} from './store.js'
+import {readLooseEvent} from './strays.js'
 import {findStrays, quarantine, straysError, type Strays} from './strays.js'
 import {type ValidationReport, validateJournal} from './validate.js'
 
@@ -38,8 +42,13 @@ export interface JournalOptions {
   version?: string
   /** options of the project lock taken around every write (default: wait up to 30 s) */
   lock?: LockOptions
-  /** refresh global/backup-index.json after every write (default true) */
+  /** refresh global/backup-index.json after every write (default true; never in an append-only repository) */
   updateIndex?: boolean
+  /**
+   * write only new objects (default: as the repository's repository.json says): heads as new generations, event files
+   * created only if absent, no index, nothing deleted or quarantined by a backup; cleanup/delete remove what they may.
+   */
+  appendOnly?: boolean
 }
 
 export interface AppendMeta {
@@ -66,6 +75,8 @@ export interface AppendResult {
 export interface CompactResult {
   removed: EventHeader[]
   bytesFreed: number
+  /** files no longer needed that Object Lock still retains: left in place, removed by a later cleanup */
+  retained?: Array<{key: string; until?: string}>
 }
 
 /** Opens the journal of one project on a backend (an empty journal when there are no backups yet). */
@@ -90,6 +101,9 @@ export class Journal {
   private readonly version: string
   private readonly lockOpts: LockOptions
   private readonly updateIndex: boolean
+  private appendOnly: boolean | undefined
+  /** append-only: the head generation read at the last reload */
+  private generation = 0
   private head!: JournalHead
   /** whether metadata.json existed at the last reload */
   private headExists = false
@@ -106,13 +120,16 @@ export class Journal {
     this.version = opts.version ?? toolVersion()
     this.lockOpts = {waitMs: 30_000, ...opts.lock}
     this.updateIndex = opts.updateIndex ?? true
+    this.appendOnly = opts.appendOnly
   }
 
   /** Re-reads metadata.json (other processes may have written since). */
   async reload(): Promise<void> {
+    this.appendOnly ??= (await readRepositoryPolicy(this.backend)).appendOnly
     const read = await readHeadOrFail(this.backend, this.codec, this.projectId)
     this.head = read.head
     this.headExists = read.exists
+    this.generation = (read as {generation?: number}).generation ?? 0
   }
 
   /** The one-line error (as text) for backup files the head lost. */
@@ -231,8 +248,7 @@ export class Journal {
         const chainText = sameText ? visibleText : canonicalText(chain)
         built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain}, `{"state":${chainText}}`)
       }
-      const entry: HeadEntry = {...built.entry, header: {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}}
-      await this.backend.put(eventKey(this.projectId, entry), built.bytes)
+      const entry = await this.storeEvent(built)
       await this.commit({
         ...this.head,
         project: {id: state.project.id, title: state.project.title, url: state.project.url, owner: state.project.owner.login},
@@ -313,8 +329,58 @@ export class Journal {
   }
 
   private async commit(head: Omit<JournalHead, 'checksum'>): Promise<void> {
-    this.head = await writeHead(this.backend, this.codec, head)
-    if (this.updateIndex) await updateBackupIndex(this.backend, this.codec, this.head, this.lockOpts)
+    if (this.appendOnly) {
+      this.head = await writeHead(this.backend, this.codec, head, {appendOnly: true, generation: this.generation + 1})
+      this.generation++
+      return // no index: it would be overwritten; readers rebuild it from the heads
+    }
+    this.head = await writeHead(this.backend, this.codec, head, {appendOnly: false})
+    if (this.updateIndex) await updateBackupIndex(this.backend, this.codec, this.head, this.lockOpts, false)
+  }
+
+  /**
+   * Writes an event file and returns its head entry. Append-only: created only if absent; a file already there under
+   * the same name (a rewrite re-run after a crash) is adopted when its content is that event, never overwritten.
+   */
+  private async storeEvent(built: BuiltEvent, pinned?: boolean): Promise<HeadEntry> {
+    const header: EventHeader = {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}
+    if (pinned) header.pinned = true
+    const entry: HeadEntry = {...built.entry, header}
+    const key = eventKey(this.projectId, entry)
+    if (!this.appendOnly) {
+      await this.backend.put(key, built.bytes)
+      return entry
+    }
+    if (await createOnly(this.backend, key, built.bytes)) return entry
+    const existing = await readLooseEvent(this.backend, this.codec, key)
+    if (!('record' in existing) || existing.eventHash !== built.entry.eventHash) {
+      throw new UserError(`${key} in ${this.backend.url} exists with other content and an append-only repository never overwrites: run \`github-pm backup validate\``, {code: 'ECORRUPT'})
+    }
+    return {...entry, fileHash: sha256(existing.bytes), header: {...header, stats: {...header.stats, bytes: existing.bytes.byteLength}}}
+  }
+
+  /**
+   * After a rewrite: removes the files the new head no longer needs (superseded event files; in an append-only
+   * repository also the older head generations). What Object Lock still retains stays and is returned.
+   */
+  private async removeSuperseded(): Promise<Array<{key: string; until?: string}>> {
+    const doomed = [...(await this.strays()).superseded]
+    if (this.appendOnly) {
+      for (const key of await this.backend.list(headsPrefix(this.projectId))) {
+        const m = HEAD_GENERATION.exec(key)
+        if (m && Number(m[1]) < this.generation) doomed.push(key)
+      }
+    }
+    const retained: Array<{key: string; until?: string}> = []
+    for (const key of doomed) {
+      try {
+        await this.backend.delete(key)
+      } catch (error) {
+        if (!isObjectRetained(error)) throw error
+        retained.push({key, ...(error.until ? {until: error.until.toISOString()} : {})})
+      }
+    }
+    return retained
   }
 
   /**
@@ -431,6 +497,9 @@ export class Journal {
   private async settleStrays(): Promise<void> {
     const strays = await this.strays()
     if (strays.beyond.length) throw straysError(this.head, this.headExists, strays.beyond)
+    // append-only: nothing is moved or deleted here; an interrupted backup's file becomes superseded at the next commit
+    // (its seq falls below nextSeq) and superseded files wait for `backup cleanup`
+    if (this.appendOnly) return
     if (strays.interrupted) await quarantine(this.backend, this.projectId, strays.interrupted)
     for (const key of strays.superseded) await this.backend.delete(key)
   }
@@ -474,10 +543,7 @@ export class Journal {
       let next = entry
       if (relink) {
         const built = await buildEvent(this.codec, {...core, prevEventHash: prevKept?.entry.eventHash ?? null}, payload)
-        const header: EventHeader = {...built.record.header, stats: {...built.record.header.stats, bytes: built.bytes.byteLength}}
-        if (entry.header.pinned) header.pinned = true
-        next = {...built.entry, header}
-        await this.backend.put(eventKey(this.projectId, next), built.bytes)
+        next = await this.storeEvent(built, entry.header.pinned)
         written.push(next.file)
       }
       out.push(next)
@@ -489,9 +555,9 @@ export class Journal {
     const after = out.reduce((n, e) => n + e.header.stats.bytes, 0)
     await this.commit({...this.head, events: out})
     // what the rewrite replaced or removed is now below nextSeq and unreferenced: superseded
-    for (const key of (await this.strays()).superseded) await this.backend.delete(key)
+    const retained = await this.removeSuperseded()
     if (this.cache && !out.some((e) => e.header.seq === this.cache!.seq)) this.cache = undefined
-    return {removed, bytesFreed: before - after}
+    return {removed, bytesFreed: before - after, ...(retained.length ? {retained} : {})}
   }
 }
 

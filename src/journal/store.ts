@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
-import type {StorageBackend} from '../storage/backend.js'
+import {createOnly, type StorageBackend} from '../storage/backend.js'
+import {readRepositoryPolicy} from '../storage/repository.js'
 import {canonicalText} from './diff.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
@@ -17,20 +18,44 @@ import {
   emptyHead,
   encodeText,
   eventFileName,
+  HEAD_GENERATION,
   headChecksum,
+  headGenerationKey,
   headKey,
+  headsPrefix,
   projectDir,
 } from './events.js'
 
 /** Reading and writing journal files on a backend; every read is verified. */
 
-export type HeadRead = {head: JournalHead; exists: boolean} | {problem: string}
+/** `generation`: the head generation read (append-only repositories; 0 when there is none) */
+export type HeadRead = {head: JournalHead; exists: boolean; generation?: number} | {problem: string}
 
-/** The journal head of a project, or what is wrong with it. A project with no metadata.json has an empty head. */
+/** The newest head generation of a project (append-only layout), 0 when there is none. */
+export async function latestHeadGeneration(backend: StorageBackend, projectId: string): Promise<number> {
+  let latest = 0
+  for (const key of await backend.list(headsPrefix(projectId))) {
+    const m = HEAD_GENERATION.exec(key)
+    if (m) latest = Math.max(latest, Number(m[1]))
+  }
+  return latest
+}
+
+/**
+ * The journal head of a project, or what is wrong with it: metadata.json, or in an append-only repository (which never
+ * writes metadata.json) the newest head generation. A project with neither has an empty head.
+ */
 export async function readHeadChecked(backend: StorageBackend, codec: Codec, projectId: string): Promise<HeadRead> {
-  const key = headKey(projectId)
-  const stored = await backend.get(key)
-  if (!stored) return {head: emptyHead(projectId), exists: false}
+  let key = headKey(projectId)
+  let stored = await backend.get(key)
+  let generation: number | undefined
+  if (!stored) {
+    generation = await latestHeadGeneration(backend, projectId)
+    if (generation === 0) return {head: emptyHead(projectId), exists: false, generation}
+    key = headGenerationKey(projectId, generation)
+    stored = await backend.get(key)
+    if (!stored) return {problem: `head ${key} vanished while it was read`}
+  }
   let head: JournalHead
   try {
     head = JSON.parse(decodeText(await codec.decode(stored, key))) as JournalHead
@@ -45,7 +70,7 @@ export async function readHeadChecked(backend: StorageBackend, codec: Codec, pro
   }
   if (typeof head.checksum !== 'string' || headChecksum(head) !== head.checksum) return {problem: 'metadata.json checksum mismatch'}
   if (head.projectId !== projectId) return {problem: `metadata.json belongs to project ${head.projectId}, not ${projectId}`}
-  return {head, exists: true}
+  return generation === undefined ? {head, exists: true} : {head, exists: true, generation}
 }
 
 export async function readHead(backend: StorageBackend, codec: Codec, projectId: string): Promise<JournalHead> {
@@ -64,12 +89,32 @@ export async function readHeadOrFail(backend: StorageBackend, codec: Codec, proj
   return read
 }
 
-/** Writes the head atomically: the commit point of every journal change. */
-export async function writeHead(backend: StorageBackend, codec: Codec, head: Omit<JournalHead, 'checksum'>): Promise<JournalHead> {
+export interface WriteHeadOptions {
+  /** the repository is append-only (default: as its repository.json says) */
+  appendOnly?: boolean
+  /** append-only: the generation to create (default: the newest stored + 1) */
+  generation?: number
+}
+
+/**
+ * Writes the head atomically: the commit point of every journal change. In an append-only repository the head is a
+ * NEW object, the next generation, created only if absent (a concurrent writer that got there first is an error,
+ * never overwritten).
+ */
+export async function writeHead(backend: StorageBackend, codec: Codec, head: Omit<JournalHead, 'checksum'>, options: WriteHeadOptions = {}): Promise<JournalHead> {
   const {checksum: _old, ...rest} = head as JournalHead
   const full: JournalHead = {...rest, checksum: headChecksum(rest)}
-  const key = headKey(head.projectId)
-  await backend.put(key, await codec.encode(encodeText(full)))
+  const appendOnly = options.appendOnly ?? (await readRepositoryPolicy(backend)).appendOnly
+  const bytes = await codec.encode(encodeText(full))
+  if (!appendOnly) {
+    await backend.put(headKey(head.projectId), bytes)
+    return full
+  }
+  const generation = options.generation ?? (await latestHeadGeneration(backend, head.projectId)) + 1
+  const key = headGenerationKey(head.projectId, generation)
+  if (!(await createOnly(backend, key, bytes))) {
+    throw new UserError(`${key} in ${backend.url} was written by another process meanwhile: run the command again`, {code: 'ECONFLICT'})
+  }
   return full
 }
 

@@ -1,3 +1,4 @@
+import {UserError} from '../util/errors.js'
 import type {LockHandle, LockOptions} from './lock.js'
 
 export {
@@ -26,7 +27,12 @@ export interface StorageBackend {
   get(key: string): Promise<Uint8Array | undefined>
   /** atomic: a reader sees the old bytes or the new ones, never a torn file */
   put(key: string, data: Uint8Array): Promise<void>
-  /** removes key; a missing key is not an error */
+  /**
+   * writes key only when there is no such key (S3 `If-None-Match: *`): true when written, false when one exists.
+   * Optional: {@link createOnly} falls back to get-then-put on backends without it (append-only writers use it).
+   */
+  create?(key: string, data: Uint8Array): Promise<boolean>
+  /** removes key; a missing key is not an error; an object still under retention throws an {@link ObjectRetainedError} */
   delete(key: string): Promise<void>
   /** every key starting with prefix, sorted (code unit order) */
   list(prefix: string): Promise<string[]>
@@ -34,6 +40,31 @@ export interface StorageBackend {
   lock(key: string, opts?: LockOptions): Promise<LockHandle>
   /** removes the lock named key whoever holds it; true when there was one */
   breakLock(key: string): Promise<boolean>
+}
+
+/** Writes key only when it is absent: the backend's conditional create, else get-then-put. True when written. */
+export async function createOnly(backend: StorageBackend, key: string, data: Uint8Array): Promise<boolean> {
+  if (backend.create) return backend.create(key, data)
+  if ((await backend.get(key)) !== undefined) return false
+  await backend.put(key, data)
+  return true
+}
+
+/** A delete the store refused because Object Lock still retains the object (until `until`, when known). */
+export class ObjectRetainedError extends UserError {
+  readonly key: string
+  readonly until: Date | undefined
+
+  constructor(key: string, until: Date | undefined, url: string) {
+    super(`${key} in ${url} is retained by Object Lock${until ? ` until ${until.toISOString()}` : ''}: it cannot be removed before then`, {code: 'ERETAINED'})
+    this.name = 'UserError'
+    this.key = key
+    this.until = until
+  }
+}
+
+export function isObjectRetained(error: unknown): error is ObjectRetainedError {
+  return error instanceof ObjectRetainedError
 }
 
 /**

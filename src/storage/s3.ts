@@ -1,6 +1,10 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
@@ -8,7 +12,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
 import {UserError} from '../util/errors.js'
-import {type StorageBackend, validateKey, validatePrefix} from './backend.js'
+import {ObjectRetainedError, type StorageBackend, validateKey, validatePrefix} from './backend.js'
 import {type LockHandle, type LockOptions, type LockRecord, acquireLock} from './lock.js'
 
 export const GCS_ENDPOINT = 'https://storage.googleapis.com'
@@ -20,6 +24,13 @@ const LOCK_SUFFIX = '.lock'
  * protocol (breakLock removes those too).
  */
 const LOCK_OBJECT = /\.lock(-[0-9a-f]{24})?$/
+
+/** S3 Object Lock retention put on every object the backend writes (lock objects excepted: they must stay removable). */
+export interface ObjectLockPolicy {
+  mode: 'compliance' | 'governance'
+  /** how long each object is retained after it is written */
+  retainMs: number
+}
 
 export interface S3BackendOptions {
   bucket: string
@@ -36,6 +47,10 @@ export interface S3BackendOptions {
   forcePathStyle?: boolean
   /** ListObjectsV2 page size (default 1000, S3's maximum) */
   pageSize?: number
+  /** retention for every object written (see {@link S3Backend.setObjectLock}) */
+  objectLock?: ObjectLockPolicy
+  /** the clock retain-until dates are computed from (tests); default the real one */
+  now?: () => number
 }
 
 /**
@@ -57,6 +72,8 @@ export class S3Backend implements StorageBackend {
   private readonly ownsClient: boolean
   private readonly pageSize: number
   private readonly scheme: 's3' | 'gcs'
+  private readonly now: () => number
+  private objectLock: ObjectLockPolicy | undefined
 
   constructor(options: S3BackendOptions) {
     this.bucket = options.bucket
@@ -65,6 +82,8 @@ export class S3Backend implements StorageBackend {
     this.pageSize = options.pageSize ?? 1000
     this.scheme = options.scheme ?? 's3'
     this.ownsClient = options.client === undefined
+    this.now = options.now ?? (() => Date.now())
+    this.objectLock = options.objectLock
     // the SDK prints a nine-line notice on every run under Node 20 (its future versions need Node 22); the versions
     // locked here support Node 20, and a backup's stderr is for what the user must act on
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -76,6 +95,47 @@ export class S3Backend implements StorageBackend {
     if (this.ownsClient) this.client.destroy()
   }
 
+  /**
+   * From now on every object written (put, create) carries `ObjectLockMode` and `ObjectLockRetainUntilDate` (now +
+   * retainMs), and delete removes object VERSIONS (a plain delete on a versioned bucket only hides an object behind a
+   * delete marker): a version Object Lock still retains is left in place and reported as an ObjectRetainedError.
+   * Lock objects get no retention: they are removed at every release.
+   */
+  setObjectLock(policy: ObjectLockPolicy | undefined): void {
+    this.objectLock = policy
+  }
+
+  get writeOnce(): ObjectLockPolicy | undefined {
+    return this.objectLock
+  }
+
+  /**
+   * The pre-flight of `backup init --object-lock`: the bucket must have Object Lock enabled, or no retention could be
+   * set (S3 refuses the headers) and write-once would be a false promise.
+   */
+  async checkObjectLock(): Promise<void> {
+    const refuse = () =>
+      new UserError(
+        `bucket ${this.bucket} has no Object Lock, so ${this.url} cannot be made write-once: use a bucket created with Object Lock ` +
+          `(\`aws s3api create-bucket --bucket NAME --object-lock-enabled-for-bucket\`), or enable it on this versioned bucket ` +
+          `(\`aws s3api put-object-lock-configuration --bucket ${this.bucket} --object-lock-configuration ObjectLockEnabled=Enabled\`)`,
+        {code: 'ENOOBJECTLOCK'},
+      )
+    let enabled: string | undefined
+    try {
+      const res = await this.client.send(new GetObjectLockConfigurationCommand({Bucket: this.bucket}))
+      enabled = res.ObjectLockConfiguration?.ObjectLockEnabled
+    } catch (error) {
+      const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+      if (e?.name === 'ObjectLockConfigurationNotFoundError' || e?.$metadata?.httpStatusCode === 404) {
+        if (e?.name === 'NoSuchBucket') throw this.wrap(error, 'check Object Lock')
+        throw refuse()
+      }
+      throw this.wrap(error, 'check Object Lock')
+    }
+    if (enabled !== 'Enabled') throw refuse()
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     return this.getObject(this.objectKey(key))
   }
@@ -84,8 +144,31 @@ export class S3Backend implements StorageBackend {
     await this.putObject(this.objectKey(key), data)
   }
 
+  /** PutObject `If-None-Match: *` (with retention when set): false when the key exists. */
+  async create(key: string, data: Uint8Array): Promise<boolean> {
+    const object = this.objectKey(key)
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: object,
+          Body: data,
+          ContentType: 'application/octet-stream',
+          ContentLength: data.byteLength,
+          IfNoneMatch: '*',
+          ...this.retention(),
+        }),
+      )
+      return true
+    } catch (error) {
+      if (isPreconditionFailed(error)) return false
+      throw this.wrap(error, `write ${key}`)
+    }
+  }
+
   async delete(key: string): Promise<void> {
-    await this.deleteObject(this.objectKey(key), key)
+    if (this.objectLock) await this.deleteVersions(this.objectKey(key), key)
+    else await this.deleteObject(this.objectKey(key), key)
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -131,6 +214,8 @@ export class S3Backend implements StorageBackend {
       ContentType: 'application/json',
       ContentLength: data.byteLength,
       IfNoneMatch: '*',
+      // a bucket with a default retention rule refuses a PutObject without a checksum; no retention of our own here
+      ...(this.objectLock ? {ChecksumAlgorithm: 'CRC32' as const} : {}),
     })
     if (this.scheme === 'gcs') {
       command.middlewareStack.add(
@@ -173,6 +258,66 @@ export class S3Backend implements StorageBackend {
     }
   }
 
+  /** The Object Lock headers of a write (a checksum is required with them), or none. */
+  private retention(): {ObjectLockMode?: 'COMPLIANCE' | 'GOVERNANCE'; ObjectLockRetainUntilDate?: Date; ChecksumAlgorithm?: 'CRC32'} {
+    if (!this.objectLock) return {}
+    return {
+      ObjectLockMode: this.objectLock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE',
+      ObjectLockRetainUntilDate: new Date(this.now() + this.objectLock.retainMs),
+      ChecksumAlgorithm: 'CRC32',
+    }
+  }
+
+  /**
+   * Removes every version of one object (and its delete markers). A version Object Lock retains is left; when any is,
+   * an ObjectRetainedError names the latest retain-until date. A refusal that is not retention (credentials without
+   * s3:DeleteObjectVersion) is the usual access error.
+   */
+  private async deleteVersions(object: string, key: string): Promise<void> {
+    const versions: string[] = []
+    let keyMarker: string | undefined
+    let versionMarker: string | undefined
+    do {
+      let page: ListObjectVersionsCommandOutput
+      try {
+        page = await this.client.send(
+          new ListObjectVersionsCommand({Bucket: this.bucket, Prefix: object, KeyMarker: keyMarker, VersionIdMarker: versionMarker}),
+        )
+      } catch (error) {
+        throw this.wrap(error, `delete ${key}`)
+      }
+      for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) if (v.Key === object && v.VersionId) versions.push(v.VersionId)
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined
+      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined
+    } while (keyMarker)
+    let retainedUntil: Date | undefined
+    let retained = false
+    for (const versionId of versions) {
+      try {
+        await this.client.send(new DeleteObjectCommand({Bucket: this.bucket, Key: object, VersionId: versionId}))
+      } catch (error) {
+        if (isNotFound(error)) continue
+        const until = await this.retainedUntil(object, versionId)
+        if (until === undefined) throw this.wrap(error, `delete ${key}`)
+        retained = true
+        if (until !== null && (!retainedUntil || until > retainedUntil)) retainedUntil = until
+      }
+    }
+    if (retained) throw new ObjectRetainedError(key, retainedUntil, this.url)
+  }
+
+  /** When a version is under retention (or legal hold: null), its retain-until date; undefined when it is not. */
+  private async retainedUntil(object: string, versionId: string): Promise<Date | null | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({Bucket: this.bucket, Key: object, VersionId: versionId}))
+      if (head.ObjectLockLegalHoldStatus === 'ON') return null
+      const until = head.ObjectLockRetainUntilDate
+      return until && until.getTime() > this.now() ? until : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   private objectKey(key: string): string {
     return this.prefix + validateKey(key)
   }
@@ -190,7 +335,14 @@ export class S3Backend implements StorageBackend {
   private async putObject(object: string, data: Uint8Array): Promise<void> {
     try {
       await this.client.send(
-        new PutObjectCommand({Bucket: this.bucket, Key: object, Body: data, ContentType: 'application/octet-stream', ContentLength: data.byteLength}),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: object,
+          Body: data,
+          ContentType: 'application/octet-stream',
+          ContentLength: data.byteLength,
+          ...this.retention(),
+        }),
       )
     } catch (error) {
       throw this.wrap(error, `write ${object.slice(this.prefix.length)}`)
@@ -237,7 +389,10 @@ export class S3Backend implements StorageBackend {
       return new UserError(`no credentials for ${where}: ${credentialHint(this.url)}`, {cause: error})
     }
     if (['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden', 'InvalidToken', 'ExpiredToken'].includes(name) || status === 403) {
-      return new UserError(`access to ${where} was refused (${name || status}) on ${what}: ${credentialHint(this.url)}`, {cause: error})
+      const hint = what.startsWith('delete ')
+        ? 'only `backup cleanup` and `backup delete` remove objects: run them with credentials allowed to delete (e.g. AWS_PROFILE=<cleanup profile>, see docs/storage.md)'
+        : credentialHint(this.url)
+      return new UserError(`access to ${where} was refused (${name || status}) on ${what}: ${hint}`, {cause: error})
     }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT'].includes(e?.code ?? '')) {
       return new UserError(`cannot reach the storage service for ${where} (${e.code}): check the endpoint and your network`, {cause: error})

@@ -80,5 +80,8 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
     const verb = r.dryRun ? 'would remove' : 'removed'
     this.log(`${r.projectId}: ${verb} ${plural(r.removed.length, 'backup')}: ${list(r.removed)}`)
     this.log(`  ${r.dryRun ? 'up to ' : ''}${bytes(r.bytesFreed)} ${r.dryRun ? 'would be ' : ''}freed; ${plural(r.kept.length, 'backup')} kept`)
+    if (r.retained) {
+      this.log(`  ${plural(r.retained.objects, 'object')} retained by Object Lock${r.retained.until ? ` until ${r.retained.until}` : ''}: left in place; a later cleanup removes them`)
+    }
   }
 }

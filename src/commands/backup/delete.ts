@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {writeJournal} from '../../app/session.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
-import {bytes} from '../../cli/format.js'
+import {bytes, plural} from '../../cli/format.js'
+import {retainedSummary} from '../../app/retention.js'
 
 export default class BackupDelete extends JournalBase<typeof BackupDelete> {
   static override summary = 'Delete one backup; every other backup still rebuilds exactly as before'
@@ -22,6 +23,10 @@ export default class BackupDelete extends JournalBase<typeof BackupDelete> {
     const result = await writeJournal(session, repo, journal.projectId, `Delete: ${name}`, (j) => j.delete(name, {force: this.flags.force}))
     Object.assign(record, {backup: result.removed[0]?.name ?? name, outcome: 'ok', counts: {bytesFreed: result.bytesFreed}})
     this.log(`deleted ${record.backup}; ${bytes(Math.max(0, result.bytesFreed))} freed`)
-    return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed}
+    const retained = result.retained?.length ? retainedSummary(result.retained) : undefined
+    if (retained) {
+      this.log(`  ${plural(retained.objects, 'object')} retained by Object Lock${retained.until ? ` until ${retained.until}` : ''}: left in place; a later cleanup removes them`)
+    }
+    return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed, ...(retained ? {retained} : {})}
   }
 }
