@@ -61,12 +61,18 @@ export function parseValue(key: string, text: string): ConfigValue {
 
 /** Reads the config file; a corrupted file is a one-line error naming the file. */
 export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const raw = await readRawFile(env)
+  return raw ? checkedFile(raw, configPath(env)) : {}
+}
+
+/** The config file as JSON (undefined when there is none): a file that is not a JSON object is a one-line error. */
+async function readRawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unknown> | undefined> {
   const file = configPath(env)
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
   } catch (error: any) {
-    if (error?.code === 'ENOENT') return {}
+    if (error?.code === 'ENOENT') return undefined
     throw error
   }
   let raw: unknown
@@ -78,12 +84,18 @@ export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Prom
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`config file ${file} must hold a JSON object: fix it or delete it to start over`, {code: 'ECONFIG'})
   }
-  // checked as a whole against the schema (src/config/schema.ts): a wrong file is refused, never partly applied;
-  // keys of a newer version are kept in the file but not used
+  return raw as Record<string, unknown>
+}
+
+/**
+ * The file checked as a whole against the schema (src/config/schema.ts): a wrong file is refused, never partly
+ * applied; keys of a newer version are kept in the file but not used.
+ */
+function checkedFile(raw: Record<string, unknown>, file: string): Config {
   const parsed = parseConfigFile(raw)
   if ('problem' in parsed) {
-    const key = parsed.problem.split(':')[0]
-    const fix = keySpec(key) ? `run \`github-pm config set ${key} VALUE\` to fix it` : 'fix it or delete it to start over'
+    const key = parsed.problem.split(':')[0].replace(/\[\d+\]$/, '')
+    const fix = keySpec(key) ? `run \`github-pm config set ${key} VALUE\` (or \`config unset ${key}\`) to fix it` : 'fix it or delete it to start over'
     throw new UserError(`config file ${file}: ${parsed.problem}: ${fix}`, {code: 'ECONFIG'})
   }
   return parsed.config
@@ -121,13 +133,12 @@ async function writeConfigFile(config: Record<string, unknown>, env: NodeJS.Proc
   await atomicWrite(configPath(env), JSON.stringify(config, null, 2) + '\n', 0o600)
 }
 
+/**
+ * The file's JSON, to change one key in: it must be a JSON object, but its values may be wrong (setting or unsetting
+ * a wrong key is how the refusal of a wrong file says to fix it, one key at a time).
+ */
 async function rawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  await readConfigFile(env) // validates
-  try {
-    return JSON.parse(await fs.readFile(configPath(env), 'utf8'))
-  } catch {
-    return {}
-  }
+  return (await readRawFile(env)) ?? {}
 }
 
 export async function setConfig(key: string, text: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigValue> {

@@ -85,6 +85,26 @@ describe('config file schema', () => {
     }
   })
 
+  it('the fix the refusal names works: `config set` or `config unset` of each wrong key, one at a time', async () => {
+    const {unsetConfig} = await import('../../src/config/config.js')
+    await write(JSON.stringify({project: 'acme/1', 'backup.retention_days': '7', 'backup.type': 'huge', 'backup.future': 1}))
+    expect(await refusal()).to.match(/backup\.retention_days: expected a whole number: run `github-pm config set backup\.retention_days VALUE` \(or `config unset backup\.retention_days`\)/)
+    await setConfig('backup.retention_days', '7', env)
+    expect(await refusal()).to.match(/backup\.type: expected one of full, config, minimal/)
+    expect(await unsetConfig('backup.type', env)).to.equal(true)
+    expect(await readConfigFile(env)).to.deep.equal({project: 'acme/1', 'backup.retention_days': 7})
+    expect(JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8'))).to.deep.equal({project: 'acme/1', 'backup.retention_days': 7, 'backup.future': 1})
+    // a file that is not a JSON object is not changed key by key
+    await write('[1]')
+    let error: unknown
+    try {
+      await setConfig('project', 'acme/2', env)
+    } catch (e) {
+      error = e
+    }
+    expect((error as Error)?.message).to.match(/must hold a JSON object/)
+  })
+
   it('keeps the refusals of a file that is not a JSON object', async () => {
     for (const content of ['{"project": "acme/1",', '[1, 2, 3]', 'null', '"text"', '\u0000\u0001garbage']) {
       await write(content)
