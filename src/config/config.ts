@@ -3,82 +3,14 @@ import path from 'node:path'
 import {atomicWrite} from '../util/fs.js'
 import {UserError} from '../util/errors.js'
 import {githubPmHome} from '../storage/home.js'
+import {CONFIG_KEYS, type Config, type ConfigKey, type ConfigValue, type KeySpec, keySpec, parseConfigFile} from './schema.js'
 
 /**
  * Configuration: `~/.github-pm/config.json` (GITHUB_PM_HOME overrides the folder), a private file of known keys.
  * Environment variables override the file for CI use: the key upper-cased with dots as underscores and a
  * GITHUB_PM_ prefix, e.g. `backup.retention_days` → GITHUB_PM_BACKUP_RETENTION_DAYS.
  */
-export type ConfigValue = string | number | boolean | string[]
-
-interface KeySpec {
-  description: string
-  kind: 'string' | 'boolean' | 'integer' | 'list' | 'enum'
-  values?: readonly string[]
-  default?: ConfigValue
-  min?: number
-}
-
-export const CONFIG_KEYS = {
-  project: {kind: 'string', description: 'default project: URL, OWNER/NUMBER or node id'},
-  'backup.auto_before_destructive': {
-    kind: 'boolean',
-    default: true,
-    description: 'take an automatic backup before destructive commands',
-  },
-  'backup.destructive_commands': {
-    kind: 'list',
-    default: ['setup-complete', 'configure', 'batch', 'restore', 'backup:restore'],
-    description: 'command ids (comma-separated) that get an automatic backup first, besides commands that declare `destructive = true`',
-  },
-  'backup.on_backup_failure': {
-    kind: 'enum',
-    values: ['abort', 'continue'],
-    default: 'abort',
-    description: 'when the automatic backup fails: abort the destructive command, or warn and continue',
-  },
-  'backup.retention_days': {
-    kind: 'integer',
-    min: 0,
-    description: 'after each backup, remove backups older than this many days (0 or unset: keep all)',
-  },
-  'backup.storage_location': {
-    kind: 'string',
-    default: 'local',
-    description: 'where backups go: local, git+file:///path, s3://bucket/prefix, gcs://bucket/prefix',
-  },
-  'backup.git.remote': {
-    kind: 'string',
-    description: 'with git storage: the remote to fetch backups from and push them to (e.g. origin)',
-  },
-  'backup.type': {kind: 'enum', values: ['full', 'config', 'minimal'], default: 'full', description: 'default backup type'},
-  'backup.dependencies': {
-    kind: 'enum',
-    values: ['auto', 'all', 'none'],
-    default: 'auto',
-    description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
-  },
-  'backup.keyframe_max_chain': {
-    kind: 'integer',
-    min: 1,
-    default: 50,
-    description: 'a new full base event after this many patch events',
-  },
-  'github.stall_timeout': {
-    kind: 'integer',
-    min: 1,
-    default: 30,
-    description: 'seconds a request may receive (almost) nothing (under 1 KiB) before it is cut; a read is then retried',
-  },
-  'github.deadline': {
-    kind: 'integer',
-    min: 0,
-    description: 'seconds a whole command may spend talking to GitHub, waits and retries included (0 or unset: no deadline)',
-  },
-} as const satisfies Record<string, KeySpec>
-
-export type ConfigKey = keyof typeof CONFIG_KEYS
-export type Config = Partial<Record<ConfigKey, ConfigValue>>
+export {CONFIG_KEYS, type Config, type ConfigKey, type ConfigValue, type KeySpec} from './schema.js'
 
 export {githubPmHome}
 
@@ -91,10 +23,11 @@ export function envName(key: string): string {
 }
 
 function spec(key: string): KeySpec {
-  if (!(key in CONFIG_KEYS)) {
+  const known = keySpec(key)
+  if (!known) {
     throw new UserError(`unknown config key "${key}"; valid keys: ${Object.keys(CONFIG_KEYS).join(', ')}`, {code: 'ECONFIG'})
   }
-  return (CONFIG_KEYS as Record<string, KeySpec>)[key]
+  return known
 }
 
 /** Parses a value given as text (command line or environment) for a key; ill-typed values are refused. */
@@ -126,26 +59,20 @@ export function parseValue(key: string, text: string): ConfigValue {
   }
 }
 
-function checkStored(key: string, value: unknown): ConfigValue {
-  const s = spec(key)
-  const ok =
-    (s.kind === 'boolean' && typeof value === 'boolean') ||
-    (s.kind === 'integer' && Number.isInteger(value)) ||
-    (s.kind === 'list' && Array.isArray(value) && value.every((v) => typeof v === 'string')) ||
-    ((s.kind === 'string' || s.kind === 'enum') && typeof value === 'string')
-  if (!ok) throw new UserError(`config file has an ill-typed ${key}: run \`github-pm config set ${key} VALUE\` to fix it`, {code: 'ECONFIG'})
-  if (s.kind === 'enum' && !s.values!.includes(value as string)) return parseValue(key, value as string)
-  return value as ConfigValue
-}
-
 /** Reads the config file; a corrupted file is a one-line error naming the file. */
 export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const raw = await readRawFile(env)
+  return raw ? checkedFile(raw, configPath(env)) : {}
+}
+
+/** The config file as JSON (undefined when there is none): a file that is not a JSON object is a one-line error. */
+async function readRawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unknown> | undefined> {
   const file = configPath(env)
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
   } catch (error: any) {
-    if (error?.code === 'ENOENT') return {}
+    if (error?.code === 'ENOENT') return undefined
     throw error
   }
   let raw: unknown
@@ -157,12 +84,21 @@ export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Prom
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`config file ${file} must hold a JSON object: fix it or delete it to start over`, {code: 'ECONFIG'})
   }
-  const out: Config = {}
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(key in CONFIG_KEYS)) continue // keys of a newer version are kept in the file but not used
-    out[key as ConfigKey] = checkStored(key, value)
+  return raw as Record<string, unknown>
+}
+
+/**
+ * The file checked as a whole against the schema (src/config/schema.ts): a wrong file is refused, never partly
+ * applied; keys of a newer version are kept in the file but not used.
+ */
+function checkedFile(raw: Record<string, unknown>, file: string): Config {
+  const parsed = parseConfigFile(raw)
+  if ('problem' in parsed) {
+    const key = parsed.problem.split(':')[0].replace(/\[\d+\]$/, '')
+    const fix = keySpec(key) ? `run \`github-pm config set ${key} VALUE\` (or \`config unset ${key}\`) to fix it` : 'fix it or delete it to start over'
+    throw new UserError(`config file ${file}: ${parsed.problem}: ${fix}`, {code: 'ECONFIG'})
   }
-  return out
+  return parsed.config
 }
 
 export interface ResolvedConfig {
@@ -174,7 +110,7 @@ export interface ResolvedConfig {
 /** File values, then defaults, with environment variables over both. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
   const file = await readConfigFile(env)
-  const fromEnv: Config = {}
+  const fromEnv: Partial<Record<ConfigKey, ConfigValue>> = {}
   for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
     const v = env[envName(key)]
     if (v !== undefined && v !== '') fromEnv[key] = parseValue(key, v)
@@ -182,12 +118,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   return {
     get(key) {
       if (key in fromEnv) return fromEnv[key]
-      if (key in file) return file[key]
+      if (Object.hasOwn(file, key)) return file[key]
       return (CONFIG_KEYS[key] as KeySpec).default
     },
     source(key) {
       if (key in fromEnv) return 'env'
-      if (key in file) return 'file'
+      if (Object.hasOwn(file, key)) return 'file'
       return (CONFIG_KEYS[key] as KeySpec).default === undefined ? 'unset' : 'default'
     },
   }
@@ -197,13 +133,12 @@ async function writeConfigFile(config: Record<string, unknown>, env: NodeJS.Proc
   await atomicWrite(configPath(env), JSON.stringify(config, null, 2) + '\n', 0o600)
 }
 
+/**
+ * The file's JSON, to change one key in: it must be a JSON object, but its values may be wrong (setting or unsetting
+ * a wrong key is how the refusal of a wrong file says to fix it, one key at a time).
+ */
 async function rawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  await readConfigFile(env) // validates
-  try {
-    return JSON.parse(await fs.readFile(configPath(env), 'utf8'))
-  } catch {
-    return {}
-  }
+  return (await readRawFile(env)) ?? {}
 }
 
 export async function setConfig(key: string, text: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigValue> {

@@ -3,6 +3,7 @@ import type {StorageBackend} from '../storage/backend.js'
 import {canonicalJson, sha256} from '../util/canonical.js'
 import {applyDeltaInPlace, canonicalText} from './diff.js'
 import {type Codec, coreOf, eventHashOf} from './events.js'
+import type {ReadDataReport} from './read-data.js'
 import {visibleView} from './sections.js'
 import {readEventChecked, readHeadChecked} from './store.js'
 import {findStrays, straysProblem} from './strays.js'
@@ -24,6 +25,30 @@ export interface ValidationReport {
   events_total: number
   /** what is not damage but worth knowing (the file of an interrupted backup, waiting for quarantine) */
   notes?: string[]
+  /** with `--read-data`: what was downloaded and decoded (src/journal/read-data.ts) */
+  read_data?: Omit<ReadDataReport, 'damaged'>
+}
+
+/**
+ * The chain's report with what reading every object found: each damaged object becomes an issue (after the chain's
+ * own, which it does not repeat), so every damaged object is named, not only the first the replay reached.
+ */
+export function withReadData(report: ValidationReport, data: ReadDataReport): ValidationReport {
+  const {damaged, ...read} = data
+  const issues = [...report.issues]
+  for (const object of damaged) {
+    const issue: ValidationIssue = object.name === undefined ? {seq: null, name: object.key, problem: object.problem} : {seq: object.seq ?? null, name: object.name, problem: object.problem}
+    if (!issues.some((i) => i.name === issue.name && i.seq === issue.seq)) issues.push(issue)
+  }
+  const bad = issues.length > 0
+  return {
+    ...report,
+    status: bad ? 'invalid' : report.status,
+    checksums: damaged.length ? 'failed' : report.checksums,
+    data_integrity: bad ? 'failed' : report.data_integrity,
+    issues,
+    read_data: read,
+  }
 }
 
 /**

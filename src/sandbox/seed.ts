@@ -6,178 +6,41 @@
  * `owner/name`, issues and pull requests as `owner/name#number` (or `#number` inside their own repository), fields
  * by name, single-select values by option name, iteration values by iteration title.
  */
+import type {z} from 'zod'
 import {SandboxError} from './errors.js'
+import {
+  type seedFieldSchema,
+  type seedIssueSchema,
+  type seedItemSchema,
+  type seedOrgSchema,
+  type seedProjectSchema,
+  type seedPullRequestSchema,
+  type seedRepositorySchema,
+  type seedSchema,
+  type seedTeamSchema,
+  type seedUserSchema,
+  type seedViewSchema,
+  seedShapeProblem,
+} from './seed-schema.js'
 import {UserError} from '../util/errors.js'
 import type {Model, OptionInput, ValueInput} from './world/model.js'
 import {Planning, type IssueFieldValueInput} from './world/planning.js'
 import {BUILTIN_DATE_FIELD_TYPES} from './world/store.js'
-import type {
-  FieldDataType,
-  IssueRec,
-  OptionColor,
-  OrgRole,
-  ProjectRec,
-  ProjectRole,
-  ProjectStatus,
-  RepoRec,
-  StateReason,
-  ViewLayout,
-  Visibility,
-} from './world/store.js'
+import type {IssueRec, ProjectRec, RepoRec} from './world/store.js'
 
-export interface SeedUser {
-  login: string
-  name?: string
-}
-
-export interface SeedTeam {
-  slug: string
-  name?: string
-  description?: string
-  /** user logins */
-  members?: string[]
-}
-
-export interface SeedOrg {
-  login: string
-  name?: string
-  /** user login -> role */
-  members?: Record<string, OrgRole>
-  teams?: SeedTeam[]
-  /** the organization's issue types, in creation order (user accounts have none) */
-  issueTypes?: Array<{name: string; description?: string; color?: OptionColor; isEnabled?: boolean}>
-  /** the organization's issue fields (public preview) */
-  issueFields?: Array<{
-    name: string
-    type: 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT'
-    description?: string
-    visibility?: 'ALL' | 'ORG_ONLY'
-    options?: Array<{name: string; color?: OptionColor; description?: string}>
-  }>
-}
-
-export interface SeedIssue {
-  /**
-   * defaults to the next number; issues and pull requests share one sequence per repository. Entries with a number
-   * are created in number order, issues and pull requests together (see `numberingOrder`).
-   */
-  number?: number
-  title: string
-  body?: string
-  state?: 'OPEN' | 'CLOSED'
-  stateReason?: StateReason
-  author?: string
-  labels?: string[]
-  assignees?: string[]
-  /** milestone title */
-  milestone?: string
-  /** `#n` or `owner/repo#n`, in order */
-  subIssues?: string[]
-  /** `#n` or `owner/repo#n` */
-  blockedBy?: string[]
-  /** issue type name (an issue type of the repository's organization) */
-  type?: string
-  /** issue field name -> value: text, number, date (YYYY-MM-DD) or option name */
-  fields?: Record<string, SeedValue>
-}
-
-export interface SeedPullRequest extends Omit<SeedIssue, 'state' | 'stateReason' | 'subIssues' | 'type' | 'fields'> {
-  state?: 'OPEN' | 'CLOSED' | 'MERGED'
-  isDraft?: boolean
-  /** user logins whose review is requested */
-  reviewers?: string[]
-}
-
-export interface SeedRepository {
-  owner: string
-  name: string
-  visibility?: Visibility
-  description?: string
-  hasIssuesEnabled?: boolean
-  /** create GitHub's nine default labels first (default false) */
-  defaultLabels?: boolean
-  /** user logins with access besides the owner and organisation members */
-  collaborators?: string[]
-  labels?: Array<{name: string; color?: string; description?: string}>
-  milestones?: Array<{title: string; description?: string; state?: 'OPEN' | 'CLOSED'; dueOn?: string}>
-  issues?: SeedIssue[]
-  pullRequests?: SeedPullRequest[]
-}
-
-export interface SeedField {
-  name: string
-  /** a custom type, or a built-in read-only date field: CREATED, UPDATED, CLOSED (new projects do not have them) */
-  type: FieldDataType
-  /**
-   * `id`: the option's id (unique within the field); without it an option keeps the id of the field's option of the
-   * same name (the default Status options keep GitHub's fixed ids) or gets a new one
-   */
-  options?: Array<{id?: string; name: string; color?: OptionColor; description?: string}>
-  iteration?: {startDate: string; duration: number; iterations?: Array<{title: string; startDate: string; duration?: number}>}
-}
-
-export interface SeedView {
-  name: string
-  layout?: ViewLayout
-  filter?: string
-  /** field names */
-  visibleFields?: string[]
-  sortBy?: Array<{field: string; direction?: 'ASC' | 'DESC'}>
-  groupBy?: string[]
-  verticalGroupBy?: string[]
-}
-
+// The seed's types are derived from its schema (src/sandbox/seed-schema.ts): what the loader reads is what is checked.
+export type SeedUser = z.infer<typeof seedUserSchema>
+export type SeedTeam = z.infer<typeof seedTeamSchema>
+export type SeedOrg = z.infer<typeof seedOrgSchema>
+export type SeedIssue = z.infer<typeof seedIssueSchema>
+export type SeedPullRequest = z.infer<typeof seedPullRequestSchema>
+export type SeedRepository = z.infer<typeof seedRepositorySchema>
+export type SeedField = z.infer<typeof seedFieldSchema>
+export type SeedView = z.infer<typeof seedViewSchema>
 export type SeedValue = string | number
-
-export interface SeedItem {
-  /** an issue or pull request: `owner/repo#number` */
-  issue?: string
-  /** a draft issue (exists only in this project) */
-  draft?: {title: string; body?: string; assignees?: string[]}
-  archived?: boolean
-  /** shown as REDACTED to every viewer */
-  redacted?: boolean
-  /** field name -> value: text, number, date (YYYY-MM-DD), option name, iteration title */
-  values?: Record<string, SeedValue>
-}
-
-export interface SeedProject {
-  owner: string
-  title: string
-  shortDescription?: string
-  readme?: string
-  public?: boolean
-  closed?: boolean
-  template?: boolean
-  creator?: string
-  /**
-   * custom fields; a SINGLE_SELECT named like an existing field (Status) replaces that field's options; type
-   * ISSUE_TYPE adds the built-in field that shows each issue's type
-   */
-  fields?: SeedField[]
-  /** names of the owning organization's issue fields to show as project fields (their values live on the issues) */
-  issueFields?: string[]
-  /** when given, these replace the default view "View 1" */
-  views?: SeedView[]
-  /** built-in workflows by name: sets `enabled`; other names are added */
-  workflows?: Array<{name: string; enabled: boolean}>
-  statusUpdates?: Array<{body?: string; status?: ProjectStatus; startDate?: string; targetDate?: string; creator?: string}>
-  /** `owner/name` */
-  repositories?: string[]
-  /** `org/team-slug` */
-  teams?: string[]
-  collaborators?: Array<{user?: string; team?: string; role: ProjectRole}>
-  /** in position order */
-  items?: SeedItem[]
-}
-
-export interface Seed {
-  version?: 1
-  users?: SeedUser[]
-  orgs?: SeedOrg[]
-  repositories?: SeedRepository[]
-  projects?: SeedProject[]
-}
+export type SeedItem = z.infer<typeof seedItemSchema>
+export type SeedProject = z.infer<typeof seedProjectSchema>
+export type Seed = z.infer<typeof seedSchema>
 
 /** What a loaded seed produced, for callers that want ids (tests, demos). */
 export interface SeedResult {
@@ -187,19 +50,13 @@ export interface SeedResult {
 
 class SeedProblem extends Error {}
 
+/** An optional list of the seed (its shape is already checked): absent is empty. */
+function all<T>(value: T[] | undefined): T[] {
+  return value ?? []
+}
+
 function fail(message: string): never {
   throw new SeedProblem(message)
-}
-
-function list<T>(value: T[] | undefined, where: string): T[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value)) fail(`${where} must be a list`)
-  return value
-}
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !value.trim()) fail(`${where} must be a non-empty string`)
-  return value
 }
 
 /**
@@ -209,6 +66,9 @@ function text(value: unknown, where: string): string {
 export function loadSeed(world: {readonly model: Model}, seed: Seed): SeedResult {
   if (!seed || typeof seed !== 'object' || Array.isArray(seed)) throw new UserError('The sandbox seed must be a JSON object (see docs/sandbox-seed.md).')
   if (seed.version !== undefined && seed.version !== 1) throw new UserError(`Sandbox seed version ${String(seed.version)} is not supported: use version 1.`)
+  // the whole shape first: a seed of the wrong shape is refused before anything is built
+  const problem = seedShapeProblem(seed)
+  if (problem) throw new UserError(`Sandbox seed, ${problem.path}: ${problem.message}. Fix the seed (docs/sandbox-seed.md).`)
   const loader = new Loader(world.model)
   let where = 'seed'
   try {
@@ -227,18 +87,18 @@ class Loader {
   constructor(private readonly m: Model) {}
 
   load(seed: Seed, at: (where: string) => void): SeedResult {
-    list(seed.users, 'users').forEach((u, i) => {
+    all(seed.users).forEach((u, i) => {
       at(`users[${i}]`)
-      const login = text(u.login, 'login')
+      const login = u.login
       const existing = this.m.userOfLogin(login)
       if (existing) existing.name = u.name ?? existing.name
       else this.m.addUser({login, name: u.name ?? null})
     })
-    list(seed.orgs, 'orgs').forEach((o, i) => {
+    all(seed.orgs).forEach((o, i) => {
       at(`orgs[${i}]`)
       this.org(o)
     })
-    const repos = list(seed.repositories, 'repositories')
+    const repos = all(seed.repositories)
     repos.forEach((r, i) => {
       at(`repositories[${i}] (${r.owner}/${r.name})`)
       this.repo(r)
@@ -248,7 +108,7 @@ class Loader {
       this.links(link.issue, link.spec)
     }
     const result: SeedResult = {projects: {}}
-    list(seed.projects, 'projects').forEach((p, i) => {
+    all(seed.projects).forEach((p, i) => {
       at(`projects[${i}] (${p.title})`)
       const project = this.project(p, (w) => at(`projects[${i}] (${p.title}) ${w}`))
       result.projects[`${this.m.ownerLogin(project.ownerId)}/${project.number}`] = project.id
@@ -269,27 +129,26 @@ class Loader {
   }
 
   private org(o: SeedOrg): void {
-    const login = text(o.login, 'login')
+    const login = o.login
     const org = this.m.orgOfLogin(login) ?? this.m.addOrg({login, name: o.name ?? null})
     if (o.name !== undefined) org.name = o.name
     for (const [member, role] of Object.entries(o.members ?? {})) {
-      if (role !== 'ADMIN' && role !== 'MEMBER') fail(`member role of "${member}" must be ADMIN or MEMBER.`)
       this.m.setMember(org, this.user(member).id, role)
     }
     const planning = new Planning(this.m)
-    for (const t of list(o.issueTypes, 'issueTypes')) planning.addIssueType(org, {...t, name: text(t.name, 'issue type name')})
-    for (const f of list(o.issueFields, 'issueFields')) {
+    for (const t of all(o.issueTypes)) planning.addIssueType(org, t)
+    for (const f of all(o.issueFields)) {
       planning.addIssueField(org, {
-        name: text(f.name, 'issue field name'),
+        name: f.name,
         dataType: f.type,
         description: f.description ?? null,
         visibility: f.visibility ?? null,
         options: f.options?.map((x, i) => ({...x, priority: i + 1})) ?? null,
       })
     }
-    for (const t of list(o.teams, 'teams')) {
+    for (const t of all(o.teams)) {
       this.m.addTeam(org, {
-        slug: text(t.slug, 'team slug'),
+        slug: t.slug,
         name: t.name ?? t.slug,
         description: t.description ?? null,
         memberIds: (t.members ?? []).map((l) => this.user(l).id),
@@ -298,22 +157,22 @@ class Loader {
   }
 
   private repo(r: SeedRepository): void {
-    const owner = this.owner(text(r.owner, 'owner'))
+    const owner = this.owner(r.owner)
     const repo = this.m.addRepo(owner.rec.id, {
-      name: text(r.name, 'name'),
+      name: r.name,
       visibility: r.visibility,
       description: r.description ?? null,
       hasIssuesEnabled: r.hasIssuesEnabled,
       defaultLabels: r.defaultLabels ?? false,
     })
-    repo.collaborators = (r.collaborators ?? []).map((l) => this.user(l).id)
-    for (const l of list(r.labels, 'labels')) {
+    repo.collaborators = all(r.collaborators).map((l) => this.user(l).id)
+    for (const l of all(r.labels)) {
       if (r.defaultLabels && this.m.labelOf(repo, l.name)) continue
-      this.m.addLabel(repo, {name: text(l.name, 'label name'), color: l.color, description: l.description ?? null})
+      this.m.addLabel(repo, {name: l.name, color: l.color, description: l.description ?? null})
     }
-    for (const ms of list(r.milestones, 'milestones')) {
+    for (const ms of all(r.milestones)) {
       this.m.addMilestone(repo, {
-        title: text(ms.title, 'milestone title'),
+        title: ms.title,
         description: ms.description ?? null,
         state: ms.state,
         dueOn: ms.dueOn ?? null,
@@ -331,7 +190,7 @@ class Loader {
       const pr = kind === 'PullRequest' ? (spec as SeedPullRequest) : undefined
       const issue = this.m.addIssue(repo, {
         kind,
-        title: text(spec.title, `${where} title`),
+        title: spec.title,
         body: spec.body ?? '',
         state: spec.state,
         stateReason: kind === 'Issue' ? ((spec as SeedIssue).stateReason ?? null) : null,
@@ -404,9 +263,9 @@ class Loader {
 
   private project(p: SeedProject, at: (where: string) => void): ProjectRec {
     const m = this.m
-    const owner = this.owner(text(p.owner, 'owner'))
+    const owner = this.owner(p.owner)
     const creator = p.creator ? this.user(p.creator).id : null
-    const project = m.addProject(owner.rec.id, {title: text(p.title, 'title'), creatorId: creator})
+    const project = m.addProject(owner.rec.id, {title: p.title, creatorId: creator})
     project.shortDescription = p.shortDescription ?? null
     project.readme = p.readme ?? null
     project.public = p.public ?? false
@@ -416,7 +275,7 @@ class Loader {
       if (owner.type !== 'Organization') fail('only organization projects can be templates.')
       project.template = true
     }
-    list(p.fields, 'fields').forEach((f, i) => {
+    all(p.fields).forEach((f, i) => {
       at(`fields[${i}] (${f.name})`)
       const existing = m.fieldOfName(project, f.name)
       const sameName = (name: string) => existing?.options?.find((o) => o.name === name)?.id
@@ -433,14 +292,14 @@ class Loader {
       }
       if (f.type === 'ISSUE_TYPE') {
         if (owner.type !== 'Organization') fail('only organization projects have an issue type field.')
-        new Planning(m).addIssueTypeField(project, text(f.name, 'name'))
+        new Planning(m).addIssueTypeField(project, f.name)
         return
       }
       if (existing && existing.dataType === 'SINGLE_SELECT' && f.type === 'SINGLE_SELECT' && options) m.replaceOptions(existing, options, true)
       else if (BUILTIN_DATE_FIELD_TYPES.includes(f.type)) m.addBuiltinDateField(project, {name: f.name, dataType: f.type})
       else m.addField(project, {name: f.name, dataType: f.type, options: options ?? null, iteration: iteration ?? null, keepOptionIds: true})
     })
-    list(p.issueFields, 'issueFields').forEach((name, i) => {
+    all(p.issueFields).forEach((name, i) => {
       at(`issueFields[${i}] (${name})`)
       const planning = new Planning(m)
       const issueField = planning.fieldsOf(project.ownerId).find((f) => f.name.toLowerCase() === String(name).toLowerCase())
@@ -454,10 +313,10 @@ class Loader {
     }
     if (p.views) {
       const defaults = [...project.viewIds]
-      list(p.views, 'views').forEach((v, i) => {
+      all(p.views).forEach((v, i) => {
         at(`views[${i}] (${v.name})`)
         m.addView(project, {
-          name: text(v.name, 'view name'),
+          name: v.name,
           layout: v.layout,
           filter: v.filter ?? null,
           visibleFieldIds: (v.visibleFields ?? []).map(fieldId),
@@ -469,24 +328,24 @@ class Loader {
       })
       for (const id of defaults) m.deleteView(m.store.views[id])
     }
-    list(p.workflows, 'workflows').forEach((w, i) => {
+    all(p.workflows).forEach((w, i) => {
       at(`workflows[${i}] (${w.name})`)
       const existing = project.workflowIds.map((id) => m.store.workflows[id]).find((x) => x.name === w.name)
-      if (existing) existing.enabled = Boolean(w.enabled)
-      else m.addWorkflow(project, {name: text(w.name, 'workflow name'), enabled: Boolean(w.enabled)})
+      if (existing) existing.enabled = w.enabled
+      else m.addWorkflow(project, {name: w.name, enabled: w.enabled})
     })
-    list(p.statusUpdates, 'statusUpdates').forEach((u, i) => {
+    all(p.statusUpdates).forEach((u, i) => {
       at(`statusUpdates[${i}]`)
       m.addStatusUpdate(project, {...u, creatorId: u.creator ? this.user(u.creator).id : creator})
     })
-    list(p.repositories, 'repositories').forEach((full, i) => {
+    all(p.repositories).forEach((full, i) => {
       at(`repositories[${i}] (${full})`)
       const [o, n] = String(full).split('/')
       const repo = m.repoOf(o ?? '', n ?? '')
       if (!repo) fail(`repository "${full}" is not in the seed.`)
       if (!project.repoIds.includes(repo.id)) project.repoIds.push(repo.id)
     })
-    list(p.teams, 'teams').forEach((full, i) => {
+    all(p.teams).forEach((full, i) => {
       at(`teams[${i}] (${full})`)
       const [o, slug] = String(full).split('/')
       const org = m.orgOfLogin(o ?? '')
@@ -494,7 +353,7 @@ class Loader {
       if (!team) fail(`team "${full}" is not in the seed (write org/team-slug).`)
       if (!project.teamIds.includes(team.id)) project.teamIds.push(team.id)
     })
-    list(p.collaborators, 'collaborators').forEach((c, i) => {
+    all(p.collaborators).forEach((c, i) => {
       at(`collaborators[${i}]`)
       let id: string
       if (c.user) id = this.user(c.user).id
@@ -508,7 +367,7 @@ class Loader {
       if (c.role !== 'NONE') project.collaborators[id] = c.role
     })
     const fieldsByName = new Map(m.fields(project).map((f) => [f.name, f]))
-    list(p.items, 'items').forEach((spec, i) => {
+    all(p.items).forEach((spec, i) => {
       at(`items[${i}]`)
       this.item(project, spec, fieldsByName, creator)
     })
@@ -521,7 +380,7 @@ class Loader {
     const item = spec.issue
       ? m.addItem(project, this.ref(spec.issue, undefined), creator)
       : m.addDraftItem(project, {
-          title: text(spec.draft!.title, 'draft title'),
+          title: spec.draft!.title,
           body: spec.draft!.body ?? '',
           assigneeIds: (spec.draft!.assignees ?? []).map((l) => this.user(l).id),
           creatorId: creator,
@@ -577,8 +436,8 @@ interface NumberingEntry {
  */
 function numberingOrder(r: SeedRepository): NumberingEntry[] {
   const entries: NumberingEntry[] = [
-    ...list(r.issues, 'issues').map((spec, i) => ({spec, kind: 'Issue' as const, where: `issues[${i}]`})),
-    ...list(r.pullRequests, 'pullRequests').map((spec, i) => ({spec, kind: 'PullRequest' as const, where: `pullRequests[${i}]`})),
+    ...all(r.issues).map((spec, i) => ({spec, kind: 'Issue' as const, where: `issues[${i}]`})),
+    ...all(r.pullRequests).map((spec, i) => ({spec, kind: 'PullRequest' as const, where: `pullRequests[${i}]`})),
   ]
   const numbered = entries.filter((e) => e.spec.number !== undefined)
   const sorted = [...numbered].sort((a, b) => Number(a.spec.number) - Number(b.spec.number))
