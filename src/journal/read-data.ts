@@ -2,7 +2,20 @@ import type {StorageBackend} from '../storage/backend.js'
 import {KEY_RECORD_KEY} from '../storage/codec.js'
 import {canonicalJson} from '../util/canonical.js'
 import {checkBackupIndex} from './catalog.js'
-import {type Codec, type HeadEntry, INDEX_KEY, coreOf, decodeText, eventFileName, eventHashOf, headKey, projectDir} from './events.js'
+import {
+  type Codec,
+  type HeadEntry,
+  type JournalHead,
+  INDEX_KEY,
+  coreOf,
+  decodeText,
+  eventFileName,
+  eventHashOf,
+  headChecksum,
+  headGenerationKey,
+  headKey,
+  projectDir,
+} from './events.js'
 import {readEventChecked, readHeadChecked} from './store.js'
 import {readLooseEvent} from './strays.js'
 
@@ -100,8 +113,9 @@ export async function readData(backend: StorageBackend, codec: Codec, projectId:
   }
 
   // the head: without it the listed files have nothing to be checked against
-  const hKey = headKey(projectId)
   const head = await readHeadChecked(counted, codec, projectId)
+  // metadata.json, or in an append-only repository the newest head generation (heads/<generation>.json)
+  const hKey = 'generation' in head && head.generation ? headGenerationKey(projectId, head.generation) : headKey(projectId)
   const dir = `${projectDir(projectId)}/`
   const stored = (await backend.list(dir)).filter((key) => !isLockKey(key) && key !== hKey)
   // a damaged head vouches for nothing: every file is then checked against the hash in its own name
@@ -122,6 +136,10 @@ export async function readData(backend: StorageBackend, codec: Codec, projectId:
     if (at !== undefined) {
       const problem = await checkListed(counted, codec, projectId, listed[at], at === 0 ? null : listed[at - 1].eventHash)
       if (problem) damaged.push({key, problem, seq: listed[at].header.seq, name: listed[at].header.name})
+    } else if (/\/heads\/\d+\.json$/.test(key)) {
+      // an older head generation of an append-only repository: it must still be a whole, self-consistent head
+      const problem = await checkOlderHead(counted, codec, key)
+      if (problem) damaged.push({key, problem})
     } else if (/\/(events|quarantine)\//.test(key)) {
       const read = await readLooseEvent(counted, codec, key)
       if ('problem' in read) damaged.push({key, problem: `${key.split('/').pop()} ${read.problem}`})
@@ -138,6 +156,19 @@ export async function readData(backend: StorageBackend, codec: Codec, projectId:
     }
   }
   return {percent, seed, objects_total: always.length + candidates.length, objects_read: objectsRead, bytes_read: bytesRead, damaged}
+}
+
+/** What is wrong with an older head generation (append-only repositories): undefined when it reads and its checksum holds. */
+async function checkOlderHead(backend: StorageBackend, codec: Codec, key: string): Promise<string | undefined> {
+  const bytes = await backend.get(key)
+  if (!bytes) return 'vanished while it was read'
+  try {
+    const head = JSON.parse(decodeText(await codec.decode(bytes, key))) as JournalHead
+    if (typeof head?.checksum !== 'string' || headChecksum(head) !== head.checksum) return 'head checksum mismatch'
+    return undefined
+  } catch (error: any) {
+    return `cannot be read: ${error?.message ?? error}`
+  }
 }
 
 /** What is wrong with one listed event file, checked on its own against the head; undefined when it holds. */

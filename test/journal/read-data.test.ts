@@ -7,8 +7,10 @@ import {readData, sample} from '../../src/journal/read-data.js'
 import {validateJournal, withReadData} from '../../src/journal/validate.js'
 import type {StorageBackend} from '../../src/storage/backend.js'
 import {type Codec, KEY_RECORD_KEY, openCodec, plainCodec} from '../../src/storage/codec.js'
+import {openJournal} from '../../src/journal/journal.js'
 import {LocalBackend} from '../../src/storage/local.js'
-import {PROJECT_ID} from '../helpers/states.js'
+import {initRepositoryPolicy} from '../../src/storage/repository.js'
+import {PROJECT_ID, applyEdit, buildState} from '../helpers/states.js'
 import {DIR, PASSPHRASE, assertEveryFlipNamed, fillRepository, objectsOf} from './read-data-helpers.js'
 
 for (const encrypted of [false, true]) {
@@ -104,6 +106,48 @@ describe('read-data sample', () => {
         error = e
       }
       expect(error, String(percent)).to.be.instanceOf(RangeError)
+    }
+  })
+})
+
+describe('validate --read-data: an append-only repository (head generations, no metadata.json)', function () {
+  this.timeout(120_000)
+  let dir: string
+  let backend: LocalBackend
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gpm-read-data-ao-'))
+    backend = new LocalBackend(dir)
+    await initRepositoryPolicy(backend, {appendOnly: true})
+    const journal = await openJournal(backend, PROJECT_ID, {codec: plainCodec(), keyframe: {maxChain: 2}})
+    let s = buildState(37, {items: 4})
+    for (let i = 0; i < 4; i++) {
+      await journal.append(s, {name: `a${i}`, type: 'full'})
+      s = applyEdit(s, {kind: 'editBody', item: i, at: 3 * i, text: `edit ${i}`})
+    }
+  })
+  afterEach(async () => fs.rm(dir, {recursive: true, force: true}))
+
+  it('reads the newest head generation as the head, and every older one as a head', async () => {
+    const keys = await objectsOf(backend)
+    expect(keys).to.not.include(headKey(PROJECT_ID))
+    const heads = keys.filter((k) => /\/heads\/\d+\.json$/.test(k))
+    expect(heads.length).to.be.greaterThan(1)
+    const data = await readData(backend, plainCodec(), PROJECT_ID)
+    expect(data.damaged).to.deep.equal([])
+    expect(data.objects_read).to.equal(keys.filter((k) => !k.endsWith('repository.json')).length)
+  })
+
+  it('names a head generation or an event file with a flipped byte', async () => {
+    const keys = (await objectsOf(backend)).filter((k) => k.startsWith(`${DIR}/`))
+    for (const key of keys) {
+      const original = (await backend.get(key))!
+      const damaged = new Uint8Array(original)
+      damaged[original.length >> 1] ^= 0x20
+      await backend.put(key, damaged)
+      const data = await readData(backend, plainCodec(), PROJECT_ID)
+      expect(data.damaged.map((d) => d.key), key).to.include(key)
+      await backend.put(key, original)
     }
   })
 })
