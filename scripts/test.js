@@ -56,7 +56,7 @@ export const TIERS = {
     'test/robustness/fuzz-import.test.ts',
     'test/scripts/',
   ],
-  integration: ['test/app/', 'test/github/', 'test/sandbox/', 'test/storage/', 'test/plan/apply.test.ts'],
+  integration: ['test/app/', 'test/github/', 'test/sandbox/', 'test/storage/', 'test/plan/apply.test.ts', 'test/journal/read-data-backends.test.ts'],
   e2e: ['test/e2e/', 'test/cli/', 'test/hooks/', 'test/install/', 'test/robustness/', 'test/bench/'],
 }
 
