@@ -5,11 +5,13 @@
  * prerun hook's overhead on a command that is not destructive (bench/hook.ts, also runnable alone).
  *
  *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--no-build] [--hook-runs 10] [--no-hook]
+ *   npx tsx bench/run.ts --history [--sizes 50000] [--events 100]   only `backup history` on a big journal (bench/history.ts)
  */
 import {execFile, execFileSync} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {benchHistory, printHistory} from './history.js'
 import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
@@ -24,6 +26,8 @@ interface Options {
   build: boolean
   /** measured runs of the hook bench per host; 0: no hook bench */
   hookRuns: number
+  /** only the history bench (bench/history.ts), at each size */
+  history?: boolean
   log: (line: string) => void
 }
 
@@ -38,6 +42,7 @@ export function parseArgs(argv: string[]): Omit<Options, 'log'> {
     json: value('--json'),
     build: !argv.includes('--no-build'),
     hookRuns: argv.includes('--no-hook') ? 0 : Number(value('--hook-runs') ?? 10),
+    ...(argv.includes('--history') ? {history: true} : {}),
   }
 }
 
@@ -116,6 +121,10 @@ function machine(): string {
 async function main(): Promise<void> {
   const options: Options = {...parseArgs(process.argv.slice(2)), log: (line) => process.stderr.write(line + '\n')}
   const started = performance.now()
+  if (options.history) {
+    for (const size of options.sizes) process.stdout.write(printHistory(await benchHistory(size, options.events, options.log)) + '\n\n')
+    return
+  }
   const results = await runBench(options)
   const total = (performance.now() - started) / 1000
   process.stdout.write(printTable(results, {machine: machine(), totalSeconds: total}) + '\n')

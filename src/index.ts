@@ -1,2 +1,24 @@
 export {UserError} from './util/errors.js'
 export type * from './model/state.js'
+
+// the board's history (issue 16): one replay of a journal, for other plugins to build on
+export {openJournal, Journal, type JournalOptions} from './journal/journal.js'
+export type {EventHeader} from './journal/events.js'
+export {
+  fieldHistory,
+  itemHistory,
+  parseItemSelector,
+  resolutionOf,
+  valueText,
+  NO_VALUE,
+  type CycleTime,
+  type FieldChange,
+  type FieldHistory,
+  type FieldHistoryOptions,
+  type HistoryBackup,
+  type ItemHistory,
+  type ItemHistoryEntry,
+  type ItemSelector,
+  type Resolution,
+  type TimeInValue,
+} from './journal/history.js'

@@ -187,6 +187,23 @@ export class Journal {
     return materialize(chain, this.head.events[index].header.type)
   }
 
+  /**
+   * Replays the whole journal ONCE, oldest first, calling visit with each event's header and the chain state after it
+   * (every section as last captured: a config backup keeps the items of the full one before it). The state is patched
+   * in place from one event to the next: read it during the call, never keep or modify it. For history and reports
+   * that look at every backup without rebuilding each from its base.
+   */
+  async walk(visit: (header: EventHeader, chain: ProjectState) => void | Promise<void>): Promise<void> {
+    const events = this.head.events
+    this.cache = undefined
+    let chain: ProjectState | undefined
+    for (const entry of events) {
+      const record = await readEvent(this.backend, this.codec, this.projectId, entry)
+      chain = applyPayloadInPlace(chain, record.payload, entry.header)
+      await visit(structuredClone(entry.header), chain)
+    }
+  }
+
   /** Appends one event for a captured state. */
   async append(state: ProjectState, meta: AppendMeta): Promise<AppendResult> {
     validateBackupName(meta.name)
