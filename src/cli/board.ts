@@ -40,26 +40,33 @@ export function truncate(text: string, width: number): string {
   return out + ELLIPSIS
 }
 
+/** Below this a column is not worth showing: columns are left out from the right instead. */
+const MIN_COLUMN = 5
+
+const sum = (ws: number[]) => ws.reduce((a, b) => a + b, 0)
+
 /**
- * Column widths that fit `width`: every column its natural width if they fit, else the widest are capped at one
- * common width (water-filling), and when even one column each does not fit, columns are left out from the right.
+ * Column widths that fit `width`: every column its natural width if all fit; else all are capped at one common width,
+ * the first (the title) at twice that (water-filling: the widest give way first, narrow ones such as a date stay
+ * whole); when that cap would fall below 5, columns are left out from the right.
  */
 export function fitColumns(natural: number[], width: number): number[] {
-  const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + GAP * Math.max(0, ws.length - 1)
-  let cols = natural.map((w) => Math.max(1, w))
-  while (cols.length > 1 && cols.length + GAP * (cols.length - 1) > width) cols = cols.slice(0, -1)
-  if (total(cols) <= width) return cols
-  const budget = width - GAP * (cols.length - 1)
-  let cap = 1
-  while (cols.reduce((a, w) => a + Math.min(w, cap + 1), 0) <= budget) cap++
-  const out = cols.map((w) => Math.min(w, cap))
-  // the columns left a column short by rounding get it back, left first
-  let spare = budget - out.reduce((a, b) => a + b, 0)
+  const cols = natural.map((w) => Math.max(1, w))
+  const room = (n: number) => width - GAP * (n - 1)
+  const capped = (ws: number[], cap: number) => ws.map((w, i) => Math.min(w, i === 0 ? 2 * cap : cap))
+  if (sum(cols) <= room(cols.length)) return cols
+  while (cols.length > 1 && sum(capped(cols, MIN_COLUMN)) > room(cols.length)) cols.pop()
+  const budget = room(cols.length)
+  if (cols.length === 1) return [Math.max(1, Math.min(cols[0], budget))]
+  let cap = 0
+  while (sum(capped(cols, cap + 1)) <= budget) cap++
+  const out = capped(cols, cap)
+  // what rounding leaves goes to the columns that were cut, the title first
+  let spare = budget - sum(out)
   for (let i = 0; i < out.length && spare > 0; i++) {
-    if (cols[i] > out[i]) {
-      out[i]++
-      spare--
-    }
+    const more = Math.min(spare, cols[i] - out[i])
+    out[i] += more
+    spare -= more
   }
   return out
 }
@@ -101,6 +108,9 @@ export function renderBoardTable(board: Board, heading: BoardHeading, width: num
   const natural = board.columns.map((c, i) => Math.max(stringWidth(c), ...rows.map((r) => stringWidth(r[i]))))
   const widths = fitColumns(natural, w)
   const lines = summary(board, heading)
+  if (widths.length < board.columns.length) {
+    lines.push(`columns left out to fit ${w} columns: ${board.columns.slice(widths.length).join(', ')} (--width, or --format csv for all)`)
+  }
   for (const g of board.groups) {
     lines.push('', `${plain(g.name)} (${g.items.length})`)
     if (g.items.length === 0) continue
