@@ -103,7 +103,7 @@ export function buildBoard(state: ProjectState, options: BoardOptions = {}, toda
 
   // columns: Title, Number, Assignees, then the view's visible fields (or every custom field) but the group field
   const builtIn = new Set([TITLE_COLUMN, NUMBER_COLUMN, ASSIGNEES_COLUMN, ...(options.archived ? [ARCHIVED_COLUMN] : [])].map((c) => c.toLowerCase()))
-  const wanted = view ? view.visibleFields.map((n) => ({n, f: byName(n)})) : fields.filter((f) => CUSTOM_TYPES.has(f.dataType)).map((f) => ({n: f.name, f}))
+  const wanted = view ? view.visibleFields.map((n) => ({n, f: byName(n)})) : defaultColumns(state).map((f) => ({n: f.name, f}))
   const columnFields: FieldDef[] = []
   const unkept: string[] = []
   for (const {n, f} of wanted) {
@@ -175,6 +175,22 @@ export function buildBoard(state: ProjectState, options: BoardOptions = {}, toda
     archivedHidden,
     notes,
   }
+}
+
+/**
+ * Without a view: every custom field, those the views show first in the order the views show them (a state keeps no
+ * field order of its own), then the others by name.
+ */
+function defaultColumns(state: ProjectState): FieldDef[] {
+  const custom = Object.values(state.fields).filter((f) => CUSTOM_TYPES.has(f.dataType))
+  const shown = Object.values(state.views ?? {})
+    .sort((a, b) => a.number - b.number)
+    .flatMap((v) => v.visibleFields)
+  const rank = (f: FieldDef) => {
+    const i = shown.indexOf(f.name)
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i
+  }
+  return custom.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1))
 }
 
 function findView(state: ProjectState, wanted: string): ViewDef {
