@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import stringWidth from 'string-width'
+import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import {backupInProcess, json, startE2E, type E2E} from '../helpers/e2e.js'
 
 const RENAMED = '捕获查询 🚀 capture queries, "quoted"'
@@ -9,7 +10,10 @@ describe('backup show through the CLI against the sandbox', function () {
   let e: E2E
 
   before(async () => {
-    e = await startE2E()
+    // the Board view filters with a term a backup can evaluate and one it cannot (reviewers are not kept)
+    const seed = demoSeed()
+    seed.projects![0].views!.find((v) => v.name === 'Board')!.filter = '-status:Done reviewers:alice'
+    e = await startE2E(seed)
     await backupInProcess(e, 'before')
     const issue3 = (await e.gql(`{ repository(owner: "acme", name: "app") { issue(number: 3) { id } } }`)).repository.issue.id
     await e.gql(`mutation($id: ID!, $t: String!) { updateIssue(input: {id: $id, title: $t}) { issue { id } } }`, {id: issue3, t: RENAMED})
@@ -63,7 +67,9 @@ describe('backup show through the CLI against the sandbox', function () {
     expect(priorities).to.deep.equal([...priorities].sort())
     expect(r.stdout).to.contain(`"捕获查询 🚀 capture queries, ""quoted"""`)
     const md = await e.cli(['backup', 'show', '--view', 'Board', '--format', 'markdown', '--project', 'acme/1'])
-    expect(md.stdout).to.contain('## Backlog (').and.contain('| Title | Number | Assignees | Priority |')
+    expect(md.code, md.stderr).to.equal(0)
+    expect(md.stdout).to.contain('## Backlog (').and.contain('| Title | Number | Assignees | Priority |').and.contain('## Done (0)')
+    expect(md.stderr.trim().split('\n')).to.deep.equal(['note: filter term reviewers:alice of view "Board" ignored: a backup does not keep reviewers'])
   })
 
   it('refuses an unknown field or view with one line and a non-zero exit', async () => {
