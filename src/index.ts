@@ -22,3 +22,7 @@ export {
   type Resolution,
   type TimeInValue,
 } from './journal/history.js'
+
+// the board as it was at a backup (issue 16): the model and the use case, for other plugins to render their own way
+export {showBoard, type ShowRequest, type ShowResult} from './app/show.js'
+export {buildBoard, type Board, type BoardGroup, type BoardItem, type BoardOptions} from './journal/board.js'

@@ -15,5 +15,6 @@ export function systemIO(env: NodeJS.ProcessEnv = process.env): IOStreams {
     colorEnabled: stdoutIsTTY && env.NO_COLOR === undefined,
     progressEnabled: stderrIsTTY,
     canPrompt: stdinIsTTY && stderrIsTTY,
+    columns: stdoutIsTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined,
   }
 }

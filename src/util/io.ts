@@ -18,6 +18,8 @@ export interface IOStreams {
   progressEnabled: boolean
   /** a person can answer a question: stdin and stderr (where questions are written) are terminals */
   canPrompt: boolean
+  /** the width of the terminal stdout is, in columns; undefined when stdout is not a terminal */
+  columns?: number
 }
 
 /**

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {compileFilter, parseFilter, resolveDate, type FilterField, type FilterFieldValue, type FilterItem} from '../../src/sandbox/world/filter.js'
+import {compileFilter, parseFilter, resolveDate, type FilterField, type FilterFieldValue, type FilterItem} from '../../src/model/filter.js'
 
 const STATUS: FilterField = {name: 'Status', dataType: 'SINGLE_SELECT'}
 const POINTS: FilterField = {name: 'Points', dataType: 'NUMBER'}

@@ -9,7 +9,7 @@ import type {Viewer} from '../backend.js'
 import {SandboxError} from '../errors.js'
 import {isCustomField, fieldTypeName, nodeNotFound, type Model} from './model.js'
 import {PlanningReader} from './planning-read.js'
-import {compileFilter, type FilterField, type FilterFieldValue, type FilterItem} from './filter.js'
+import {compileFilter, type FilterField, type FilterFieldValue, type FilterItem} from '../../model/filter.js'
 import {connection, ordered, present, type ConnectionArgs, type OrderArg} from './present.js'
 import type {
   DraftRec,
@@ -558,7 +558,7 @@ export class Reader {
         connection(ordered(m.fields(rec), a.orderBy ?? {field: 'POSITION', direction: 'ASC'}, fieldKey), a, info, (f) => this.field(f)),
       items: (a: Args, _c: unknown, info: GraphQLResolveInfo) => {
         // GitHub (since 2026-06-04): archived items only when `archivedStates` asks for them; `query` is the
-        // project filter syntax of the web UI (./filter.ts)
+        // project filter syntax of the web UI (src/model/filter.ts)
         const states: string[] = a.archivedStates ?? ['NOT_ARCHIVED']
         const wantArchived = states.includes('ARCHIVED')
         const wantLive = states.includes('NOT_ARCHIVED')

@@ -14,7 +14,7 @@
  * filter as invalid and shows nothing for it, and the sandbox does the same rather than silently ignore it.
  * Pure: parse once, then test items described by `FilterItem`.
  */
-import type {ProjectV2ItemType} from '../../model/github-enums.js'
+import type {ProjectV2ItemType} from './github-enums.js'
 
 export type Comparator = '=' | '>' | '>=' | '<' | '<='
 
@@ -119,6 +119,23 @@ function splitRange(raw: string): [string, string] | undefined {
   return undefined
 }
 
+/** The qualifiers the filter knows besides the project's field names (`no:`/`has:` take these or a field name). */
+export const BUILT_IN_QUALIFIERS: readonly string[] = [
+  'is', 'reason', 'no', 'has', 'label', 'labels', 'assignee', 'assignees', 'reviewers', 'reviewer', 'repo', 'repository',
+  'milestone', 'type', 'title', 'created', 'updated', 'closed', 'last-updated',
+]
+
+/** A term written back in the filter syntax (for messages): `-status:"In progress",Done`, `"two words"`. */
+export function formatTerm(term: FilterTerm): string {
+  const quote = (t: string) => (/[\s,:]/.test(t) ? `"${t}"` : t)
+  const sign = term.negated ? '-' : ''
+  if (term.kind === 'text') return `${sign}${quote(term.text)}`
+  const values = term.values.map((v) =>
+    v.upTo !== undefined ? `${quote(v.text)}..${quote(v.upTo)}` : `${v.comparator === '=' ? '' : v.comparator}${quote(v.text)}`,
+  )
+  return `${sign}${quote(term.key)}:${values.join(',')}`
+}
+
 // ---------------------------------------------------------------- evaluation
 
 /** A field's value on an item as the filter sees it. */
@@ -169,7 +186,11 @@ export interface FilterContext {
 
 /** A predicate for the items a query keeps; the empty query keeps everything. */
 export function compileFilter(query: string, ctx: FilterContext): (item: FilterItem) => boolean {
-  const terms = parseFilter(query)
+  return compileFilterTerms(parseFilter(query), ctx)
+}
+
+/** A predicate for the items every one of the parsed terms keeps (no terms: everything). */
+export function compileFilterTerms(terms: FilterTerm[], ctx: FilterContext): (item: FilterItem) => boolean {
   if (!terms.length) return () => true
   const fields = new Map<string, FilterField>()
   for (const f of ctx.fields) if (!fields.has(f.name.toLowerCase())) fields.set(f.name.toLowerCase(), f)
