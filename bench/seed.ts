@@ -12,6 +12,7 @@
  * Deterministic: the same size always gives the same seed.
  */
 import type {Seed, SeedIssue, SeedItem, SeedPullRequest, SeedRepository, SeedView} from '../src/sandbox/seed.js'
+import {mulberry32} from '../src/util/random.js'
 
 /** issues and pull requests per repository (GitHub has no limit; this keeps repositories realistic) */
 const PER_REPO = 5_000
@@ -30,16 +31,7 @@ const WORDS = (
 ).split(' ')
 
 /** mulberry32: a small deterministic PRNG */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const rng = mulberry32
 
 function sentence(rand: () => number, words: number): string {
   const out: string[] = []

@@ -18,6 +18,7 @@ import {
 } from './events.js'
 import {readEventChecked, readHeadChecked} from './store.js'
 import {readLooseEvent} from './strays.js'
+import {mulberry32} from '../util/random.js'
 
 /**
  * `backup validate --read-data[=PERCENT]`: every stored object that makes up a project's backups is downloaded,
@@ -195,17 +196,6 @@ export function sample<T>(items: readonly T[], percent: number, seed: number): T
   return pool.slice(0, want)
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same sample on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 4_294_967_296)

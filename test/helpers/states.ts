@@ -15,20 +15,12 @@ import {
   SECTIONS,
   itemKey,
 } from '../../src/model/state.js'
+import {mulberry32} from '../../src/util/random.js'
 
 export const PROJECT_ID = 'PVT_kwHOCOLa384A62Y9'
 
 /** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const rng = mulberry32
 
 const COLORS: OptionColor[] = ['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']
 const WORDS = 'refactor parser cache login flaky test timeout release notes docs build pipeline crash memory leak api rate limit retry dashboard export import'.split(' ')
