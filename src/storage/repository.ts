@@ -92,6 +92,14 @@ export async function initRepositoryPolicy(
   if (!(await createOnly(backend, REPOSITORY_POLICY_KEY, Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8')))) {
     throw new UserError(`${backend.url} already records a write policy (${REPOSITORY_POLICY_KEY}): a policy is set once, on a new location`, {code: 'EEXIST'})
   }
+  if (record.objectLock) {
+    // the key record of an encrypted repository (`init --encrypt --object-lock` writes it just before the policy) is
+    // written again under the policy: without a retained key record every retained backup would be unreadable
+    for (const key of await backend.list('keys/')) {
+      const bytes = await backend.get(key)
+      if (bytes) await backend.put(key, bytes)
+    }
+  }
   return readRepositoryPolicy(backend)
 }
 

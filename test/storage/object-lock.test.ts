@@ -14,6 +14,7 @@ import type {StorageBackend} from '../../src/storage/backend.js'
 import {LocalBackend} from '../../src/storage/local.js'
 import {initRepositoryPolicy, openRepository, readRepositoryPolicy} from '../../src/storage/repository.js'
 import {S3Backend} from '../../src/storage/s3.js'
+import {KEY_RECORD_KEY, initEncryption, openCodec} from '../../src/storage/codec.js'
 import {PROJECT_ID, buildState} from '../helpers/states.js'
 import {rejection} from '../helpers/rejection.js'
 import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
@@ -131,6 +132,17 @@ describe('storage: write-once (S3 Object Lock) and append-only', function () {
     expect(lockHead.ObjectLockRetainUntilDate).to.equal(undefined)
     await handle.release()
     await repo.backend.lock('p/lock').then((h) => h.release()) // released: it can be taken again
+  })
+
+  it('init --encrypt --object-lock: the key record is retained too (without it no retained backup could be read)', async () => {
+    const bucket = await lockedBucket()
+    const admin = backend(bucket, 'enc')
+    await initEncryption(admin, {passphrase: 'correct horse battery staple'}, {scrypt: {N: 2 ** 10, r: 8, p: 1}})
+    await initRepositoryPolicy(admin, {appendOnly: true, objectLock: {mode: 'compliance', retainMs: 30 * DAY, retain: '30d'}})
+    const head = await client.send(new HeadObjectCommand({Bucket: bucket, Key: `enc/${KEY_RECORD_KEY}`}))
+    expect(head.ObjectLockMode).to.equal('COMPLIANCE')
+    expect(head.ObjectLockRetainUntilDate!.getTime()).to.be.greaterThan(Date.now() + 29 * DAY)
+    await openCodec(admin, {passphrase: 'correct horse battery staple'}, {}) // still opens
   })
 
   it('50 backups with credentials that cannot delete; cleanup with other credentials removes what retention allows', async () => {
