@@ -13,6 +13,7 @@ import {createClient} from '../../src/github/client.js'
 import {openJournal} from '../../src/journal/journal.js'
 import {validateJournal, type ValidationReport} from '../../src/journal/validate.js'
 import type {ProjectState} from '../../src/model/state.js'
+import {mulberry32} from '../../src/util/random.js'
 import type {Sandbox} from '../../src/sandbox/server.js'
 import {openRepository} from '../../src/storage/repository.js'
 import type {LimitsMode, SandboxOptions} from '../../src/sandbox/server.js'
@@ -209,13 +210,4 @@ export function burstsAt(sandbox: Sandbox, triggers: number[], login = 'octocat'
 }
 
 /** A deterministic PRNG (mulberry32) for kill moments, so a failing run can be replayed with its seed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const prng = mulberry32
