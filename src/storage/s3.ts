@@ -148,17 +148,7 @@ export class S3Backend implements StorageBackend {
   async create(key: string, data: Uint8Array): Promise<boolean> {
     const object = this.objectKey(key)
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: object,
-          Body: data,
-          ContentType: 'application/octet-stream',
-          ContentLength: data.byteLength,
-          IfNoneMatch: '*',
-          ...this.retention(),
-        }),
-      )
+      await this.client.send(this.putCommand(object, data, {IfNoneMatch: '*'}))
       return true
     } catch (error) {
       if (isPreconditionFailed(error)) return false
@@ -332,18 +322,22 @@ export class S3Backend implements StorageBackend {
     }
   }
 
+  /** The PutObject of one object: its bytes, with the repository's retention when set, and the given conditions. */
+  private putCommand(object: string, data: Uint8Array, conditions: {IfNoneMatch?: string} = {}): PutObjectCommand {
+    return new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: object,
+      Body: data,
+      ContentType: 'application/octet-stream',
+      ContentLength: data.byteLength,
+      ...conditions,
+      ...this.retention(),
+    })
+  }
+
   private async putObject(object: string, data: Uint8Array): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: object,
-          Body: data,
-          ContentType: 'application/octet-stream',
-          ContentLength: data.byteLength,
-          ...this.retention(),
-        }),
-      )
+      await this.client.send(this.putCommand(object, data))
     } catch (error) {
       throw this.wrap(error, `write ${object.slice(this.prefix.length)}`)
     }
