@@ -85,6 +85,21 @@ module.exports = {
       'app/ imports the layers below it and the sandbox\'s entry point, never a command, a hook or the CLI layer (flags, printing, exit codes live there).',
     ),
     {
+      name: 'action-runs-the-cli-as-a-process',
+      severity: 'error',
+      comment:
+        'src/action/ (the GitHub Action, action.yml) is a top layer beside commands/: it runs the CLI as a process and reads its --json, so a workflow runs exactly what a person runs. It imports nothing of the product; nothing imports it.',
+      from: {path: '^src/action/'},
+      to: {path: '^src/', pathNot: '^src/action/'},
+    },
+    {
+      name: 'nothing-imports-the-action',
+      severity: 'error',
+      comment: 'src/action/ is the Action\'s entry: no module of the plugin depends on it.',
+      from: {path: '^src/', pathNot: '^src/action/'},
+      to: {path: '^src/action/'},
+    },
+    {
       name: 'cli-imports-no-command-or-hook',
       severity: 'error',
       comment: 'Inside the CLI layer, commands and hooks are the leaves: cli/, base-command.ts and index.ts never import them.',

@@ -57,7 +57,11 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       else this.logToStderr(`failed: ${r.project.url}: ${r.error}`)
     }
     const failed = results.filter((r) => r.error).length
-    const summary = {owner, projects: results.map((r) => ({project: r.project, backup: r.result?.event, error: r.error}))}
+    // warnings and the change summary too: a scheduled job's summary (the GitHub Action, src/action) reports them
+    const summary = {
+      owner,
+      projects: results.map((r) => ({project: r.project, backup: r.result?.event, unchanged: r.result?.unchanged, warnings: r.result?.warnings, error: r.error})),
+    }
     if (failed > 0) {
       // a scheduled job must notice: the backups that worked are kept, the exit code says not all did
       throw failure('batch', `${failed} of ${results.length} projects of ${owner} could not be backed up (see above)`, {document: summary})
