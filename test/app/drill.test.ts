@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {drillTargets, runDrill} from '../../src/app/drill.js'
+import {renderDrill} from '../../src/cli/drill.js'
 import {journalFor, openSession, repository, writeJournal} from '../../src/app/session.js'
 import type {ProjectState} from '../../src/model/state.js'
 import {backupInProcess, startE2E, type E2E} from '../helpers/e2e.js'
@@ -44,6 +45,10 @@ describe('app/drill: restore drills from the latest backup', function () {
     expect(p.estimate.human).to.be.a('string').and.not.equal('-')
     expect(p.rehearsal.requests).to.be.greaterThan(0)
     expect(report.totalEstimateSeconds).to.equal(p.estimate.seconds)
+    // what a person reads: one row per project, the headline last
+    const text = renderDrill(report)
+    expect(text).to.match(/acme\/projects\/1\s+nightly-1\s+converges\s+0\s+\d+\s+\S/)
+    expect(text.split('\n').at(-1)).to.equal('restore errors: 0 (1 project drilled)')
   })
 
   it('a latest backup the replica cannot rebuild (a field type GitHub cannot create) fails the drill and names it', async () => {
@@ -63,6 +68,10 @@ describe('app/drill: restore drills from the latest backup', function () {
     expect(p.restoreErrors).to.be.greaterThan(0)
     expect(report.ok).to.equal(false)
     expect([...p.unrestorable, ...p.remaining].join('\n')).to.contain('Tracks')
+    const text = renderDrill(report)
+    expect(text).to.match(/nightly-2\s+FAILS/)
+    expect(text).to.contain("cannot be restored: field 'Tracks'")
+    expect(text).to.match(/restore errors: [1-9]\d* \(1 project drilled; 1 project would not restore cleanly\)$/)
   })
 
   it('a project or owner without backups is a clear error', async () => {
