@@ -1,4 +1,7 @@
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {formatOutputs, getInput, parseRetention, runAction, type CliResult} from '../../src/action/run.js'
 
 /**
@@ -6,6 +9,8 @@ import {formatOutputs, getInput, parseRetention, runAction, type CliResult} from
  * records what it is asked and answers like the CLI's --json, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY as files of a fake
  * sink, workflow commands as stdout lines. (test/action/action-process.test.ts runs the real entry once.)
  */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAabcdefSECRETLINE\n-----END RSA PRIVATE KEY-----'
 
@@ -156,5 +161,36 @@ describe('action: the runtime contract', () => {
     const noStorage = await runAction({...RUNTIME, INPUT_TOKEN: 't0ken'}, h.cli, h.io)
     expect(noStorage.exitCode).to.equal(2)
     expect(h.stdout.at(-1)).to.match(/storage: give the backup storage URL/)
+  })
+})
+
+describe('action.yml and the example workflow agree with the runner', () => {
+  const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8')
+  const inputsOf = (yml: string) => [...yml.split(/^outputs:/m)[0].matchAll(/^ {2}([a-z][a-z-]*):\s*$/gm)].map((m) => m[1])
+
+  it('every input is handed to the runner as INPUT_<NAME>, under the name it reads', () => {
+    const yml = read('action.yml')
+    const declared = inputsOf(yml).filter((n) => !['version', 'node-version'].includes(n))
+    const mapped = [...yml.matchAll(/^ +INPUT_([A-Z-]+): \$\{\{ inputs\.([a-z-]+) \}\}$/gm)].map((m) => [m[1], m[2]])
+    expect(mapped.map(([, name]) => name).sort()).to.deep.equal([...declared].sort())
+    for (const [env, name] of mapped) expect(env).to.equal(name.toUpperCase())
+    // and the runner reads each of them (an input it ignored would be a silent no-op for the user)
+    const source = read('src/action/run.ts')
+    for (const name of declared) expect(source, name).to.contain(`getInput(env, '${name}')`)
+    // the outputs are the runner's
+    for (const m of yml.matchAll(/value: \$\{\{ steps\.run\.outputs\.([a-z-]+) \}\}/g)) {
+      expect(['projects', 'failed', 'items', 'changes', 'bytes', 'warnings', 'restore-errors']).to.include(m[1])
+    }
+  })
+
+  it('the example workflow passes only inputs the Action has', () => {
+    const declared = inputsOf(read('action.yml'))
+    const workflow = read('docs/examples/backup-workflow.yml')
+    const blocks = workflow.split(/uses: github-pm\/plugin-backup@v1\n/).slice(1)
+    expect(blocks).to.have.length(2)
+    for (const block of blocks) {
+      const withBlock = /^ +with:\n((?: {10}[a-z-]+:.*\n)+)/.exec(block)![1]
+      for (const m of withBlock.matchAll(/^ {10}([a-z-]+):/gm)) expect(declared, m[1]).to.include(m[1])
+    }
   })
 })
