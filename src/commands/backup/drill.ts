@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 import {runDrill} from '../../app/drill.js'
 import {repository} from '../../app/session.js'
-import {ProjectCommand} from '../../base-command.js'
+import {BaseCommand} from '../../base-command.js'
 import {renderDrill} from '../../cli/drill.js'
 import {storageFlag} from '../../cli/flags.js'
 import {failure} from '../../util/errors.js'
 
-export default class BackupDrill extends ProjectCommand<typeof BackupDrill> {
+export default class BackupDrill extends BaseCommand<typeof BackupDrill> {
   static override summary = 'Restore drill: rehearse restoring the latest backup of each project on a sandbox replica'
   static override description =
     'For each backed-up project (every one in the storage, those of --owner, or --project) the latest backup is ' +
@@ -22,6 +22,7 @@ export default class BackupDrill extends ProjectCommand<typeof BackupDrill> {
   ]
   static override flags = {
     owner: Flags.string({description: 'only the projects of this user or organization'}),
+    project: Flags.string({char: 'p', description: 'only this project (URL, OWNER/NUMBER or node id), found among the backups'}),
     storage: storageFlag,
   }
 
@@ -34,7 +35,7 @@ export default class BackupDrill extends ProjectCommand<typeof BackupDrill> {
       onProject: (p, i, n) => this.progress(`drill ${i + 1}/${n}: ${p.url || p.id}`),
     })
     this.progressDone()
-    this.audit({command: 'backup drill', outcome: report.ok ? 'ok' : 'failed', counts: {projects: report.projects.length, errors: report.restoreErrors}})
+    this.audit({command: this.id ?? 'backup:drill', outcome: report.ok ? 'ok' : 'failed', counts: {projects: report.projects.length, errors: report.restoreErrors}})
     if (!this.jsonEnabled()) this.log(renderDrill(report))
     if (!report.ok) {
       throw failure(
