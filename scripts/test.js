@@ -45,6 +45,7 @@ export const TIERS = {
     'test/github/queries.test.ts',
     'test/sandbox/engine-units.test.ts',
     'test/sandbox/filter.test.ts',
+    'test/sandbox/world-copy.test.ts',
     'test/sandbox/world-hazards.test.ts',
     'test/sandbox/world-planning.test.ts',
     'test/sandbox/world-rest.test.ts',

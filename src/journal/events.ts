@@ -29,6 +29,25 @@ export interface EventStats {
   rawBytes: number
 }
 
+/**
+ * A shadow copy of the project (docs/shadow-copies.md): a closed, private project made by `copyProjectV2` that holds
+ * what the API cannot read (views' full configuration, workflows' configuration, insights). CONTRACT shared with the
+ * resurrection (restore) side: do not rename.
+ */
+export interface ShadowRef {
+  /** the shadow project's node id */
+  id: string
+  number: number
+  /** login of the shadow's owner (the backed-up project's owner) */
+  owner: string
+  title: string
+  url: string
+  /** `sha256:` of the canonical API-readable views + workflows + fields of the state it was copied from (shadowFingerprint, src/github/shadow.ts) */
+  fingerprint: string
+  /** ISO 8601 time the shadow was made */
+  createdAt: string
+}
+
 export interface EventHeader {
   seq: number
   name: string
@@ -52,6 +71,11 @@ export interface EventHeader {
   /** pinned events are never removed by compact (cleanup) */
   pinned?: boolean
   summary?: unknown
+  /**
+   * the shadow copy holding this event's views and workflows (a new one, or the previous one when they did not
+   * change); absent when shadows were off or the shadow could not be made. Part of the hashed core.
+   */
+  shadow?: ShadowRef
 }
 
 /** The immutable part of a header, stored in the event file: everything but `pinned` and `stats.bytes`. */

@@ -19,6 +19,7 @@ import {
   identityCodec,
   lockKey,
   toolVersion,
+  type ShadowRef,
 } from './events.js'
 import {originOf, validateBackupName} from './names.js'
 import {materialize, mergeCapture, stateStats, visibleView} from './sections.js'
@@ -62,6 +63,8 @@ export interface AppendMeta {
   summary?: unknown | ((previous: {header: EventHeader; state: ProjectState} | undefined) => unknown)
   /** who named it (default: not recorded; originOf infers it from the name) */
   origin?: BackupOrigin
+  /** the shadow copy holding this state's views and workflows (stored in the header, hashed) */
+  shadow?: ShadowRef
 }
 
 export interface AppendResult {
@@ -244,6 +247,7 @@ export class Journal {
         stats: stateStats(visibleView(chain, meta.type), visibleText),
         ...(summary === undefined ? {} : {summary: normalize(summary)}),
         ...(meta.origin ? {origin: meta.origin} : {}),
+        ...(meta.shadow ? {shadow: normalize(meta.shadow) as ShadowRef} : {}),
       }
 
       let delta: Delta

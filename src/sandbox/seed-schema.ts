@@ -142,6 +142,8 @@ export const seedViewSchema = z.object({
   sortBy: z.array(z.object({field: z.string(), direction: z.enum(ORDER_DIRECTION).optional()})).optional(),
   groupBy: names.optional(),
   verticalGroupBy: names.optional(),
+  /** what only the web UI holds (column widths, slice-by, field sums, hidden groups, ...): no API reads it */
+  uiConfig: z.record(z.string(), z.unknown()).optional(),
 })
 
 export const seedItemSchema = z.object({
@@ -174,8 +176,10 @@ export const seedProjectSchema = z.object({
   issueFields: names.optional(),
   /** when given, these replace the default view "View 1" */
   views: z.array(seedViewSchema).optional(),
-  /** built-in workflows by name: sets `enabled`; other names are added */
-  workflows: z.array(z.object({name, enabled: z.boolean()})).optional(),
+  /** built-in workflows by name: sets `enabled` (and the UI-only `config`); other names are added */
+  workflows: z.array(z.object({name, enabled: z.boolean(), config: z.record(z.string(), z.unknown()).optional()})).optional(),
+  /** insights charts (web UI only: no API reads them) */
+  insights: z.array(z.object({name, config: z.record(z.string(), z.unknown()).optional()})).optional(),
   statusUpdates: z
     .array(
       z.object({

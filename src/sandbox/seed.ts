@@ -324,6 +324,7 @@ class Loader {
           groupByFieldIds: (v.groupBy ?? []).map(fieldId),
           verticalGroupByFieldIds: (v.verticalGroupBy ?? []).map(fieldId),
           creatorId: creator,
+          uiConfig: v.uiConfig,
         })
       })
       for (const id of defaults) m.deleteView(m.store.views[id])
@@ -331,9 +332,12 @@ class Loader {
     all(p.workflows).forEach((w, i) => {
       at(`workflows[${i}] (${w.name})`)
       const existing = project.workflowIds.map((id) => m.store.workflows[id]).find((x) => x.name === w.name)
-      if (existing) existing.enabled = w.enabled
-      else m.addWorkflow(project, {name: w.name, enabled: w.enabled})
+      if (existing) {
+        existing.enabled = w.enabled
+        if (w.config) existing.config = structuredClone(w.config)
+      } else m.addWorkflow(project, {name: w.name, enabled: w.enabled, config: w.config})
     })
+    if (p.insights?.length) project.insights = p.insights.map((i) => ({name: i.name, config: structuredClone(i.config ?? {})}))
     all(p.statusUpdates).forEach((u, i) => {
       at(`statusUpdates[${i}]`)
       m.addStatusUpdate(project, {...u, creatorId: u.creator ? this.user(u.creator).id : creator})

@@ -10,7 +10,7 @@
 import {DEFAULT_FIELDS, DEFAULT_STATUS_OPTIONS, DEFAULT_VIEW_FIELDS, DEFAULT_WORKFLOWS} from '../../github/defaults.js'
 import {checkDate, nodeNotFound, unprocessable} from './checks.js'
 import {FieldsModel} from './fields.js'
-import {emptyStore, type FieldRec, type ProjectRec, type ProjectStatus, type StatusUpdateRec, type ViewLayout, type ViewRec, type WorkflowRec} from './store.js'
+import {emptyStore, isAutoAddWorkflow, type FieldRec, type ProjectRec, type ProjectStatus, type StatusUpdateRec, type ViewLayout, type ViewRec, type WorkflowRec} from './store.js'
 
 export {ARCHIVED_ITEM_MESSAGE, fieldTypeName, isCustomField, nodeNotFound, unprocessable} from './checks.js'
 export type {NodeRef, Owner} from './core.js'
@@ -26,6 +26,8 @@ export interface ViewInput {
   groupByFieldIds?: string[]
   verticalGroupByFieldIds?: string[]
   creatorId?: string | null
+  /** UI-only configuration (seed only: no API sets it) */
+  uiConfig?: Record<string, unknown>
 }
 
 export class Model extends FieldsModel {
@@ -92,7 +94,12 @@ export class Model extends FieldsModel {
     delete s.projects[project.id]
   }
 
-  /** copyProjectV2: settings, fields (new ids), views, workflows and, when asked, draft issues with their values. */
+  /**
+   * copyProjectV2, as GitHub's docs ("Copying an existing project") describe it: the copy gets the views (with what
+   * only the UI holds of them), custom fields (new ids), configured workflows except auto-add ones (those stay as in a
+   * new project: disabled, unconfigured), insights and, only with includeDraftIssues, the draft issues with their
+   * values. Never copied: issue and pull-request items, collaborators, linked repositories and teams, status updates.
+   */
   copyProject(source: ProjectRec, ownerId: string, input: {title: string; includeDraftIssues: boolean; creatorId: string | null}): ProjectRec {
     const copy = this.addProject(ownerId, {title: input.title, creatorId: input.creatorId})
     copy.shortDescription = source.shortDescription
@@ -139,13 +146,20 @@ export class Model extends FieldsModel {
         groupByFieldIds: mapIds(view.groupByFieldIds),
         verticalGroupByFieldIds: mapIds(view.verticalGroupByFieldIds),
         creatorId: input.creatorId,
+        uiConfig: view.uiConfig,
       })
     }
-    const enabled = new Map(source.workflowIds.map((id) => [this.store.workflows[id].name, this.store.workflows[id].enabled]))
-    for (const id of copy.workflowIds) {
-      const w = this.store.workflows[id]
-      if (enabled.has(w.name)) w.enabled = enabled.get(w.name)!
+    const unmatched = copy.workflowIds.map((id) => this.store.workflows[id])
+    for (const w of source.workflowIds.map((id) => this.store.workflows[id])) {
+      if (isAutoAddWorkflow(w.name)) continue
+      const at = unmatched.findIndex((c) => c.name === w.name)
+      const target = at >= 0 ? unmatched.splice(at, 1)[0] : this.addWorkflow(copy, {name: w.name, enabled: w.enabled})
+      target.enabled = w.enabled
+      if (w.config) target.config = structuredClone(w.config)
     }
+    // a built-in workflow the source deleted (deleteProjectV2Workflow) is not brought back by the copy
+    for (const w of unmatched) if (!isAutoAddWorkflow(w.name)) this.deleteWorkflow(w)
+    if (source.insights?.length) copy.insights = structuredClone(source.insights)
     if (input.includeDraftIssues) {
       for (const item of this.items(source)) {
         if (item.type !== 'DRAFT_ISSUE') continue
@@ -188,6 +202,7 @@ export class Model extends FieldsModel {
       groupByFieldIds: check(input.groupByFieldIds),
       verticalGroupByFieldIds: check(input.verticalGroupByFieldIds),
       creatorId: input.creatorId ?? null,
+      ...(input.uiConfig ? {uiConfig: structuredClone(input.uiConfig)} : {}),
     }
     this.store.views[view.id] = view
     project.viewIds.push(view.id)
@@ -200,17 +215,37 @@ export class Model extends FieldsModel {
     delete this.store.views[view.id]
   }
 
-  addWorkflow(project: ProjectRec, input: {name: string; enabled: boolean}): WorkflowRec {
+  addWorkflow(project: ProjectRec, input: {name: string; enabled: boolean; config?: Record<string, unknown>}): WorkflowRec {
     const workflow: WorkflowRec = {
       ...this.base('ProjectV2Workflow'),
       projectId: project.id,
       number: project.nextWorkflowNumber++,
       name: input.name,
       enabled: input.enabled,
+      ...(input.config ? {config: structuredClone(input.config)} : {}),
     }
     this.store.workflows[workflow.id] = workflow
     project.workflowIds.push(workflow.id)
     return workflow
+  }
+
+  /**
+   * What only the web UI holds of a project (views' uiConfig, workflows' configuration, insights): NOT GitHub's API.
+   * The sandbox-only inspection route (GET /_sandbox/projects/{id}/ui) serves it so tests and the demo can prove
+   * what a copy carried.
+   */
+  uiOf(project: ProjectRec): {
+    views: Array<{number: number; name: string; uiConfig: Record<string, unknown> | null}>
+    workflows: Array<{number: number; name: string; enabled: boolean; config: Record<string, unknown> | null}>
+    insights: Array<{name: string; config: Record<string, unknown>}>
+  } {
+    return structuredClone({
+      views: project.viewIds.map((id) => this.store.views[id]).map((v) => ({number: v.number, name: v.name, uiConfig: v.uiConfig ?? null})),
+      workflows: project.workflowIds
+        .map((id) => this.store.workflows[id])
+        .map((w) => ({number: w.number, name: w.name, enabled: w.enabled, config: w.config ?? null})),
+      insights: project.insights ?? [],
+    })
   }
 
   deleteWorkflow(workflow: WorkflowRec): void {

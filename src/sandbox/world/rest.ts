@@ -49,6 +49,7 @@ export class RestApi {
     const parts = req.path.replace(/^\/+|\/+$/g, '').split('/').map(decodeURIComponent)
     const method = req.method.toUpperCase()
     try {
+      if (parts[0] === '_sandbox') return this.sandboxRoute(method, parts)
       if (parts[0] === 'repos' && parts.length >= 4) return this.repoRoute(method, parts, req)
       if ((parts[0] === 'orgs' || parts[0] === 'users') && parts[2] === 'projectsV2' && parts[4] === 'views' && parts.length === 5) {
         return method === 'POST' ? this.createView(parts[0], parts[1], Number(parts[3]), req.body) : undefined
@@ -57,6 +58,25 @@ export class RestApi {
     } catch (error) {
       if (error instanceof SandboxError && error.type === 'UNPROCESSABLE') return invalid('Issue', error.message)
       throw error
+    }
+  }
+
+  /**
+   * NOT GITHUB: sandbox-only inspection, for tests and the demo. `GET /_sandbox/projects/{node id}/ui` shows what only
+   * GitHub's web UI holds of a project (views' uiConfig, workflows' configuration, insights), which no API reads, so
+   * a test can prove what copyProjectV2 carried. The product never calls it.
+   */
+  private sandboxRoute(method: string, parts: string[]): RestResponse | undefined {
+    if (method !== 'GET' || parts[1] !== 'projects' || parts[3] !== 'ui' || parts.length !== 4) return undefined
+    const project = this.model.store.projects[parts[2]]
+    if (!project || !this.reader.canReadProject(project)) return undefined
+    return {
+      status: 200,
+      body: {
+        sandboxOnly: 'not part of GitHub\'s API: what the web UI holds of this project, for tests and the demo',
+        project: {id: project.id, number: project.number, title: project.title},
+        ...this.model.uiOf(project),
+      },
     }
   }
 

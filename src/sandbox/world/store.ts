@@ -203,6 +203,18 @@ export interface ProjectRec extends Base {
   collaborators: Record<string, ProjectRole>
   nextViewNumber: number
   nextWorkflowNumber: number
+  /**
+   * insights charts (the web UI's "Insights"): no API reads or writes them. Set only by the seed, shown only by the
+   * sandbox-only inspection route, copied by copyProjectV2 (GitHub docs, "Copying an existing project").
+   */
+  insights?: InsightRec[]
+}
+
+/** One insights chart as the web UI keeps it: opaque to the API. */
+export interface InsightRec {
+  name: string
+  /** layout, x-axis, group by, filter, ...: whatever the UI holds (the sandbox does not interpret it) */
+  config: Record<string, unknown>
 }
 
 export type FieldDataType = ProjectV2FieldType
@@ -262,6 +274,11 @@ export interface ViewRec extends Base {
   groupByFieldIds: string[]
   verticalGroupByFieldIds: string[]
   creatorId: string | null
+  /**
+   * what the web UI keeps of a view but no API reads or writes (column widths, slice-by field, field sums,
+   * hidden or collapsed groups, ...): opaque, set only by the seed, copied by copyProjectV2
+   */
+  uiConfig?: Record<string, unknown>
 }
 
 export interface WorkflowRec extends Base {
@@ -269,6 +286,19 @@ export interface WorkflowRec extends Base {
   number: number
   name: string
   enabled: boolean
+  /**
+   * the workflow's configuration as the web UI keeps it ("Item closed" -> set Status to Done; an auto-add workflow's
+   * repository and filter): the API reads only name, number and enabled. Opaque, set only by the seed.
+   */
+  config?: Record<string, unknown>
+}
+
+/**
+ * Auto-add workflows ("Auto-add to project", "Auto-add sub-issues to project"): copyProjectV2 copies every configured
+ * workflow EXCEPT these (GitHub docs, "Copying an existing project"); the copy has them as a new project does.
+ */
+export function isAutoAddWorkflow(name: string): boolean {
+  return /^auto-add\b/i.test(name.trim())
 }
 
 export type ProjectStatus = ProjectV2StatusUpdateStatus
