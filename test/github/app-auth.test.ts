@@ -31,7 +31,20 @@ describe('github/app-auth: GitHub App authentication', function () {
 
   before(async () => {
     keys = generateAppKeys()
-    s = await startAppSandbox({keys, seed: {orgs: [{login: 'globex'}], projects: [{owner: 'globex', title: 'Secret'}]}})
+    // the sandbox clock starts 2026-12-07T10:00Z, behind this machine's: every first JWT is "issued in the future" to
+    // it, and the client signs again on the clock of the sandbox's Date header (as on a runner whose clock is off)
+    s = await startAppSandbox({
+      keys,
+      alsoOn: ['bob'],
+      seed: {
+        users: [{login: 'bob'}],
+        orgs: [{login: 'globex'}],
+        projects: [
+          {owner: 'globex', title: 'Secret'},
+          {owner: 'bob', title: 'Personal'},
+        ],
+      },
+    })
   })
   after(async () => s.close())
   beforeEach(async () => {
@@ -143,12 +156,20 @@ describe('github/app-auth: GitHub App authentication', function () {
     expect(unknown.message).to.match(/GitHub knows no GitHub App with the id 999 \(Integration not found\)/)
   })
 
-  it('says when the App is not installed on the owner, and finds the only installation without an owner', async () => {
+  it('says when the App is not installed on the owner, or installed on several accounts and no owner is known', async () => {
     const missing = await rejection(createClient({env: env(), owner: 'alice'}).then((c) => c.graphql('{ viewer { login } }')))
     expect(missing.message).to.equal('the GitHub App 424242 is not installed on alice: install it on that account (docs/github-app.md) or set GITHUB_PM_APP_INSTALLATION_ID')
-    const client = await createClient({env: env()})
-    expect((await client.graphql('{ viewer { login } }')).viewer.login).to.equal('pm-backup[bot]')
-    expect(await provider(client).installationId()).to.equal(INSTALLATION_ID)
+    const several = await rejection(createClient({env: env()}).then((c) => c.graphql('{ viewer { login } }')))
+    expect(several.message).to.equal(
+      'the GitHub App 424242 is installed on 2 accounts (acme, bob): set GITHUB_PM_APP_INSTALLATION_ID, or name the project by its URL or OWNER/NUMBER',
+    )
+  })
+
+  it("does not reach a user's projects: Apps have a Projects permission for organizations only", async () => {
+    const client = await createClient({env: env(), owner: 'bob'})
+    expect(await provider(client).installationId()).to.equal(INSTALLATION_ID + 1)
+    const denied = await rejection(client.graphql('{ user(login: "bob") { projectV2(number: 1) { title } } }'))
+    expect(denied.message).to.match(/Could not resolve to a ProjectV2 with the number 1/)
   })
 
   it('reaches only its installation: another organization\'s private project is not found', async () => {
@@ -208,10 +229,12 @@ describe('github/app-auth: the installation rate limit and GHES', function () {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
     try {
       const port = (proxy.address() as AddressInfo).port
-      const client = await createClient({env: {...s.env, GITHUB_API_URL: `http://127.0.0.1:${port}/api/v3`}, owner: 'acme'})
+      // no owner: the App's only installation
+      const client = await createClient({env: {...s.env, GITHUB_API_URL: `http://127.0.0.1:${port}/api/v3`}})
       const data = await client.graphql('{ organization(login: "acme") { projectV2(number: 1) { title } } }')
       expect(data.organization.projectV2.title).to.equal('Roadmap')
-      expect(seen).to.include('GET /api/v3/orgs/acme/installation')
+      expect(seen).to.include('GET /api/v3/app/installations?per_page=100')
+      expect(await (client.auth as AppTokenProvider).installationId()).to.equal(INSTALLATION_ID)
       expect(seen).to.include(`POST /api/v3/app/installations/${INSTALLATION_ID}/access_tokens`)
       expect(seen).to.include('POST /api/graphql')
       expect(seen.every((line) => line.includes('/api/'))).to.equal(true)

@@ -117,7 +117,7 @@ export class AppService implements AppsApi {
     if (!installation || !app) return undefined
     const grant = this.grant(installation, app)
     const bot = this.model.store.users[app.botUserId]
-    return {login: bot?.login ?? `${app.slug}[bot]`, scopes: scopesOf(app.permissions, grant.organization), installation: grant}
+    return {login: bot?.login ?? `${app.slug}[bot]`, scopes: scopesOf(app.permissions), installation: grant}
   }
 
   /** The app a JWT stands for, or GitHub's refusal. The JWT's times are those of the client's clock: `time.stated`. */
@@ -349,11 +349,12 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<string, string>> = Object.free
 
 /**
  * The OAuth scopes the engine's GraphQL checks see for an installation (Apps have permissions, not scopes): project
- * scopes from the Projects organization permission (none on a user installation), repo from Issues/Metadata.
+ * scopes from the Projects organization permission, repo from Issues/Metadata. What the installation reaches is
+ * decided per object by the reader (a user's projects: none, whatever the permission).
  */
-function scopesOf(permissions: Record<string, string>, organization: boolean): string[] {
+function scopesOf(permissions: Record<string, string>): string[] {
   const scopes = ['repo', 'read:org']
-  const projects = organization ? permissions.organization_projects : undefined
+  const projects = permissions.organization_projects
   if (projects === 'write' || projects === 'admin') scopes.push('project')
   else if (projects === 'read') scopes.push('read:project')
   return scopes
