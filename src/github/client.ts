@@ -312,13 +312,19 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
   })
 
   if (app) {
-    provider = appTokenProvider({
-      credentials: app,
-      owner: options.owner,
-      request: octokit.request as unknown as AppRequest,
-      clock,
-      renewBeforeMs: options.renewBeforeMs,
-    })
+    // the App's own requests (its JWT routes) go through this client too: GHES base URL, retries, limits, stall
+    // guard and the command's deadline, like any other call
+    const appRequest: AppRequest = async (route, parameters = {}) => {
+      const label = route.trim()
+      const call: Call = {label, what: `GitHub's answer to ${label}`, mutation: false}
+      checkDeadline(call)
+      try {
+        return await octokit.request(route, {...parameters, request: {...(parameters.request as object), ...callOptions(call)}})
+      } catch (error) {
+        throw deadlineFailure(call, error) ?? error
+      }
+    }
+    provider = appTokenProvider({credentials: app, owner: options.owner, request: appRequest, clock, renewBeforeMs: options.renewBeforeMs})
   }
 
   // plugin-retry asks retryRequest(error, retries, retryAfter) for each failure it will retry. Its own delay grows with

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {createPrivateKey} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import {createServer, request as httpRequest, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -10,6 +11,7 @@ import {appCredentialsFromEnv, type AppTokenProvider} from '../../src/github/aut
 import {createClient, type GitHubClient} from '../../src/github/client.js'
 import {UserError} from '../../src/util/errors.js'
 import {redact} from '../../src/util/secrets.js'
+import {SignJWT} from 'jose'
 import {APP_ID, generateAppKeys, INSTALLATION_ID, startAppSandbox, type AppKeys, type AppSandbox} from '../helpers/app.js'
 
 const PROJECT = 'acme/1'
@@ -130,6 +132,32 @@ describe('github/app-auth: GitHub App authentication', function () {
     await client.graphql('mutation Draft($p: ID!) { addProjectV2DraftIssue(input: {projectId: $p, title: "from the app"}) { projectItem { id } } }', {p: projectId})
     expect((await client.graphql(ITEMS, {p: projectId})).node.items.totalCount).to.equal(15)
     expect(provider(client).minted).to.equal(3)
+  })
+
+  it("checks an App's JWT as GitHub does: RS256 by the App's key, iat not in the future, exp within 10 minutes of iat", async () => {
+    const jwt = async (claims: {iss?: number; iat: number; exp: number}, key = keys.privateKey) =>
+      new SignJWT({}).setProtectedHeader({alg: 'RS256', typ: 'JWT'}).setIssuer(String(claims.iss ?? APP_ID)).setIssuedAt(claims.iat).setExpirationTime(claims.exp).sign(createPrivateKey(key))
+    const app = async (authorization: string) => {
+      const res = await fetch(`${s.url}/app`, {headers: {authorization}})
+      return {status: res.status, body: (await res.json()) as any}
+    }
+    const now = Math.floor(s.clock.now() / 1000)
+    // backdated a minute against clock drift, as GitHub recommends: accepted
+    const ok = await app(`bearer ${await jwt({iat: now - 60, exp: now + 540})}`)
+    expect(ok.status).to.equal(200)
+    expect(ok.body).to.include({id: APP_ID, slug: 'pm-backup', name: 'PM Backup'})
+    expect(ok.body.owner.login).to.equal('acme')
+    const refusals: Array<[string, number, string]> = [
+      [`bearer ${await jwt({iat: now, exp: now + 601})}`, 401, "'Expiration time' claim ('exp') is too far in the future"],
+      [`bearer ${await jwt({iat: now - 700, exp: now - 100})}`, 401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"],
+      [`bearer ${await jwt({iat: now + 120, exp: now + 500})}`, 401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"],
+      [`bearer ${await jwt({iat: now, exp: now + 500}, generateAppKeys().privateKey)}`, 401, 'A JSON web token could not be decoded'],
+      [`bearer ${await jwt({iss: 31337, iat: now, exp: now + 500})}`, 404, 'Integration not found'],
+      ['token ghp_aPersonalAccessTokenIsNotAJwt00000000', 401, 'A JSON web token could not be decoded'],
+    ]
+    for (const [authorization, status, message] of refusals) {
+      expect(await app(authorization), message).to.deep.include({status, body: {message, documentation_url: 'https://docs.github.com/rest'}})
+    }
   })
 
   it('answers an expired installation token 401 "Bad credentials", like GitHub', async () => {
