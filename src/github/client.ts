@@ -51,8 +51,11 @@ export interface ClientOptions {
    * resolveToken(env) (GH_TOKEN, GITHUB_TOKEN, `gh auth token`)
    */
   token?: string
-  /** where each request's token comes from (wins over `token`); e.g. an App's, renewed before it expires */
-  auth?: TokenProvider
+  /**
+   * where each request's token comes from (wins over `token`): a provider (an App's, renewed before it expires) or a
+   * plain `async () => token`, asked before every attempt
+   */
+  auth?: TokenProvider | (() => Promise<string>)
   /** with App credentials and no installation id: the login whose installation to use (the project's owner) */
   owner?: string
   /** with App credentials: renew an installation token when it has less than this left (default 5 minutes) */
@@ -149,7 +152,8 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
   const endpoints = Object.freeze(resolveEndpoints(env, {apiUrl: options.apiUrl, host: options.host}))
   // the token source: given, else a GitHub App's (GITHUB_PM_APP_ID wins over GH_TOKEN), else GH_TOKEN and friends
   const clock = new ServerClock()
-  let provider: TokenProvider | undefined = options.auth ?? (options.token !== undefined ? fixedToken(options.token) : undefined)
+  const given = typeof options.auth === 'function' ? ({kind: 'token', token: options.auth} satisfies TokenProvider) : options.auth
+  let provider: TokenProvider | undefined = given ?? (options.token !== undefined ? fixedToken(options.token) : undefined)
   const app = provider ? undefined : await appCredentialsFromEnv(env)
   if (!provider && !app) provider = fixedToken(await resolveToken(env))
 
@@ -239,6 +243,7 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
         return observe(request(endpoint))
       }
       const token = await provider!.token()
+      registerSecret(token)
       endpoint.headers.authorization = `token ${token}`
       try {
         return await observe(request(endpoint))

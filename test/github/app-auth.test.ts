@@ -160,6 +160,15 @@ describe('github/app-auth: GitHub App authentication', function () {
     }
   })
 
+  it('takes a plain async () => token as its token source, asked before every request', async () => {
+    const app = await createClient({env: env(), owner: 'acme'})
+    let asked = 0
+    const client = await createClient({apiUrl: s.url, env: {}, auth: async () => (asked++, app.auth!.token())})
+    await client.graphql('{ viewer { login } }')
+    await client.rest('GET /repos/{owner}/{repo}/milestones', {owner: 'acme', repo: 'app'})
+    expect(asked).to.equal(2)
+  })
+
   it('answers an expired installation token 401 "Bad credentials", like GitHub', async () => {
     const client = await createClient({env: env(), owner: 'acme'})
     const token = await client.auth!.token()
