@@ -59,7 +59,7 @@ export const TIERS = {
     'test/action/run.test.ts',
   ],
   integration: ['test/app/', 'test/github/', 'test/sandbox/', 'test/storage/', 'test/plan/apply.test.ts', 'test/journal/read-data-backends.test.ts'],
-  e2e: ['test/action/action-process.test.ts', 'test/e2e/', 'test/cli/', 'test/hooks/', 'test/install/', 'test/robustness/', 'test/bench/'],
+  e2e: ['test/action/action-process.test.ts', 'test/e2e/', 'test/cli/', 'test/hooks/', 'test/install/', 'test/robustness/', 'test/bench/', 'test/github/app-cli.test.ts'],
 }
 
 /** Mocha workers per tier by default (at most the machine's cores). */

@@ -35,7 +35,7 @@ export async function protectProject(session: Session, request: ProtectRequest):
   let projectId: string | undefined
   let name: string | undefined
   try {
-    const client = await connect(session)
+    const client = await connect(session, {project: request.project})
     const project = await resolveLiveProject(session, client, request.project)
     projectId = project.id
     const repo = await repository(session)

@@ -63,16 +63,37 @@ export function deadlineFrom(config: ResolvedConfig, startMs: number): number | 
   return seconds > 0 ? startMs + seconds * 1000 : undefined
 }
 
-export async function connect(session: Session): Promise<GitHubClient> {
+/** What a client is for: a GitHub App's installation is found from this project's (or this) owner. */
+export interface ConnectTarget {
+  /** the project text (flag), else the configured default project */
+  project?: string
+  /** an owner login (--owner), winning over the project's */
+  owner?: string
+}
+
+export async function connect(session: Session, target: ConnectTarget = {}): Promise<GitHubClient> {
   const stall = Number(session.config.get('github.stall_timeout') ?? 30)
   return createClient({
     env: session.env,
+    owner: target.owner ?? ownerOfProject(session, target.project),
     onWait: session.onWait,
     stallTimeoutMs: stall * 1000,
     // a session built by hand (demo, tests) has no deadlineAt: its deadline counts from now
     deadlineAt: session.deadlineAt ?? deadlineFrom(session.config, Date.now()),
     retryBaseMs: session.retryBaseMs,
   })
+}
+
+/** The owner login of the project text (the flag, else the configured default), when it names one. */
+function ownerOfProject(session: Session, flag?: string): string | undefined {
+  const text = flag ?? (session.config.get('project') as string | undefined)
+  if (!text) return undefined
+  try {
+    const ref = parseProjectRef(text)
+    return ref.kind === 'number' ? ref.owner : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Resolves a project against GitHub (needs a token). */
@@ -152,6 +173,6 @@ export async function backedUpProjectId(session: Session, repo: Repository, flag
   if (found) return found.id
   const ref = parseProjectRef(text)
   if (ref.kind === 'id') return ref.id
-  const client = await connect(session)
+  const client = await connect(session, {owner: ref.owner})
   return (await resolveProject(client, ref)).id
 }

@@ -26,7 +26,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
   }): Promise<BackupResult> {
     const session = await this.session()
     const repo = await repository(session, opts.storage)
-    const client = await connect(session)
+    const client = await connect(session, {project: (this.flags as {project?: string}).project})
     const project = await resolveLiveProject(session, client, (this.flags as {project?: string}).project)
     const record = this.audit({command: this.id ?? 'backup', project: project.id, backup: opts.name})
     const result = await runBackup(session, client, repo, {
@@ -46,7 +46,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
   protected async backupAll(owner: string, opts: {type?: string; storage?: string; dependencies?: string; prefix?: string; shadow?: boolean}) {
     const session = await this.session()
     const repo = await repository(session, opts.storage)
-    const client = await connect(session)
+    const client = await connect(session, {owner})
     const results = await backupOwner(session, client, repo, owner, {
       type: opts.type as BackupType | undefined,
       prefix: opts.prefix,

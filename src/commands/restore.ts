@@ -103,7 +103,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       onWait: (w) => this.progress(waitText(w)),
     })
     const repo = await repository(session, f.storage)
-    const client = await connect(session)
+    const client = await connect(session, {project: into ?? request.project})
     // one restore per project at a time: a restore that changes something holds the target's lock from before its
     // plan until it ends (a dry run or a rehearsal changes nothing and takes none)
     const exclusive = !f['dry-run'] && !f['test-only']

@@ -4,6 +4,7 @@ import {throttling} from '@octokit/plugin-throttling'
 import {Kind, parse} from 'graphql'
 import {registerSecret} from '../util/secrets.js'
 import {resolveToken} from './auth.js'
+import {appCredentialsFromEnv, appTokenProvider, fixedToken, ServerClock, type AppRequest, type TokenProvider} from './auth-app.js'
 import {type Endpoints, isLoopback, resolveEndpoints} from './endpoints.js'
 import {ambiguousError, GitHubError, isSecondaryLimitMessage, rateLimitOf, toUserError} from './errors.js'
 import {DeadlineError, guardedFetch, seconds} from './stall.js'
@@ -40,11 +41,25 @@ export interface GitHubClient {
   rest<T = any>(route: string, params?: Record<string, unknown>): Promise<T>
   readonly stats: ClientStats
   readonly endpoints: Endpoints
+  /** where the client's tokens come from ('token' or 'app') */
+  readonly auth?: TokenProvider
 }
 
 export interface ClientOptions {
-  /** default: resolveToken(env) (GH_TOKEN, GITHUB_TOKEN, `gh auth token`) */
+  /**
+   * default: a GitHub App's installation tokens when GITHUB_PM_APP_ID is set (src/github/auth-app.ts), else
+   * resolveToken(env) (GH_TOKEN, GITHUB_TOKEN, `gh auth token`)
+   */
   token?: string
+  /**
+   * where each request's token comes from (wins over `token`): a provider (an App's, renewed before it expires) or a
+   * plain `async () => token`, asked before every attempt
+   */
+  auth?: TokenProvider | (() => Promise<string>)
+  /** with App credentials and no installation id: the login whose installation to use (the project's owner) */
+  owner?: string
+  /** with App credentials: renew an installation token when it has less than this left (default 5 minutes) */
+  renewBeforeMs?: number
   env?: NodeJS.ProcessEnv
   /** API root; wins over GITHUB_API_URL and GH_HOST (see resolveEndpoints) */
   apiUrl?: string
@@ -135,8 +150,12 @@ const unpacedGroup = {key: () => ({schedule: (_options: unknown, fn: (...args: a
 export async function createClient(options: ClientOptions = {}): Promise<GitHubClient> {
   const env = options.env ?? process.env
   const endpoints = Object.freeze(resolveEndpoints(env, {apiUrl: options.apiUrl, host: options.host}))
-  const token = options.token ?? (await resolveToken(env))
-  registerSecret(token)
+  // the token source: given, else a GitHub App's (GITHUB_PM_APP_ID wins over GH_TOKEN), else GH_TOKEN and friends
+  const clock = new ServerClock()
+  const given = typeof options.auth === 'function' ? ({kind: 'token', token: options.auth} satisfies TokenProvider) : options.auth
+  let provider: TokenProvider | undefined = given ?? (options.token !== undefined ? fixedToken(options.token) : undefined)
+  const app = provider ? undefined : await appCredentialsFromEnv(env)
+  if (!provider && !app) provider = fixedToken(await resolveToken(env))
 
   const retries = options.retries ?? DEFAULTS.retries
   const primaryWaitMaxMs = options.primaryWaitMaxMs ?? DEFAULTS.primaryWaitMaxMs
@@ -197,6 +216,59 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
     return {}
   }
 
+  /** Notes GitHub's clock from an answer's Date header (JWTs and token expiry are judged on it). */
+  const observe = async <T extends {headers?: Record<string, unknown>}>(sent: Promise<T>): Promise<T> => {
+    try {
+      const response = await sent
+      clock.observe(response.headers?.date)
+      return response
+    } catch (error: any) {
+      clock.observe(error?.response?.headers?.date)
+      throw error
+    }
+  }
+  /**
+   * Octokit's auth strategy, the innermost layer: every attempt takes the provider's token of the moment (an App's
+   * is renewed shortly before it expires). An App token answered 401 "Bad credentials" is replaced by a new one and
+   * the request sent once more: GitHub refused it before running anything, so this is safe for a mutation too.
+   * Requests that carry their own authorization (the App's JWT routes) are sent as they are.
+   */
+  const authStrategy = () => {
+    const auth = async () => ({type: 'token', token: await provider!.token()})
+    const hook = async (request: any, route: any, parameters?: any) => {
+      const endpoint = request.endpoint.merge(route, parameters)
+      const preset = endpoint.headers.authorization
+      if (typeof preset === 'string' && preset.trim()) {
+        registerSecret(preset.replace(/^\s*(?:bearer|token)\s+/i, '').trim())
+        return observe(request(endpoint))
+      }
+      const token = await provider!.token()
+      registerSecret(token)
+      endpoint.headers.authorization = `token ${token}`
+      try {
+        return await observe(request(endpoint))
+      } catch (error: any) {
+        if (error?.status !== 401 || !provider!.renew || !/bad credentials/i.test(String(error.message))) throw error
+        const fresh = await provider!.renew(token)
+        if (!fresh || fresh === token) throw error
+        stats.requests++
+        stats.retries++
+        endpoint.headers.authorization = `token ${fresh}`
+        try {
+          return await observe(request(endpoint))
+        } catch (again: any) {
+          if (again?.status !== 401) throw again
+          throw new GitHubError(
+            'auth',
+            "GitHub refused a new installation token of the GitHub App too (Bad credentials): check that the App is still installed and not suspended (docs/github-app.md)",
+            {status: 401, cause: again},
+          )
+        }
+      }
+    }
+    return Object.assign(auth, {hook})
+  }
+
   const GitHubOctokit = Octokit.plugin(instrument, throttling, retry)
   /** Request options for one logical call: its own fetch, watched for stalls and the deadline. */
   const callOptions = (call: Call): {fetch: typeof fetch} => {
@@ -215,7 +287,7 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
   }
   const callOf = (requestOptions: any): Call | undefined => requestOptions?.request?.fetch?.[CALL]
   const octokit = new GitHubOctokit({
-    auth: token,
+    authStrategy,
     baseUrl: endpoints.restUrl,
     userAgent: options.userAgent ?? 'github-pm-plugin-backup',
     log: silent,
@@ -243,6 +315,22 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
       },
     },
   })
+
+  if (app) {
+    // the App's own requests (its JWT routes) go through this client too: GHES base URL, retries, limits, stall
+    // guard and the command's deadline, like any other call
+    const appRequest: AppRequest = async (route, parameters = {}) => {
+      const label = route.trim()
+      const call: Call = {label, what: `GitHub's answer to ${label}`, mutation: false}
+      checkDeadline(call)
+      try {
+        return await octokit.request(route, {...parameters, request: {...(parameters.request as object), ...callOptions(call)}})
+      } catch (error) {
+        throw deadlineFailure(call, error) ?? error
+      }
+    }
+    provider = appTokenProvider({credentials: app, owner: options.owner, request: appRequest, clock, renewBeforeMs: options.renewBeforeMs})
+  }
 
   // plugin-retry asks retryRequest(error, retries, retryAfter) for each failure it will retry. Its own delay grows with
   // options.request.retryCount, which plugin-throttling resets to 0 on GraphQL failures; so the n-th retry of a request
@@ -287,6 +375,7 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
 
   return {
     endpoints,
+    auth: provider!,
     get stats() {
       return {...stats}
     },

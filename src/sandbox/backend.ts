@@ -8,6 +8,40 @@
 export interface Viewer {
   login: string
   scopes: string[]
+  /** set for a GitHub App installation access token: what the installation reaches, and its own rate limit */
+  installation?: InstallationGrant
+}
+
+/** What an installation access token stands for (src/sandbox/world/apps.ts). */
+export interface InstallationGrant {
+  id: number
+  appId: number
+  /** the user or organization the app is installed on */
+  accountId: string
+  organization: boolean
+  /** GitHub's permission names (organization_projects, issues, metadata, pull_requests) -> read | write | admin */
+  permissions: Record<string, string>
+  /** the installation's primary rate limit per hour (GitHub's formula, ratelimit.ts) */
+  primaryLimit: number
+}
+
+/** The JWT-authenticated App routes and installation tokens (src/sandbox/world/apps.ts). */
+export interface AppsApi {
+  /** true when the world has any app */
+  readonly any: boolean
+  isAppRoute(method: string, path: string): boolean
+  /** the app a `bearer JWT` header stands for, or GitHub's refusal (401/404); the JWT's times are checked on `time.stated` */
+  authenticate(authorization: string | undefined, time: SandboxTime): Promise<{app: {id: number}} | {refusal: RestResponse}>
+  route(app: {id: number}, method: string, path: string, time: SandboxTime): RestResponse
+  /** the viewer of an installation token; undefined when unknown or expired */
+  viewerOfToken(token: string, time: SandboxTime): Viewer | undefined
+}
+
+/** The sandbox clock at one moment: `now` in GitHub time, and how a GitHub time is stated to clients (clock.ts). */
+export interface SandboxTime {
+  now: number
+  /** the epoch milliseconds a client reads for GitHub time `githubMs` (Date headers, expires_at, x-ratelimit-reset) */
+  stated(githubMs: number): number
 }
 
 /** One REST call as the world sees it: the path has no `/api/v3` prefix and no query string. */
@@ -34,6 +68,8 @@ export interface SandboxBackend {
   /** true for mutations that create content (createIssue, addProjectV2DraftIssue, createProjectV2, createRepository,
    *  createLabel, createProjectV2StatusUpdate, ...): these count toward 80/minute and 500/hour. */
   isContentCreating(mutationField: string): boolean
+  /** GitHub Apps and their installation tokens, when the backend has any */
+  readonly apps?: AppsApi
   /** serialisable state for --state save/load */
   toJSON(): unknown
 }

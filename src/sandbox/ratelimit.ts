@@ -33,6 +33,21 @@ export const SECONDARY_LIMITS = {
 
 export const PRIMARY_LIMIT = 5_000
 
+/**
+ * GitHub App installations ("Rate limits for the REST API", "Primary rate limit for GitHub App installations"; the
+ * GraphQL API uses the same figures): at least 5,000 an hour; installations with more than 20 repositories get 50
+ * more per repository above 20, and installations on an organization with more than 20 users 50 more per user above
+ * 20; never more than 12,500. (Installations on GitHub Enterprise Cloud organizations get 15,000: not modelled.)
+ */
+export const INSTALLATION_LIMITS = {minimum: 5_000, perRepository: 50, perUser: 50, freeRepositories: 20, freeUsers: 20, maximum: 12_500} as const
+
+export function installationRateLimit(reach: {repositories: number; users: number; organization: boolean}): number {
+  const L = INSTALLATION_LIMITS
+  const repos = Math.max(0, reach.repositories - L.freeRepositories) * L.perRepository
+  const users = reach.organization ? Math.max(0, reach.users - L.freeUsers) * L.perUser : 0
+  return Math.min(L.maximum, L.minimum + repos + users)
+}
+
 export type Resource = 'graphql' | 'core'
 
 /** A sliding-window log: amounts charged at times, counted while younger than the window. */
@@ -121,9 +136,9 @@ export type Verdict =
   | {ok: false; kind: 'primary' | 'secondary'; reason: string; retryAfterMs: number}
 
 class UserLimits {
-  readonly primary: Record<Resource, FixedWindowBudget> = {
-    graphql: new FixedWindowBudget(PRIMARY_LIMIT, HOUR_MS),
-    core: new FixedWindowBudget(PRIMARY_LIMIT, HOUR_MS),
+  readonly primary: Record<Resource, FixedWindowBudget>
+  constructor(primaryLimit: number) {
+    this.primary = {graphql: new FixedWindowBudget(primaryLimit, HOUR_MS), core: new FixedWindowBudget(primaryLimit, HOUR_MS)}
   }
   readonly secondary: Record<Resource, SlidingWindow> = {
     graphql: new SlidingWindow(SECONDARY_LIMITS.graphqlPointsPerMinute, MINUTE_MS),
@@ -159,9 +174,12 @@ export class RateLimiter {
     this.inFlight = Math.max(0, this.inFlight - 1)
   }
 
-  /** The primary window of `login` on `resource` as of now. */
-  primary(login: string, resource: Resource): {limit: number; used: number; remaining: number; resetAt: number} {
-    return this.user(login).primary[resource].state(this.clock.now())
+  /**
+   * The primary window of `login` on `resource` as of now. `limit` is the hourly limit of a caller whose limit is not
+   * the user's 5,000 (an App installation, keyed `installation:ID`); it applies from the caller's first request.
+   */
+  primary(login: string, resource: Resource, limit?: number): {limit: number; used: number; remaining: number; resetAt: number} {
+    return this.user(login, limit).primary[resource].state(this.clock.now())
   }
 
   /** Secondary points of `login` on `resource` within the last minute. */
@@ -177,9 +195,9 @@ export class RateLimiter {
   }
 
   /** Checks every limit; charges the request only when all of them admit it. */
-  admit(login: string, resource: Resource, request: Admission): Verdict {
+  admit(login: string, resource: Resource, request: Admission, limit?: number): Verdict {
     const now = this.clock.now()
-    const user = this.user(login)
+    const user = this.user(login, limit)
     if (this.enforce) {
       const refusal = this.refusal(user, resource, request, now)
       if (refusal) return refusal
@@ -207,15 +225,15 @@ export class RateLimiter {
     }
     const primary = user.primary[resource].state(now)
     if (request.primaryPoints > primary.remaining) {
-      return {ok: false, kind: 'primary', reason: `${PRIMARY_LIMIT} points per hour`, retryAfterMs: Math.max(1, primary.resetAt - now)}
+      return {ok: false, kind: 'primary', reason: `${primary.limit} points per hour`, retryAfterMs: Math.max(1, primary.resetAt - now)}
     }
     return undefined
   }
 
-  private user(login: string): UserLimits {
+  private user(login: string, limit: number = PRIMARY_LIMIT): UserLimits {
     let user = this.users.get(login)
     if (!user) {
-      user = new UserLimits()
+      user = new UserLimits(limit)
       this.users.set(login, user)
     }
     return user

@@ -200,6 +200,32 @@ export const seedProjectSchema = z.object({
   items: z.array(seedItemSchema).optional(),
 })
 
+/** A GitHub App and where it is installed (src/sandbox/world/apps.ts; docs/github-app.md). */
+export const seedAppSchema = z.object({
+  /** the app id (the JWT's `iss`); default: the next free id from 100001 */
+  id: whole().positive().optional(),
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,33}$/, {error: 'expected a slug: lower-case letters, digits and hyphens'}),
+  name: z.string().optional(),
+  /** login of the user or organization that owns the app */
+  owner: name,
+  /** PEM of the app's PUBLIC key (never the private key: GitHub keeps only the public half) */
+  publicKey: z.string().refine((s) => /-----BEGIN (RSA )?PUBLIC KEY-----/.test(s), {error: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)'}),
+  /** GitHub's permission names -> read | write | admin; default organization_projects write, issues write, metadata read, pull_requests read */
+  permissions: z.record(z.string(), z.enum(['read', 'write', 'admin'])).optional(),
+  installations: z
+    .array(
+      z.object({
+        id: whole().positive().optional(),
+        /** the user or organization login the app is installed on */
+        account: name,
+        /** repositories / members the rate-limit formula counts, when the seed does not hold them all */
+        repositories: whole().min(0).optional(),
+        users: whole().min(0).optional(),
+      }),
+    )
+    .optional(),
+})
+
 export const seedSchema = z.object(
   {
     version: z.literal(1).optional(),
@@ -207,6 +233,7 @@ export const seedSchema = z.object(
     orgs: z.array(seedOrgSchema).optional(),
     repositories: z.array(seedRepositorySchema).optional(),
     projects: z.array(seedProjectSchema).optional(),
+    apps: z.array(seedAppSchema).optional(),
   },
   {error: 'expected a JSON object'},
 )

@@ -23,6 +23,7 @@ import {
   seedShapeProblem,
 } from './seed-schema.js'
 import {UserError} from '../util/errors.js'
+import {AppService} from './world/apps.js'
 import type {Model, OptionInput, ValueInput} from './world/model.js'
 import {Planning, type IssueFieldValueInput} from './world/planning.js'
 import {BUILTIN_DATE_FIELD_TYPES} from './world/store.js'
@@ -112,6 +113,17 @@ class Loader {
       at(`projects[${i}] (${p.title})`)
       const project = this.project(p, (w) => at(`projects[${i}] (${p.title}) ${w}`))
       result.projects[`${this.m.ownerLogin(project.ownerId)}/${project.number}`] = project.id
+    })
+    const apps = new AppService(this.m)
+    all(seed.apps).forEach((a, i) => {
+      at(`apps[${i}] (${a.slug})`)
+      const owner = this.m.ownerOfLogin(a.owner) ?? fail(`The owner '${a.owner}' is not a user or organization of the seed.`)
+      const app = apps.register({id: a.id, slug: a.slug, name: a.name, ownerId: owner.rec.id, publicKey: a.publicKey, permissions: a.permissions})
+      all(a.installations).forEach((inst, j) => {
+        at(`apps[${i}] (${a.slug}) installations[${j}]`)
+        const account = this.m.ownerOfLogin(inst.account) ?? fail(`The account '${inst.account}' is not a user or organization of the seed.`)
+        apps.install(app, account.rec.id, {id: inst.id, repositoryCount: inst.repositories, userCount: inst.users})
+      })
     })
     return result
   }

@@ -13,7 +13,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 import {defaultFieldResolver, execute, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema} from 'graphql'
 import {UserError} from '../util/errors.js'
-import type {GraphQLContext, RestRequest, SandboxBackend, Viewer} from './backend.js'
+import type {GraphQLContext, RestRequest, SandboxBackend, SandboxTime, Viewer} from './backend.js'
 import {fastClock, githubWaitSeconds, realClock, realTimeOf, realWaitSeconds, type Clock} from './clock.js'
 import {SandboxError} from './errors.js'
 import {Faults} from './faults.js'
@@ -227,6 +227,13 @@ export class SandboxServer implements Sandbox {
   authenticate(authorization: string | undefined): Viewer | undefined {
     const match = authorization?.match(/^\s*(?:bearer|token)\s+(\S+)\s*$/i)
     if (!match) return undefined
+    const apps = this.backend.apps
+    if (apps) {
+      // an installation token (ghs_) is one the sandbox minted, and only until it expires; an App's JWT is good for
+      // the App routes only (handled before this): neither is "any token" even when no tokens are configured
+      if (match[1].startsWith('ghs_')) return apps.viewerOfToken(match[1], this.time())
+      if (apps.any && /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/.test(match[1])) return undefined
+    }
     if (!this.tokens) return {login: this.defaultViewer, scopes: [...ALL_SCOPES]}
     const viewer = this.tokens.get(match[1])
     return viewer && {login: viewer.login, scopes: [...viewer.scopes]}
@@ -241,6 +248,11 @@ export class SandboxServer implements Sandbox {
     if (isGraphQL) this.stats.requests.graphql++
     else this.stats.requests.rest++
 
+    const restPath = url.pathname === '/api/v3' || url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3'.length) || '/' : url.pathname
+    if (!isGraphQL && this.backend.apps?.isAppRoute(method, restPath)) {
+      await this.appRoute(req, res, requestId, method, restPath)
+      return
+    }
     const viewer = this.authenticate(req.headers.authorization)
     if (!viewer) {
       req.resume()
@@ -298,6 +310,34 @@ export class SandboxServer implements Sandbox {
     }
   }
 
+  /** The sandbox clock now, and how its times are stated to clients. */
+  private time(): SandboxTime {
+    return {now: this.clock.now(), stated: (githubMs: number) => realTimeOf(this.clock, githubMs)}
+  }
+
+  /**
+   * An App route (`/app...`, `/orgs/{org}/installation`, ...): authenticated by the App's JWT, not by a token. Its
+   * requests count on the App's own 5,000 an hour (an installation's token has its own limit).
+   */
+  private async appRoute(req: IncomingMessage, res: ServerResponse, requestId: string, method: string, path: string): Promise<void> {
+    const apps = this.backend.apps!
+    req.resume()
+    const auth = await apps.authenticate(req.headers.authorization, this.time())
+    if ('refusal' in auth) {
+      this.send(res, requestId, undefined, 'core', {status: auth.refusal.status, body: auth.refusal.body})
+      return
+    }
+    const caller: Viewer = {login: `app:${auth.app.id}`, scopes: []}
+    const verdict = this.limiter.admit(caller.login, 'core', {secondaryPoints: method === 'GET' ? SECONDARY_LIMITS.restReadPoints : SECONDARY_LIMITS.restWritePoints, contentCreations: 0, primaryPoints: 1})
+    if (!verdict.ok) {
+      this.send(res, requestId, caller, 'core', this.refuse(verdict, caller, 'core', requestId))
+      return
+    }
+    this.stats.primaryPoints.rest += 1
+    const reply = apps.route(auth.app, method, path, this.time())
+    this.send(res, requestId, caller, 'core', {status: reply.status, body: reply.body, headers: reply.headers})
+  }
+
   private async graphql(rawBody: string, viewer: Viewer, requestId: string): Promise<Reply> {
     const payload = parseJson(rawBody)
     if (!payload.ok || typeof payload.value !== 'object' || payload.value === null || Array.isArray(payload.value)) {
@@ -313,7 +353,7 @@ export class SandboxServer implements Sandbox {
     // A rejected document and a dry run cost no primary points.
     const primaryPoints = analysis && !analysis.dryRun ? analysis.cost : 0
 
-    const verdict = this.limiter.admit(viewer.login, 'graphql', {secondaryPoints, contentCreations, primaryPoints})
+    const verdict = this.limiter.admit(rateKey(viewer), 'graphql', {secondaryPoints, contentCreations, primaryPoints}, viewer.installation?.primaryLimit)
     if (!verdict.ok) return this.refuse(verdict, viewer, 'graphql', requestId)
     this.stats.secondaryPoints.graphql += secondaryPoints
     this.stats.primaryPoints.graphql += primaryPoints
@@ -327,7 +367,7 @@ export class SandboxServer implements Sandbox {
       this.stats.contentCreations += contentCreations
     }
 
-    const primary = this.limiter.primary(viewer.login, 'graphql')
+    const primary = this.limiter.primary(rateKey(viewer), 'graphql', viewer.installation?.primaryLimit)
     const resetSeconds = Math.ceil(realTimeOf(this.clock, primary.resetAt) / 1000)
     const rateLimit = {
       cost,
@@ -417,7 +457,7 @@ export class SandboxServer implements Sandbox {
     const readOnly = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
     const secondaryPoints = readOnly ? SECONDARY_LIMITS.restReadPoints : SECONDARY_LIMITS.restWritePoints
     const contentCreations = isContentCreatingRest(method, path) ? 1 : 0
-    const verdict = this.limiter.admit(viewer.login, 'core', {secondaryPoints, contentCreations, primaryPoints: 1})
+    const verdict = this.limiter.admit(rateKey(viewer), 'core', {secondaryPoints, contentCreations, primaryPoints: 1}, viewer.installation?.primaryLimit)
     if (!verdict.ok) return this.refuse(verdict, viewer, 'core', requestId)
     this.stats.secondaryPoints.rest += secondaryPoints
     this.stats.primaryPoints.rest += 1
@@ -448,13 +488,13 @@ export class SandboxServer implements Sandbox {
         // GraphQL answers an exhausted primary limit with HTTP 200 and an error of type RATE_LIMITED (github/docs#22607)
         return {
           status: 200,
-          body: {errors: [{type: 'RATE_LIMITED', message: `API rate limit exceeded for user ID ${this.userId(viewer.login)}.`}]},
+          body: {errors: [{type: 'RATE_LIMITED', message: this.exceeded(viewer)}]},
           headers: {'x-ratelimit-remaining': '0'},
         }
       }
       return {
         status: 403,
-        body: {message: `API rate limit exceeded for user ID ${this.userId(viewer.login)}.`, documentation_url: PRIMARY_DOCS[resource]},
+        body: {message: this.exceeded(viewer), documentation_url: PRIMARY_DOCS[resource]},
         headers: {'x-ratelimit-remaining': '0'},
       }
     }
@@ -470,13 +510,22 @@ export class SandboxServer implements Sandbox {
     }
   }
 
+  /** GitHub's words for an exhausted primary limit: per user, or per installation for an App's token. */
+  private exceeded(viewer: Viewer): string {
+    if (viewer.installation) return `API rate limit exceeded for installation ID ${viewer.installation.id}.`
+    return `API rate limit exceeded for user ID ${this.userId(viewer.login)}.`
+  }
+
   private send(res: ServerResponse, requestId: string, viewer: Viewer | undefined, resource: Resource, reply: Reply): void {
     if (res.headersSent || res.destroyed) return
     const headers: Record<string, string> = {
+      // GitHub's time, as clients read it (a client checks its clock against it, e.g. for an App's JWT)
+      date: new Date(realTimeOf(this.clock, this.clock.now())).toUTCString(),
       'content-type': 'application/json; charset=utf-8',
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': requestId,
-      'x-oauth-scopes': viewer ? viewer.scopes.join(', ') : '',
+      // installation tokens carry permissions, not OAuth scopes
+      'x-oauth-scopes': viewer && !viewer.installation ? viewer.scopes.join(', ') : '',
       ...this.rateLimitHeaders(viewer, resource),
       ...(reply.headers ?? {}),
     }
@@ -494,7 +543,7 @@ export class SandboxServer implements Sandbox {
       const reset = Math.ceil(realTimeOf(this.clock, this.clock.now() + 3_600_000) / 1000)
       return {'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '60', 'x-ratelimit-used': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': resource}
     }
-    const primary = this.limiter.primary(viewer.login, resource)
+    const primary = this.limiter.primary(rateKey(viewer), resource, viewer.installation?.primaryLimit)
     return {
       'x-ratelimit-limit': String(primary.limit),
       'x-ratelimit-remaining': String(primary.remaining),
@@ -535,6 +584,11 @@ export class SandboxServer implements Sandbox {
 /** Starts a sandbox on loopback and resolves once it accepts connections. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return new SandboxServer(options).listen()
+}
+
+/** Whose rate limits a request counts on: the user's, or an App installation's (shared by all its tokens). */
+function rateKey(viewer: Viewer): string {
+  return viewer.installation ? `installation:${viewer.installation.id}` : viewer.login
 }
 
 function secondaryMessage(requestId: string): string {

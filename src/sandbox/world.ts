@@ -13,6 +13,7 @@
  */
 import type {RestRequest, RestResponse, SandboxBackend, Viewer} from './backend.js'
 import {loadSeed, type Seed} from './seed.js'
+import {AppService} from './world/apps.js'
 import {Model} from './world/model.js'
 import {CONTENT_CREATING, mutationRoot} from './world/mutations.js'
 import {Reader} from './world/read.js'
@@ -28,12 +29,15 @@ export interface WorldOptions {
 
 export class World implements SandboxBackend {
   readonly model: Model
+  /** GitHub Apps: their JWT routes and installation tokens (src/sandbox/world/apps.ts) */
+  readonly apps: AppService
 
   /** A fresh world: the user `octocat` and the organisation `acme`, octocat its admin. */
   constructor(options: WorldOptions = {}, store?: Store) {
     const now = options.now ?? (() => new Date())
     const baseUrl = (options.baseUrl ?? 'https://github.com').replace(/\/+$/, '')
     this.model = store ? new Model(store, now, baseUrl) : Model.create(now, baseUrl)
+    this.apps = new AppService(this.model)
   }
 
   /** A world from the value `toJSON()` returned (a parsed `--state` file). */

@@ -90,15 +90,27 @@ export class Reader {
 
   canReadRepo(repo: RepoRec): boolean {
     if (repo.visibility === 'PUBLIC') return true
+    const installation = this.viewer.installation
+    if (installation) return repo.ownerId === installation.accountId
     return this.canWriteRepo(repo)
   }
 
   canWriteRepo(repo: RepoRec): boolean {
+    // an App installation reaches every repository of its account, and writes issues with Issues: write
+    const installation = this.viewer.installation
+    if (installation) return repo.ownerId === installation.accountId && installation.permissions.issues === 'write'
     if (!this.me) return false
     return repo.ownerId === this.me.id || this.memberRole(repo.ownerId) !== undefined || repo.collaborators.includes(this.me.id)
   }
 
   private projectRole(p: ProjectRec): 'ADMIN' | 'WRITER' | 'READER' | undefined {
+    const installation = this.viewer.installation
+    if (installation) {
+      // the Projects organization permission; Apps have no permission for projects owned by a user
+      if (!installation.organization || p.ownerId !== installation.accountId) return undefined
+      const level = installation.permissions.organization_projects
+      return level === 'admin' ? 'ADMIN' : level === 'write' ? 'WRITER' : level === 'read' ? 'READER' : undefined
+    }
     if (!this.me) return undefined
     if (p.ownerId === this.me.id) return 'ADMIN'
     const member = this.memberRole(p.ownerId)

@@ -18,6 +18,16 @@ export class RepoModel extends ModelCore {
     return user
   }
 
+  /** A GitHub App's bot account, `slug[bot]` (a login no person can take, hence no login check beyond uniqueness). */
+  addBot(slug: string, name: string): UserRec {
+    const login = `${slug}[bot]`
+    if (this.ownerByLogin.has(login.toLowerCase())) throw unprocessable(`Login '${login}' is already taken.`)
+    const user: UserRec = {...this.base('User'), login, name}
+    this.store.users[user.id] = user
+    this.ownerByLogin.set(login.toLowerCase(), user.id)
+    return user
+  }
+
   addOrg(input: {login: string; name?: string | null}): OrgRec {
     this.assertLoginFree(input.login)
     const org: OrgRec = {...this.base('Organization'), login: input.login, name: input.name ?? null, members: {}}

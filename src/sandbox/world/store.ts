@@ -368,6 +368,40 @@ export interface Store {
   issueTypes?: Record<string, IssueTypeRec>
   /** organizations' issue fields (absent in worlds saved before they existed) */
   issueFields?: Record<string, IssueFieldRec>
+  /** GitHub Apps, by app id (absent in worlds without any; src/sandbox/world/apps.ts) */
+  apps?: Record<string, AppRec>
+  /** installations of those apps on accounts, by installation id */
+  installations?: Record<string, InstallationRec>
+}
+
+/** A GitHub App: its id (the JWT's `iss`), slug, the public half of its key, and what it may do. */
+export interface AppRec {
+  id: number
+  nodeId: string
+  slug: string
+  name: string
+  /** the account that owns the app (a user or organization id) */
+  ownerId: string
+  /** PEM (SPKI) of the key the app signs its JWTs with; GitHub keeps only the public half */
+  publicKey: string
+  /** GitHub's permission names: organization_projects, issues, metadata, pull_requests, ... -> read | write | admin */
+  permissions: Record<string, string>
+  /** the user id of the app's bot account ("slug[bot]"), the author of what an installation creates */
+  botUserId: string
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+/** An app installed on a user or organization (every repository of the account: repository_selection "all"). */
+export interface InstallationRec {
+  id: number
+  appId: number
+  accountId: string
+  /** stand-ins for the rate-limit formula when the seed does not hold every repository or member */
+  repositoryCount?: number
+  userCount?: number
+  createdAt: Timestamp
+  updatedAt: Timestamp
 }
 
 export function emptyStore(): Store {
