@@ -233,7 +233,7 @@ export const PAGE_SCRIPT = String.raw`
     var ft = document.getElementById('fields'), vt = document.getElementById('views');
     ft.textContent = ''; vt.textContent = '';
     var h = el('tr'); ['Field', 'Type', 'Options'].forEach(function (t) { cell(h, t, 'th'); }); ft.appendChild(h);
-    s.fields.forEach(function (f) { var tr = el('tr'); cell(tr, f.name); cell(tr, f.type.toLowerCase().replace('_', ' ')); cell(tr, f.options.join(', ')); ft.appendChild(tr); });
+    s.fields.forEach(function (f) { var tr = el('tr'); cell(tr, f.name); cell(tr, f.type.toLowerCase().replace(/_/g, ' ')); cell(tr, f.options.join(', ')); ft.appendChild(tr); });
     h = el('tr'); ['#', 'View', 'Layout', 'Group by', 'Sort', 'Filter', 'Visible fields'].forEach(function (t) { cell(h, t, 'th'); }); vt.appendChild(h);
     s.views.forEach(function (v) {
       var tr = el('tr');
@@ -283,7 +283,8 @@ export const PAGE_SCRIPT = String.raw`
     shown = i;
     slider.value = String(i);
     toSel.value = String(i);
-    if (from === shown && shown > 0 && B.length > 1) from = shown - 1;
+    // "from" follows the slider unless it was chosen before the backup shown
+    if (from >= shown) from = Math.max(0, shown - 1);
     fromSel.value = String(from);
     renderBoard();
   }
