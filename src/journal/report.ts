@@ -151,7 +151,7 @@ export async function reportData(journal: Journal, options: ReportOptions = {}):
   const until = options.until?.getTime() ?? Infinity
   if (since > until) throw failure('usage', '--since is after --until: nothing can be in that range')
 
-  const tracked = new Map<string, Tracked>()
+  let tracked = new Map<string, Tracked>()
   const itemIndex = new Map<string, number>()
   const items: ReportItem[] = []
   const backups: PendingBackup[] = []
@@ -173,10 +173,19 @@ export async function reportData(journal: Journal, options: ReportOptions = {}):
     const t = Date.parse(header.timestamp)
     const within = t >= since && t <= until
     const field = groupFieldOf(chain)
-    const manyRepos = new Set(Object.values(chain.items ?? {}).map((i) => i.content?.repository).filter(Boolean)).size > 1
     for (const f of Object.values(chain.fields)) fieldNames.set(f.id, f.name)
     const current = new Map<string, Tracked>()
-    for (const [key, item] of Object.entries(chain.items ?? {})) current.set(key, summarize(item, field))
+    let repo: string | undefined
+    let manyRepos = false
+    for (const key in chain.items ?? {}) {
+      const item = chain.items![key]
+      current.set(key, summarize(item, field))
+      const r = item.content?.repository
+      if (r !== undefined && !manyRepos) {
+        if (repo === undefined) repo = r
+        else if (r !== repo) manyRepos = true
+      }
+    }
 
     if (within) {
       groupBy = field?.name ?? null
@@ -248,8 +257,7 @@ export async function reportData(journal: Journal, options: ReportOptions = {}):
         schema: schemaOf(chain, schemas, schemaIndex),
       })
     }
-    tracked.clear()
-    for (const [k, v] of current) tracked.set(k, v)
+    tracked = current
   })
 
   if (backups.length === 0) {
@@ -345,7 +353,7 @@ function refOf(key: string, item: ItemState, manyRepos: boolean): string {
 function summarize(item: ItemState, field: FieldDef | undefined): Tracked {
   const facts: string[] = []
   const add = (name: string, value: string) => {
-    if (value !== '') facts.push(`${name}=${value.replaceAll(SEP, ' ')}`)
+    if (value !== '') facts.push(`${name}=${value.includes(SEP) ? value.replaceAll(SEP, ' ') : value}`)
   }
   const title = titleOf(item)
   add('Title', title)
