@@ -185,6 +185,14 @@ describe('backup report --html in a browser (chromium, file://, no network)', fu
     if (SHOTS) await page.locator('.charts').screenshot({path: path.join(ROOT, 'docs', 'images', 'report-charts.png')})
   })
 
+  it('backup:report (the colon form) says so in one line when no backup is in the range, and writes nothing', async () => {
+    const empty = path.join(e.home, 'out', 'empty.html')
+    const r = await e.cli(['backup:report', '--since', '2099-01-01', '--html', empty, '--project', 'acme/1'])
+    expect(r.code).to.equal(1)
+    expect(r.stderr.trim()).to.match(/no full backup of project \S+ is in the range from 2099-01-01T00:00:00.000Z$/)
+    expect(existsSync(empty)).to.equal(false)
+  })
+
   it('made no request beyond its own file and raised no error (CSP: default-src none)', async () => {
     expect(requests).to.deep.equal([])
     expect(errors).to.deep.equal([])
