@@ -26,3 +26,20 @@ export {
 // the board as it was at a backup (issue 16): the model and the use case, for other plugins to render their own way
 export {showBoard, type ShowRequest, type ShowResult} from './app/show.js'
 export {buildBoard, type Board, type BoardGroup, type BoardItem, type BoardOptions} from './journal/board.js'
+
+// the board's history as a report (issue 16): the data (one replay) and the self-contained HTML page
+export {
+  boardAt,
+  groupFieldOf,
+  reportData,
+  type ReportBackup,
+  type ReportChange,
+  type ReportData,
+  type ReportField,
+  type ReportGroup,
+  type ReportItem,
+  type ReportOptions,
+  type ReportSchema,
+  type ReportView,
+} from './journal/report.js'
+export {renderReportHtml, writeReport, REPORT_CSP, type ReportRequest, type ReportSummary} from './app/report.js'

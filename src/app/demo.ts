@@ -12,13 +12,15 @@ import {validateJournal} from '../journal/validate.js'
 import {renderPlan} from '../plan/render.js'
 import {demoSeed, startSandbox, World} from '../sandbox/index.js'
 import {runBackup} from './backup.js'
+import {writeReport} from './report.js'
 import {applyRestore, prepareRestore} from './restore.js'
 import {connect, journalFor, repository, type Session} from './session.js'
 
 /**
  * The whole story on a laptop, no token: a sandbox GitHub with a realistic project, a backup, a disaster (Status
  * options replaced, a field deleted, items and a draft deleted, the title changed), the dry-run plan, the restore,
- * and the proof that the project equals the backup again. Each step is reported through `report`; nothing prints.
+ * the proof that the project equals the backup again, and the board's history as an HTML report. Each step is reported
+ * through `report`; nothing prints.
  */
 export interface DemoStep {
   step: string
@@ -32,7 +34,7 @@ export interface DemoOptions {
   report: (step: DemoStep) => void
 }
 
-export async function runDemo(options: DemoOptions): Promise<{equal: boolean; home: string; sandboxUrl: string}> {
+export async function runDemo(options: DemoOptions): Promise<{equal: boolean; home: string; sandboxUrl: string; report: string}> {
   const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'github-pm-demo-')))
   const world = World.fromSeed(demoSeed())
   const sandbox = await startSandbox({backend: world, limits: 'off'})
@@ -89,7 +91,16 @@ export async function runDemo(options: DemoOptions): Promise<{equal: boolean; ho
         : `proof FAILED: differences remain: ${JSON.stringify(comparison.differences)}`,
       data: {comparison, validation},
     })
-    return {equal, home, sandboxUrl: sandbox.url}
+
+    // the end of the story: the board's history as one HTML page (before, disaster, safety backup, after the restore)
+    await runBackup(session, client, repo, {project, name: 'after-restore'})
+    const report = await writeReport(await journalFor(session, repo, project.id), {file: path.join(home, 'report.html')})
+    say({
+      step: 'report',
+      text: `backup report --html: the board at each of the ${report.backups} backups, what changed, a cumulative flow; open ${report.file}`,
+      data: {file: report.file, backups: report.backups, items: report.items, bytes: report.bytes},
+    })
+    return {equal, home, sandboxUrl: sandbox.url, report: report.file}
   } finally {
     await sandbox.close()
   }
