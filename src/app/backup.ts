@@ -77,22 +77,45 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
 }
 
-/** Backs up every project of an owner (cross-project backup); one failure does not stop the others. */
+/** One project of an owner's backup run: its backup, or why it failed. */
+export interface OwnerBackupEntry {
+  project: ProjectInfo
+  result?: BackupResult
+  /** the failure's one line */
+  error?: string
+  /** the failure itself (its kind and code, for the run record) */
+  cause?: unknown
+  /** when the attempt ended (session clock) and how long it took */
+  at: Date
+  seconds: number
+}
+
+/**
+ * Backs up every project of an owner (cross-project backup); one failure does not stop the others. The owner's projects
+ * are listed at run time (every page), so a project created since the last run is backed up by this one. `onProject`
+ * runs after each project (the run record is written there, before the next project starts).
+ */
 export async function backupOwner(
   session: Session,
   client: GitHubClient,
   repo: Repository,
   owner: string,
   request: Omit<BackupRequest, 'project'>,
-): Promise<Array<{project: ProjectInfo; result?: BackupResult; error?: string}>> {
+  onProject?: (entry: OwnerBackupEntry) => Promise<void>,
+): Promise<OwnerBackupEntry[]> {
   const projects = await listOwnerProjects(client, owner)
-  const out: Array<{project: ProjectInfo; result?: BackupResult; error?: string}> = []
+  const out: OwnerBackupEntry[] = []
   for (const project of projects) {
+    const started = Date.now()
+    let entry: OwnerBackupEntry
     try {
-      out.push({project, result: await runBackup(session, client, repo, {...request, project})})
+      const result = await runBackup(session, client, repo, {...request, project})
+      entry = {project, result, at: session.now(), seconds: result.seconds}
     } catch (error) {
-      out.push({project, error: error instanceof Error ? error.message : String(error)})
+      entry = {project, error: error instanceof Error ? error.message : String(error), cause: error, at: session.now(), seconds: (Date.now() - started) / 1000}
     }
+    out.push(entry)
+    await onProject?.(entry)
   }
   return out
 }

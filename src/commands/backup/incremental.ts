@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BackupBase} from '../../cli/backup-base.js'
-import {dependenciesFlag, storageFlag, typeFlag} from '../../cli/flags.js'
+import {dependenciesFlag, healthcheckFlag, metricsFlag, storageFlag, typeFlag} from '../../cli/flags.js'
 
 export default class BackupIncremental extends BackupBase<typeof BackupIncremental> {
   static override summary = 'Back up only what changed since the last backup, and show what that was'
@@ -11,6 +11,8 @@ export default class BackupIncremental extends BackupBase<typeof BackupIncrement
     type: typeFlag,
     storage: storageFlag,
     dependencies: dependenciesFlag,
+    healthcheck: healthcheckFlag,
+    metrics: metricsFlag,
   }
 
   async run(): Promise<unknown> {
