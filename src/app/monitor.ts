@@ -84,7 +84,8 @@ export async function ping(base: URL, signal: PingSignal, body: string, options:
     if (response.ok) return undefined
     return redact(`healthcheck ping (${signal}) to ${describeHealthcheck(base)} answered HTTP ${response.status}; the backup is not affected`)
   } catch (error: any) {
-    const why = controller.signal.aborted ? `no answer within ${Math.round((options.timeoutMs ?? PING_TIMEOUT_MS) / 1000)} s` : oneLine(String(error?.cause?.message ?? error?.message ?? error))
+    const ms = options.timeoutMs ?? PING_TIMEOUT_MS
+    const why = controller.signal.aborted ? `no answer within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}` : oneLine(String(error?.cause?.message ?? error?.message ?? error))
     return redact(`healthcheck ping (${signal}) to ${describeHealthcheck(base)} failed: ${why}; the backup is not affected`)
   } finally {
     clearTimeout(timer)

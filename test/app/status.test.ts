@@ -10,6 +10,7 @@ import {openRepository} from '../../src/storage/repository.js'
 import {initRepositoryPolicy} from '../../src/storage/repository.js'
 import {failure} from '../../src/util/errors.js'
 import {registerSecret} from '../../src/util/secrets.js'
+import {ageText, statusSummary, statusTable} from '../../src/cli/status.js'
 import {startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
 
 const HOUR = 3_600_000
@@ -94,6 +95,15 @@ describe('coverage and status: every project, its last backup, its state', funct
     const ghost = rows.find((r) => r.id === ghostId)!
     expect(ghost).to.include({lastBackup: null, age: null, lastError: null, onGitHub: true})
     expect(allProtected(rows)).to.equal(false)
+    // what a person reads: the worst first, the error under its project, a count per state
+    const text = statusTable(rows).split('\n')
+    expect(text[0]).to.match(/^STATE\s+PROJECT\s+URL\s+LAST BACKUP\s+AGE$/)
+    expect(text[1]).to.match(/^FAILING\s+Roadmap\s+\S+\/projects\/1\s+2026-03-03 08:00:00Z\s+1d 0h$/)
+    expect(text[2]).to.match(/^\s+last attempt 2026-03-04 08:00:00Z: GitHub answered 502 twice/)
+    expect(text[3]).to.match(/^NEVER BACKED UP\s+Ghost\s+\S+\s+-\s+-$/)
+    expect(text[4]).to.match(/^STALE\s+Ops\s+.*\s+1d 6h$/)
+    expect(statusSummary(rows, '26h')).to.equal('3 projects: 0 protected (backup younger than 26h), 1 stale, 1 never backed up, 1 failing')
+    expect([ageText(59), ageText(3599), ageText(7260)]).to.deep.equal(['59s', '59m', '2h 1m'])
 
     // a longer max age: Ops is protected; without --owner the storage alone knows nothing of Ghost
     rows = await status(48 * HOUR)
