@@ -5,6 +5,7 @@ import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js
 import type {BackupOrigin, EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
+import type {StorageBackend} from '../storage/backend.js'
 import {UserError} from '../util/errors.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
@@ -19,6 +20,12 @@ export interface BackupRequest {
   dependencies?: DependencyMode
   /** who named it; default `named` when a name is given, else `auto` */
   origin?: BackupOrigin
+  /**
+   * Runs once the event is appended, inside the same storage transaction (on git storage: the same commit), with the
+   * storage the journal writes to: the run record of a successful backup is written here. It must not throw for a
+   * failure of its own (the backup is stored by then).
+   */
+  onStored?: (storage: StorageBackend, stored: {project: ProjectInfo; event: EventHeader; at: Date; seconds: number}) => Promise<void>
 }
 
 export interface BackupResult {
@@ -56,14 +63,16 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
   // no second copy of a large project, and a cleanup running at the same time cannot pull the previous event away
   let summary!: IncrementalSummary
-  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) =>
-    j.append(captured.state, {
+  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, async (j, tx) => {
+    const out = await j.append(captured.state, {
       name,
       type,
       origin: request.origin ?? (request.name ? 'named' : 'auto'),
       summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
-    }),
-  )
+    })
+    await request.onStored?.(tx, {project: request.project, event: out.event, at: session.now(), seconds: (Date.now() - started) / 1000})
+    return out
+  })
   const retention = await applyRetentionDays(session, repo, request.project.id)
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},

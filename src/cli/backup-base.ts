@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {backupOwner, runBackup, type BackupResult, type OwnerBackupEntry} from '../app/backup.js'
+import {backupOwner, runBackup, type BackupRequest, type BackupResult, type OwnerBackupEntry} from '../app/backup.js'
 import {checkHealthcheckUrl, checkMetricsFolder, ping, projectLabel, writeMetricsFile, type PingSignal, type ProjectRunMetrics, type RunMetrics} from '../app/monitor.js'
 import {connect, repository, resolveLiveProject, type Repository, type Session} from '../app/session.js'
 import {describeFailure, recordRun, type RunOutcome, type RunRecord} from '../app/status.js'
@@ -48,6 +48,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
         prefix: opts.prefix,
         type: opts.type as BackupType | undefined,
         dependencies: opts.dependencies as DependencyMode | undefined,
+        onStored: this.recordSuccess(repo),
       })
       this.progressDone()
       Object.assign(record, {backup: result.event.name, outcome: 'ok'})
@@ -67,7 +68,6 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       throw error
     }
     const at = session.now()
-    await this.recordRunSafely(repo!, project!, {ok: true, at, backup: result.event.name, seconds: result.seconds})
     await monitor.succeeded(`${projectLabel(project!.url)}: ${outcomeText([result])}`, {
       startedAt: new Date(started),
       endedAt: new Date(),
@@ -101,15 +101,11 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
           type: opts.type as BackupType | undefined,
           prefix: opts.prefix,
           dependencies: opts.dependencies as DependencyMode | undefined,
+          onStored: this.recordSuccess(repo),
         },
         async (entry) => {
-          const run = await this.recordRunSafely(
-            repo,
-            entry.project,
-            entry.result
-              ? {ok: true, at: entry.at, backup: entry.result.event.name, seconds: entry.seconds}
-              : {ok: false, at: entry.at, error: entry.cause ?? entry.error, seconds: entry.seconds},
-          )
+          if (entry.result) return
+          const run = await this.recordRunSafely(repo, entry.project, {ok: false, at: entry.at, error: entry.cause ?? entry.error, seconds: entry.seconds})
           lastSuccess.set(entry.project.id, run?.lastSuccess)
         },
       )
@@ -188,6 +184,13 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
   /** The fetch the pings use: the global one (tests of the command layer may override this). */
   protected healthcheckFetch(): typeof fetch {
     return fetch
+  }
+
+  /** The run record of a successful backup, written in the backup's own storage transaction (one git commit). */
+  private recordSuccess(repo: Repository): NonNullable<BackupRequest['onStored']> {
+    return async (storage, {project, event, at, seconds}) => {
+      await this.recordRunSafely({...repo, backend: storage}, project, {ok: true, at, backup: event.name, seconds})
+    }
   }
 
   /** Writes a project's run record; a storage that refuses it only warns (the backup itself is saved, or failed already). */

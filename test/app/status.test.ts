@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -127,6 +128,29 @@ describe('coverage and status: every project, its last backup, its state', funct
     expect(rows.find((r) => r.id === ops.id)).to.include({state: 'stale', onGitHub: false})
     // another owner's filter shows none of acme's projects
     expect(await backupStatus(repo, {now: clock, maxAgeMs: 26 * HOUR, owner: 'someone-else'})).to.deep.equal([])
+  })
+
+  it('a successful backup writes its run record in its own storage transaction: on git, one commit', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-runs-git-'))
+    try {
+      const gitSession = await openSession({env: {...e.env, GITHUB_PM_BACKUP_STORAGE_LOCATION: `git+file://${path.join(dir, 'b.git')}`}, now: () => clock})
+      const gitRepo = await repository(gitSession)
+      const project = await resolveLiveProject(session, client, 'acme/1')
+      const result = await runBackup(gitSession, client, gitRepo, {
+        project,
+        type: 'minimal',
+        name: 'on-git',
+        onStored: async (storage, stored) => void (await recordRun({...gitRepo, backend: storage}, stored.project, {ok: true, at: stored.at, backup: stored.event.name})),
+      })
+      expect(result.event.name).to.equal('on-git')
+      const log = execFileSync('git', ['--git-dir', path.join(dir, 'b.git'), 'log', '--all', '--format=%s', '--name-only'], {encoding: 'utf8'})
+      const commits = log.split('\n').filter((l) => l && !l.includes('/') && !l.endsWith('.json'))
+      expect(commits.filter((c) => c.startsWith('Backup:') || c.startsWith('Run record'))).to.deep.equal(['Backup: on-git'])
+      expect(log).to.contain(runRecordKey(project.id))
+      expect(await readRunRecord(gitRepo, project.id)).to.include({outcome: 'ok', lastBackup: 'on-git'})
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 
   it('an append-only repository gets one new record per attempt, never an overwrite; the newest counts', async () => {
