@@ -5,7 +5,7 @@ import {decodeText, encodeText, projectDir} from '../journal/events.js'
 import {createOnly} from '../storage/backend.js'
 import {inTransaction} from '../storage/open.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
-import {isUserError, oneLine} from '../util/errors.js'
+import {failure, isUserError, oneLine, type UserError} from '../util/errors.js'
 import {redact} from '../util/secrets.js'
 import type {Repository} from './session.js'
 
@@ -230,4 +230,19 @@ export async function backupStatus(repo: Repository, options: StatusOptions): Pr
 /** True when every project is protected (what `--max-age` turns into the exit status). */
 export function allProtected(rows: ProjectStatus[]): boolean {
   return rows.every((r) => r.state === 'protected')
+}
+
+/**
+ * The alert of `backup status --max-age`: a `stale` failure (exit status 5) carrying the rows when any project is not
+ * protected, or when there is no project at all (an alert that passes when it sees nothing would hide a wrong storage
+ * location or a backup job that never ran); undefined when every project is protected.
+ */
+export function statusAlert(rows: ProjectStatus[], context: {maxAge: string; owner?: string; storage: string}): UserError | undefined {
+  if (rows.length === 0) {
+    const none = context.owner ? `${context.owner} has no projects, and the storage ${context.storage} holds no backups of any` : `the storage ${context.storage} holds no backups`
+    return failure('stale', `no project is protected: ${none}`, {document: rows})
+  }
+  if (allProtected(rows)) return undefined
+  const bad = rows.filter((r) => r.state !== 'protected').length
+  return failure('stale', `${bad} of ${rows.length} projects are not protected (stale, never backed up or failing; max age ${context.maxAge})`, {document: rows})
 }

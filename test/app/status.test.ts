@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {backupOwner, runBackup} from '../../src/app/backup.js'
 import {connect, openSession, repository, resolveLiveProject, type Repository, type Session} from '../../src/app/session.js'
-import {allProtected, backupStatus, readRunRecord, readRunRecords, recordRun, runRecordKey} from '../../src/app/status.js'
+import {allProtected, backupStatus, readRunRecord, readRunRecords, recordRun, runRecordKey, statusAlert} from '../../src/app/status.js'
 import type {GitHubClient} from '../../src/github/client.js'
 import {openRepository} from '../../src/storage/repository.js'
 import {initRepositoryPolicy} from '../../src/storage/repository.js'
@@ -96,6 +96,11 @@ describe('coverage and status: every project, its last backup, its state', funct
     const ghost = rows.find((r) => r.id === ghostId)!
     expect(ghost).to.include({lastBackup: null, age: null, lastError: null, onGitHub: true})
     expect(allProtected(rows)).to.equal(false)
+    const alert = statusAlert(rows, {maxAge: '26h', owner: 'acme', storage: repo.url})!
+    expect([alert.exitCode, alert.code, alert.message]).to.deep.equal([5, 'ESTALE', '3 of 3 projects are not protected (stale, never backed up or failing; max age 26h)'])
+    expect(alert.document).to.equal(rows)
+    // nothing at all is an alert too: a wrong storage location or a job that never ran must not pass
+    expect(statusAlert([], {maxAge: '26h', storage: 'file:///nowhere'})?.message).to.equal('no project is protected: the storage file:///nowhere holds no backups')
     // what a person reads: the worst first, the error under its project, a count per state
     const text = statusTable(rows).split('\n')
     expect(text[0]).to.match(/^STATE\s+PROJECT\s+URL\s+LAST BACKUP\s+AGE$/)
@@ -112,6 +117,7 @@ describe('coverage and status: every project, its last backup, its state', funct
       ['Roadmap', 'failing'],
       ['Ops', 'protected'],
     ])
+    expect(statusAlert(rows.slice(1), {maxAge: '48h', storage: repo.url})).to.equal(undefined)
 
     // a successful backup after the failure clears "failing"
     const live = await resolveLiveProject(session, client, 'acme/1')

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {connect, repository} from '../../app/session.js'
-import {allProtected, backupStatus, DEFAULT_MAX_AGE} from '../../app/status.js'
+import {backupStatus, DEFAULT_MAX_AGE, statusAlert} from '../../app/status.js'
 import {BaseCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {statusSummary, statusTable} from '../../cli/status.js'
@@ -39,10 +39,9 @@ export default class BackupStatus extends BaseCommand<typeof BackupStatus> {
     const rows = await backupStatus(repo, {now: session.now(), maxAgeMs, owner: f.owner, client})
     this.log(statusTable(rows) || (f.owner ? `${f.owner} has no projects, and the storage no backups of any` : 'no backups in the storage yet (use --owner to list the projects on GitHub)'))
     if (rows.length) this.log(statusSummary(rows, maxAge))
-    if (f['max-age'] !== undefined && !allProtected(rows)) {
-      const bad = rows.filter((r) => r.state !== 'protected').length
-      throw failure('stale', `${bad} of ${rows.length} projects are not protected (stale, never backed up or failing; max age ${maxAge})`, {document: rows})
-    }
+    // given, --max-age turns the report into an alert: exit status 5 (kind `stale`) with the same rows on stdout in --json
+    const alert = f['max-age'] === undefined ? undefined : statusAlert(rows, {maxAge, owner: f.owner, storage: repo.url})
+    if (alert) throw alert
     return rows
   }
 }
