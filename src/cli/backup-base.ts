@@ -7,6 +7,7 @@ import {ProjectCommand} from '../base-command.js'
 import type {DependencyMode} from '../github/capture.js'
 import type {GitHubClient} from '../github/client.js'
 import type {ProjectInfo} from '../github/project-ref.js'
+import {validateBackupName} from '../journal/names.js'
 import type {BackupType} from '../model/state.js'
 import {failure} from '../util/errors.js'
 import {redact} from '../util/secrets.js'
@@ -38,6 +39,8 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     let client: GitHubClient | undefined
     let result: BackupResult
     try {
+      // a name that can never be stored is refused before anything is read or written (no run record either)
+      if (opts.name) validateBackupName(opts.name)
       repo = await repository(session, opts.storage)
       client = await connect(session)
       project = await resolveLiveProject(session, client, (this.flags as {project?: string}).project)
