@@ -98,7 +98,12 @@ async function newest(repo: Repository, keys: string[]): Promise<RunRecord | und
  * when this attempt failed, so a run of failures never hides when the project was last protected.
  */
 export async function recordRun(repo: Repository, project: Pick<ProjectInfo, 'id' | 'title' | 'url' | 'owner'>, outcome: RunOutcome): Promise<RunRecord> {
-  const previous = await readRunRecord(repo, project.id)
+  let previous = await readRunRecord(repo, project.id)
+  if (!outcome.ok && !previous?.lastSuccess) {
+    // no record of a success (backups made before run records existed, or by a safety backup): the journal knows
+    const latest = (await readBackupIndex(repo.backend, repo.codec)).find((e) => e.id === project.id)?.latest
+    if (latest) previous = {...(previous ?? ({} as RunRecord)), lastSuccess: latest.timestamp, lastBackup: latest.name}
+  }
   const record: RunRecord = {
     format: RUN_FORMAT,
     version: 1,

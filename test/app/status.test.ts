@@ -61,6 +61,9 @@ describe('coverage and status: every project, its last backup, its state', funct
 
   it('keeps a run record per project in the storage: the last success survives a failed attempt', async () => {
     const roadmap = await resolveLiveProject(session, client, 'acme/1')
+    // no run record yet (backups made without one): a failure takes its last success from the journal
+    const fromJournal = await recordRun(repo, roadmap, {ok: false, at: new Date(T0.getTime() + 25 * HOUR), error: new Error('first failure')})
+    expect(fromJournal).to.include({outcome: 'failed', lastSuccess: new Date(T0.getTime() + 24 * HOUR).toISOString()})
     const okAt = new Date(T0.getTime() + 30 * HOUR)
     await recordRun(repo, roadmap, {ok: true, at: okAt, backup: 'config-1', seconds: 1.5})
     const failedAt = new Date(okAt.getTime() + 24 * HOUR)
