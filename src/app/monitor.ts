@@ -33,7 +33,7 @@ export function checkHealthcheckUrl(text: string): URL {
     throw new UserError('--healthcheck must be an http(s) URL such as https://hc-ping.com/<uuid>', {kind: 'usage'})
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(`--healthcheck must be an http(s) URL, not ${url.protocol}: e.g. https://hc-ping.com/<uuid>`, {kind: 'usage'})
+    throw new UserError(`--healthcheck must be an http(s) URL, not ${url.protocol.replace(/:$/, '')}: e.g. https://hc-ping.com/<uuid>`, {kind: 'usage'})
   }
   registerSecret(text)
   // the path (a UUID, or a ping key and a slug) is the secret part; the same URL with or without a trailing slash

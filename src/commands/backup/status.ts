@@ -31,7 +31,12 @@ export default class BackupStatus extends BaseCommand<typeof BackupStatus> {
   async run(): Promise<unknown> {
     const f = this.flags
     const maxAge = f['max-age'] ?? DEFAULT_MAX_AGE
-    const maxAgeMs = parseDuration(maxAge, '--max-age')
+    let maxAgeMs: number
+    try {
+      maxAgeMs = parseDuration(maxAge, '--max-age')
+    } catch (error) {
+      throw failure('usage', (error as Error).message)
+    }
     if (maxAgeMs <= 0) throw failure('usage', '--max-age must be longer than 0, e.g. 26h')
     const session = await this.newSession()
     const repo = await repository(session, f.storage)
