@@ -6,6 +6,7 @@ import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js
 import type {BackupOrigin, EventHeader, ShadowRef} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
+import type {StorageBackend} from '../storage/backend.js'
 import {UserError} from '../util/errors.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
@@ -23,6 +24,12 @@ export interface BackupRequest {
   origin?: BackupOrigin
   /** keep a shadow copy (docs/shadow-copies.md); default: config `backup.shadow_copies` */
   shadow?: boolean
+  /**
+   * Runs once the event is appended, inside the same storage transaction (on git storage: the same commit), with the
+   * storage the journal writes to: the run record of a successful backup is written here. It must not throw for a
+   * failure of its own (the backup is stored by then).
+   */
+  onStored?: (storage: StorageBackend, stored: {project: ProjectInfo; event: EventHeader; at: Date; seconds: number}) => Promise<void>
 }
 
 export interface BackupResult {
@@ -70,15 +77,17 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
   let appended
   try {
-    appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) =>
-      j.append(captured.state, {
+    appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, async (j, tx) => {
+      const out = await j.append(captured.state, {
         name,
         type,
         origin: request.origin ?? (request.name ? 'named' : 'auto'),
         summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
         ...(shadow?.ref ? {shadow: shadow.ref} : {}),
-      }),
-    )
+      })
+      await request.onStored?.(tx, {project: request.project, event: out.event, at: session.now(), seconds: (Date.now() - started) / 1000})
+      return out
+    })
   } catch (error) {
     // a shadow made for a backup that was not written would be named by nothing: delete it again
     if (shadow) await discardShadow(client, shadow)
@@ -98,23 +107,46 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
 }
 
-/** Backs up every project of an owner (cross-project backup); one failure does not stop the others. */
+/** One project of an owner's backup run: its backup, or why it failed. */
+export interface OwnerBackupEntry {
+  project: ProjectInfo
+  result?: BackupResult
+  /** the failure's one line */
+  error?: string
+  /** the failure itself (its kind and code, for the run record) */
+  cause?: unknown
+  /** when the attempt ended (session clock) and how long it took */
+  at: Date
+  seconds: number
+}
+
+/**
+ * Backs up every project of an owner (cross-project backup); one failure does not stop the others. The owner's projects
+ * are listed at run time (every page), so a project created since the last run is backed up by this one. `onProject`
+ * runs after each project (the run record is written there, before the next project starts).
+ */
 export async function backupOwner(
   session: Session,
   client: GitHubClient,
   repo: Repository,
   owner: string,
   request: Omit<BackupRequest, 'project'>,
-): Promise<Array<{project: ProjectInfo; result?: BackupResult; error?: string}>> {
+  onProject?: (entry: OwnerBackupEntry) => Promise<void>,
+): Promise<OwnerBackupEntry[]> {
   // shadow copies are this tool's own output: never backed up (or shadowed) themselves
   const projects = (await listOwnerProjects(client, owner)).filter((p) => !looksLikeShadow(p))
-  const out: Array<{project: ProjectInfo; result?: BackupResult; error?: string}> = []
+  const out: OwnerBackupEntry[] = []
   for (const project of projects) {
+    const started = Date.now()
+    let entry: OwnerBackupEntry
     try {
-      out.push({project, result: await runBackup(session, client, repo, {...request, project})})
+      const result = await runBackup(session, client, repo, {...request, project})
+      entry = {project, result, at: session.now(), seconds: result.seconds}
     } catch (error) {
-      out.push({project, error: error instanceof Error ? error.message : String(error)})
+      entry = {project, error: error instanceof Error ? error.message : String(error), cause: error, at: session.now(), seconds: (Date.now() - started) / 1000}
     }
+    out.push(entry)
+    await onProject?.(entry)
   }
   return out
 }

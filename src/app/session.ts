@@ -140,9 +140,9 @@ export async function writeJournal<T>(
   repo: Repository,
   projectId: string,
   message: string,
-  fn: (journal: Journal) => Promise<T>,
+  fn: (journal: Journal, tx: StorageBackend) => Promise<T>,
 ): Promise<T> {
-  return inTransaction(repo.backend, message, async (tx) => fn(await openJournal(tx, projectId, {...journalOptions(session), codec: repo.codec})))
+  return inTransaction(repo.backend, message, async (tx) => fn(await openJournal(tx, projectId, {...journalOptions(session), codec: repo.codec}), tx))
 }
 
 /**

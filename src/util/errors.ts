@@ -15,6 +15,7 @@ export const EXIT_CODES = [
   {status: 2, meaning: 'a flag or argument is wrong (see --help), or the safety backup before a destructive command failed (the command did not run)'},
   {status: 3, meaning: 'a backup (or a copy of it) is damaged: validation names the first event that does not hold'},
   {status: 4, meaning: 'a restore is incomplete: some operations failed; run the same command again to resume'},
+  {status: 5, meaning: '`backup status --max-age`: some project is not protected (stale, never backed up, or its last backup failed)'},
   {status: 6, meaning: '`backup drill`: a restore drill failed: the latest backup of some project would not restore cleanly (the report names what)'},
   {status: 130, meaning: 'cancelled (Ctrl-C at a prompt)'},
 ] as const
@@ -32,6 +33,7 @@ export const ERROR_KINDS = {
   backupFailed: {exit: 2, code: 'EBACKUPFAILED'},
   damaged: {exit: 3, code: 'EDAMAGED'},
   incomplete: {exit: 4, code: 'EINCOMPLETE'},
+  stale: {exit: 5, code: 'ESTALE'},
   drillFailed: {exit: 6, code: 'EDRILL'},
   cancelled: {exit: 130, code: 'ECANCELLED'},
 } as const satisfies Record<string, {exit: ExitStatus; code: string}>

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BackupBase} from '../../cli/backup-base.js'
-import {dependenciesFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
+import {dependenciesFlag, healthcheckFlag, metricsFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
 
 export default class BackupIncremental extends BackupBase<typeof BackupIncremental> {
   static override summary = 'Back up only what changed since the last backup, and show what that was'
@@ -12,6 +12,8 @@ export default class BackupIncremental extends BackupBase<typeof BackupIncrement
     storage: storageFlag,
     dependencies: dependenciesFlag,
     shadow: shadowFlag,
+    healthcheck: healthcheckFlag,
+    metrics: metricsFlag,
   }
 
   async run(): Promise<unknown> {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BackupBase} from '../../cli/backup-base.js'
-import {dependenciesFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
+import {dependenciesFlag, healthcheckFlag, metricsFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
 import {UserError} from '../../util/errors.js'
 
 export default class Backup extends BackupBase<typeof Backup> {
@@ -13,6 +13,7 @@ export default class Backup extends BackupBase<typeof Backup> {
     '<%= config.bin %> backup --name=before-major-refactor --type=full',
     '<%= config.bin %> backup --type=config --storage=s3://my-bucket/github-pm-backups/',
     '<%= config.bin %> backup --owner acme --all-projects',
+    '<%= config.bin %> backup --owner acme --all-projects --healthcheck https://hc-ping.com/UUID --metrics /var/lib/node_exporter/textfile/github-pm.prom',
   ]
   static override flags = {
     name: Flags.string({char: 'n', description: 'backup name (default: <type>-<UTC time>)'}),
@@ -22,6 +23,8 @@ export default class Backup extends BackupBase<typeof Backup> {
     shadow: shadowFlag,
     owner: Flags.string({description: 'with --all-projects: the user or organization whose projects to back up'}),
     'all-projects': Flags.boolean({description: 'back up every project of --owner', dependsOn: ['owner']}),
+    healthcheck: healthcheckFlag,
+    metrics: metricsFlag,
   }
 
   async run(): Promise<unknown> {
