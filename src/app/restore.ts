@@ -23,6 +23,7 @@ import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
 import {stamp} from '../util/time.js'
 import {readExportFile} from './documents.js'
+import {copyShadow, copyTitle, decideResurrection, existsCheck, shadowAsCopy, shadowOf, type CheckShadow, type Resurrection, type ShadowRef} from './resurrect.js'
 import {backedUpProjectId, journalFor, projectText, writeJournal, type Repository, type Session} from './session.js'
 
 export interface RestoreRequest {
@@ -46,12 +47,12 @@ export interface RestoreRequest {
 export interface Desired {
   state: ProjectState
   /** the backup it came from */
-  source: {name: string; timestamp: string; type: string; projectId: string; url: string; file?: string}
+  source: {name: string; timestamp: string; type: string; projectId: string; url: string; file?: string; shadow?: ShadowRef}
 }
 
 export interface PreparedRestore {
   desired: Desired
-  target: ProjectInfo | {id: null; url: null; owner: {login: string; type: 'User' | 'Organization'}; title: string}
+  target: ProjectInfo | NewTarget
   /** the live state the plan was computed against (an empty project when the target is still to be created) */
   live: ProjectState
   plan: Plan
@@ -61,6 +62,17 @@ export interface PreparedRestore {
   options: DiffOptions
   /** releases the restore lock on the target project (prepared with `exclusive`); harmless when there is none */
   release(): Promise<void>
+  /** for a new project: whether it starts from the backup's shadow, and what cannot be brought back */
+  resurrection?: Resurrection
+}
+
+/** A project the restore is still to create: under `owner`; `replaces` is the URL of the deleted project it rebuilds. */
+export interface NewTarget {
+  id: null
+  url: null
+  owner: {login: string; type: 'User' | 'Organization'}
+  title: string
+  replaces?: string
 }
 
 /** Reads what the project should become: a backup from the journal (validated first) or an exported document. */
@@ -96,9 +108,10 @@ export async function loadDesired(session: Session, repo: Repository | undefined
     )
   }
   const state = await journal.state(header)
+  const shadow = shadowOf(header)
   return {
     state,
-    source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url},
+    source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url, ...(shadow ? {shadow} : {})},
   }
 }
 
@@ -244,6 +257,12 @@ export async function resolveTarget(
       if (!isGitHubError(error) || (error as any).kind !== 'not-found') throw error
     }
     return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title}
+  }
+  // deleted, and the backup has a shadow holding its views and workflows: rebuilt as a new project of the same owner
+  // (planRestore refuses when the shadow is gone: then the user chooses --to new:OWNER, knowing what is lost)
+  if (desired.source.shadow) {
+    const {owner} = desired.state.project
+    return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title, replaces: desired.source.url}
   }
   throw new UserError(
     `project ${desired.source.url} (${sourceId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
@@ -408,7 +427,7 @@ export async function prepareRestore(
   client: GitHubClient,
   repo: Repository | undefined,
   request: RestoreRequest,
-  settings: {exclusive?: boolean} = {},
+  settings: {exclusive?: boolean; checkShadow?: CheckShadow} = {},
 ): Promise<PreparedRestore> {
   if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
   const desired = await loadDesired(session, repo, request)
@@ -416,7 +435,7 @@ export async function prepareRestore(
   const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
   const release = async () => lock?.release()
   try {
-    return await planRestore(session, client, request, desired, target, release)
+    return await planRestore(session, client, request, desired, target, release, settings.checkShadow ?? existsCheck)
   } catch (error) {
     await release()
     throw error
@@ -430,10 +449,23 @@ async function planRestore(
   desired: Desired,
   target: PreparedRestore['target'],
   release: () => Promise<void>,
+  checkShadow: CheckShadow,
 ): Promise<PreparedRestore> {
+  // a new project starts from the backup's shadow when it can (its views and workflows), else from nothing
+  const resurrection = target.id ? undefined : await decideResurrection(client, desired.source.shadow, checkShadow)
+  const replaces = target.id === null ? target.replaces : undefined
+  if (replaces && !resurrection?.used) {
+    throw new UserError(
+      `project ${replaces} does not exist here and ${resurrection?.note ?? 'the backup has no shadow'}: ` +
+        `restore into a new project with --to new:${target.owner.login} (its views' hidden configuration and workflows cannot be brought back), or into another with --to OWNER/NUMBER`,
+      {code: 'ENOTFOUND'},
+    )
+  }
   const live = target.id
     ? (await captureProject(client, target.id, {type: 'full', onProgress: session.onProgress})).state
-    : emptyProject(target.owner, target.title)
+    : resurrection?.used
+      ? await shadowAsCopy(client, desired.source.shadow!, target.owner, copyTitle(target.title, desired.source.name))
+      : emptyProject(target.owner, target.title)
   const completed = completeDesired(desired.state, live)
   const recordKey = recordKeyOf(target.id ?? `new-${target.owner.login}`, completed, request.diff)
   const previous = await readRecord(session.env, recordKey)
@@ -453,8 +485,13 @@ async function planRestore(
   const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
+  // a view that differs in place: its original is in the shadow (hidden configuration included)
+  if (target.id && desired.source.shadow) {
+    const check = await checkShadow(client, desired.source.shadow)
+    if (check.state !== 'missing') options.shadowUrl = desired.source.shadow.url
+  }
   const plan = diff(completed, live, options)
-  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release}
+  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release, ...(resurrection ? {resurrection} : {})}
 }
 
 /**
@@ -508,6 +545,8 @@ export interface ApplyOutcome {
   /** what was changed in the project since the interrupted run this one resumed (kept in record.resumeBackups) */
   changedSinceInterruption: string[]
   target: ProjectInfo
+  /** for a new project: whether it was copied from the backup's shadow, and what could not be brought back */
+  resurrection?: Resurrection
 }
 
 /**
@@ -536,7 +575,11 @@ export async function applyRestore(
     if (previous?.target.id) {
       target = await resolveProject(client, {kind: 'id', id: previous.target.id})
     } else {
-      target = await createProject(client, target.owner, prepared.desired.state)
+      const shadow = prepared.desired.source.shadow
+      target =
+        prepared.resurrection?.used && shadow
+          ? await copyShadow(client, target.owner, shadow, copyTitle(prepared.desired.state.project.title, prepared.desired.source.name))
+          : await createProject(client, target.owner, prepared.desired.state)
       created = true
       const now = new Date().toISOString()
       previous = {
@@ -665,7 +708,7 @@ export async function applyRestore(
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
-  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info}
+  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info, ...(prepared.resurrection ? {resurrection: prepared.resurrection} : {})}
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */
