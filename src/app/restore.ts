@@ -41,6 +41,8 @@ export interface RestoreRequest {
   adaptEnvironment?: boolean
   /** `--undo`: restore the safety backup the last restore of the project took */
   undo?: boolean
+  /** `--use-edited-shadow`: a new project starts from the backup's shadow even when it was changed since the backup */
+  useEditedShadow?: boolean
   diff: DiffOptions
 }
 
@@ -452,12 +454,19 @@ async function planRestore(
   checkShadow: CheckShadow,
 ): Promise<PreparedRestore> {
   // a new project starts from the backup's shadow when it can (its views and workflows), else from nothing
-  const resurrection = target.id ? undefined : await decideResurrection(client, desired.source.shadow, checkShadow)
+  const resurrection = target.id
+    ? undefined
+    : await decideResurrection(client, desired.source.shadow, checkShadow, {useEdited: request.useEditedShadow})
   const replaces = target.id === null ? target.replaces : undefined
   if (replaces && !resurrection?.used) {
+    const shadow = resurrection?.shadow
+    const why =
+      shadow?.state === 'edited'
+        ? `its backup's shadow ${shadow.url} was changed since the backup${shadow.details.length ? ` (${shadow.details.join('; ')})` : ''}: start from it anyway with --use-edited-shadow, or`
+        : `its backup's shadow ${shadow?.url} is gone: restore`
     throw new UserError(
-      `project ${replaces} does not exist here and ${resurrection?.note ?? 'the backup has no shadow'}: ` +
-        `restore into a new project with --to new:${target.owner.login} (its views' hidden configuration and workflows cannot be brought back), or into another with --to OWNER/NUMBER`,
+      `project ${replaces} does not exist here and ${why} into a new project with --to new:${target.owner.login} ` +
+        `(views' hidden configuration and workflows cannot be brought back), or into another with --to OWNER/NUMBER`,
       {code: 'ENOTFOUND'},
     )
   }

@@ -79,12 +79,18 @@ const ONLY_IN_SHADOW = [
 ]
 
 /**
- * Decides what a restore into a new project does with the backup's shadow: `ok` → copy it; `edited` → copy it all the
- * same (it is the only place the views' hidden configuration and the workflows live; the plan then makes fields,
- * settings and items equal to the backup and names each view that differs), with a note; `missing` → an empty
- * project, and the note says so.
+ * Decides what a restore into a new project does with the backup's shadow: `ok` → copy it; `missing` → an empty
+ * project, and the note says so; `edited` (someone changed the shadow after the backup: what it holds beyond the API
+ * may no longer be the backup's) → an empty project unless `useEdited` (`--use-edited-shadow`): then it is copied all
+ * the same (it is the only place views' hidden configuration and workflows live; the plan makes fields, settings and
+ * items equal to the backup and names each view that differs), with a note.
  */
-export async function decideResurrection(client: GitHubClient, ref: ShadowRef | undefined, check: CheckShadow = existsCheck): Promise<Resurrection> {
+export async function decideResurrection(
+  client: GitHubClient,
+  ref: ShadowRef | undefined,
+  check: CheckShadow = existsCheck,
+  settings: {useEdited?: boolean} = {},
+): Promise<Resurrection> {
   if (!ref) {
     return {shadow: null, used: false, note: 'the backup has no shadow project', notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST]}
   }
@@ -99,10 +105,20 @@ export async function decideResurrection(client: GitHubClient, ref: ShadowRef | 
       notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST],
     }
   }
+  if (result.state === 'edited' && !settings.useEdited) {
+    return {
+      shadow,
+      used: false,
+      note:
+        `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
+        'starting from an empty project; to start from the shadow as it is now, run again with --use-edited-shadow',
+      notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST],
+    }
+  }
   const note =
     result.state === 'edited'
       ? `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
-        'its views and workflows are copied as they are now; the plan names each view that differs from the backup'
+        'its views and workflows are copied as they are now (--use-edited-shadow); the plan names each view that differs from the backup'
       : null
   return {shadow, used: true, note, notRestorable: [...ALWAYS_LOST]}
 }

@@ -70,6 +70,9 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'recreate-views': Flags.boolean({
       description: "a view that differs from the backup gets a view 'NAME (restored)' with the backup's settings beside it (no API edits a view)",
     }),
+    'use-edited-shadow': Flags.boolean({
+      description: "a new project starts from the backup's shadow even when the shadow was changed since the backup",
+    }),
     'recreate-missing-issues': Flags.boolean({description: 'recreate deleted issues as new issues (they get new numbers)'}),
     yes: Flags.boolean({char: 'y', description: 'apply without asking (for scripts; without a terminal a restore that changes something needs it)'}),
     out: Flags.string({description: 'with --dry-run: save the plan to FILE, to apply later with --plan FILE', dependsOn: ['dry-run']}),
@@ -100,6 +103,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
           to: into,
           adaptEnvironment: f['adapt-environment'] || Boolean(into),
           undo: f.undo,
+          ...(f['use-edited-shadow'] ? {useEditedShadow: true} : {}),
           diff: this.diffOptions(),
         }
     const session = await this.newSession({

@@ -199,14 +199,24 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     expect(count).to.equal(2) // the shadow and one copy
   })
 
-  it('an edited shadow is used, with a note; a missing one falls back to an empty project and says what is lost', async () => {
+  it('an edited shadow is used only with --use-edited-shadow; a missing one falls back to an empty project and says what is lost', async () => {
     const {shadow} = await backupWithShadow('before-deletion')
     await deleteProject(project.id)
     const request: RestoreRequest = {backup: 'before-deletion', project: project.id, to: 'new:acme', adaptEnvironment: true, diff: {}}
+    // edited since the backup: not trusted unless asked for (--use-edited-shadow); a deleted project is not rebuilt from it
     const edited: CheckShadow = async () => ({state: 'edited', details: ['view Board changed']})
-    const withEdited = await prepareRestore(session, client, repo, request, {checkShadow: edited})
+    const refused = await prepareRestore(session, client, repo, request, {checkShadow: edited})
+    expect(refused.resurrection?.used).to.equal(false)
+    expect(refused.resurrection?.note).to.match(/changed since the backup \(view Board changed\).*--use-edited-shadow/)
+    const withEdited = await prepareRestore(session, client, repo, {...request, useEditedShadow: true}, {checkShadow: edited})
     expect(withEdited.resurrection?.used).to.equal(true)
-    expect(withEdited.resurrection?.note).to.match(/changed since the backup \(view Board changed\)/)
+    expect(withEdited.resurrection?.note).to.match(/copied as they are now/)
+    try {
+      await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}}, {checkShadow: edited})
+      expect.fail('expected the restore to refuse')
+    } catch (error) {
+      expect((error as Error).message).to.match(/was changed since the backup \(view Board changed\): start from it anyway with --use-edited-shadow/)
+    }
 
     await deleteProject(shadow.id)
     const prepared = await prepareRestore(session, client, repo, request)
@@ -226,8 +236,39 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
       await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}})
       expect.fail('expected the restore to refuse')
     } catch (error) {
-      expect((error as Error).message).to.match(/does not exist here and the backup's shadow .* is gone.*--to new:acme/)
+      expect((error as Error).message).to.match(/does not exist here and its backup's shadow .* is gone: restore into a new project with --to new:acme/)
     }
+  })
+
+  it('a view changed in place: the plan points at the shadow; --recreate-views adds the backup\'s view beside it, once', async () => {
+    const {shadow} = await backupWithShadow('before-edit')
+    // someone edits the view in the web UI (no API can): its filter is no longer the backup's
+    const model = e.world.model
+    const triage = Object.values(model.store.views).find((v) => v.projectId === project.id && v.name === 'Triage')!
+    triage.filter = 'is:closed'
+    const request: RestoreRequest = {backup: 'before-edit', project: project.id, diff: {}}
+    const plain = await prepareRestore(session, client, repo, request)
+    expect(plain.plan.operations.filter((op) => op.op === 'createView')).to.deep.equal([])
+    const warning = plain.plan.warnings.find((w) => w.startsWith("view 'Triage' differs"))
+    expect(warning).to.include('--recreate-views').and.include(`open ${shadow.url}`)
+
+    const recreate: RestoreRequest = {...request, diff: {recreateViews: true}}
+    const prepared = await prepareRestore(session, client, repo, recreate)
+    const creates = prepared.plan.operations.filter((op) => op.op === 'createView')
+    expect(creates.map((op) => op.op === 'createView' && op.view.name)).to.deep.equal(['Triage (restored)'])
+    const outcome = await applyRestore(session, client, repo, prepared)
+    expect(outcome.record.status).to.equal('done')
+    expect(outcome.remaining.operations).to.deep.equal([])
+    const views = Object.values((await captureProject(client, project.id, {type: 'config'})).state.views ?? {})
+    const restored = views.find((v) => v.name === 'Triage (restored)')!
+    expect({filter: restored.filter, visible: restored.visibleFields, sort: restored.sortBy}).to.deep.equal({
+      filter: 'priority:P0',
+      visible: ['Title', 'Priority', 'Estimate'],
+      sort: [{field: 'Estimate', direction: 'DESC'}],
+    })
+    expect(views.find((v) => v.name === 'Triage')!.filter).to.equal('is:closed') // left for a person: no API edits it
+    const again = await prepareRestore(session, client, repo, recreate)
+    expect(again.plan.operations.filter((op) => op.op === 'createView')).to.deep.equal([])
   })
 
   it('without a shadow: an empty project, the views recreated from their API settings, and what could not be brought back', async () => {
