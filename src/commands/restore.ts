@@ -30,7 +30,9 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'applies exactly that plan while the project is unchanged. Nothing the backup does not hold is removed or cleared ' +
     'without --confirm-destructive. Before changing anything it takes a ' +
     'safety backup of the live project (pre-restore-…). An interrupted restore resumes when run again; afterwards the ' +
-    'project is captured again and any difference left is reported.'
+    'project is captured again and any difference left is reported. A deleted project (or --to new:OWNER) starts from ' +
+    "the backup's shadow copy when it has one (views and workflows as they were); otherwise from an empty project, " +
+    'and the restore lists what it cannot bring back.'
   static override aliases = ['backup:restore']
   /** protects itself: a pre-restore safety backup once the input is checked and only when something will change */
   static ownSafetyBackup = true
@@ -50,6 +52,8 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     '<%= config.bin %> restore backup --fields=status,priority',
     '<%= config.bin %> restore --from-file=backup.json',
     '<%= config.bin %> restore migration-source --adapt-environment --to new:other-org --map-repo acme/app=other-org/app',
+    '<%= config.bin %> restore before-deletion --project acme/3',
+    '<%= config.bin %> restore before-edit --recreate-views --dry-run',
   ]
   static override args = {
     name: Args.string({description: 'backup name, a unique prefix of one, or latest (default: latest)'}),
