@@ -11,6 +11,7 @@ import {normalizeState} from '../model/normalize.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
 import {diff, mapDesired, unmatchedSelections} from '../plan/diff.js'
+import {viewDifferences} from '../plan/compare.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, GITHUB_DEFAULT_VIEW, type DiffOptions, type Plan} from '../plan/plan.js'
 import {parseLockInfo, type LockHandle} from '../storage/backend.js'
@@ -495,12 +496,21 @@ async function planRestore(
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
   // a view that differs in place: its original is in the shadow (hidden configuration included)
-  if (target.id && desired.source.shadow) {
+  if (target.id && desired.source.shadow && viewsDiffer(completed, live)) {
     const check = await checkShadow(client, desired.source.shadow)
     if (check.state !== 'missing') options.shadowUrl = desired.source.shadow.url
   }
   const plan = diff(completed, live, options)
   return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release, ...(resurrection ? {resurrection} : {})}
+}
+
+/** True when a view of the backup exists live under its name but differs (what the shadow can show as it was). */
+function viewsDiffer(desired: ProjectState, live: ProjectState): boolean {
+  const byName = new Map(Object.values(live.views ?? {}).map((v) => [v.name, v]))
+  return Object.values(desired.views ?? {}).some((d) => {
+    const l = byName.get(d.name)
+    return l !== undefined && viewDifferences(d, l).length > 0
+  })
 }
 
 /**
