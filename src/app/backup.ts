@@ -1,13 +1,15 @@
 import type {GitHubClient} from '../github/client.js'
 import {captureProject, type DependencyMode} from '../github/capture.js'
 import {listOwnerProjects, type ProjectInfo} from '../github/project-ref.js'
+import {looksLikeShadow} from '../github/shadow.js'
 import {incrementalSummary, type IncrementalSummary} from '../journal/compare.js'
-import type {BackupOrigin, EventHeader} from '../journal/events.js'
+import type {BackupOrigin, EventHeader, ShadowRef} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
+import {discardShadow, prepareShadow, shadowsWanted, type ShadowOutcome} from './shadow.js'
 
 export interface BackupRequest {
   project: ProjectInfo
@@ -19,6 +21,8 @@ export interface BackupRequest {
   dependencies?: DependencyMode
   /** who named it; default `named` when a name is given, else `auto` */
   origin?: BackupOrigin
+  /** keep a shadow copy (docs/shadow-copies.md); default: config `backup.shadow_copies` */
+  shadow?: boolean
 }
 
 export interface BackupResult {
@@ -33,6 +37,8 @@ export interface BackupResult {
   seconds: number
   /** backups removed by `backup.retention_days` after this one (when set) */
   retention?: RetentionOutcome
+  /** with shadows on: the shadow this backup names (`created`: made by this backup), or none when it could not be had */
+  shadow?: {ref: ShadowRef | null; created: boolean}
 }
 
 /**
@@ -56,14 +62,28 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
   // no second copy of a large project, and a cleanup running at the same time cannot pull the previous event away
   let summary!: IncrementalSummary
-  const appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) =>
-    j.append(captured.state, {
-      name,
-      type,
-      origin: request.origin ?? (request.name ? 'named' : 'auto'),
-      summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
-    }),
-  )
+  // a shadow never fails the backup: prepareShadow answers a warning and no reference instead
+  let shadow: ShadowOutcome | undefined
+  if (shadowsWanted(session, request.shadow)) {
+    shadow = await prepareShadow(session, client, journal.headers(), captured.state)
+    if (shadow.warning) captured.warnings.push(shadow.warning)
+  }
+  let appended
+  try {
+    appended = await writeJournal(session, repo, request.project.id, `Backup: ${name}`, (j) =>
+      j.append(captured.state, {
+        name,
+        type,
+        origin: request.origin ?? (request.name ? 'named' : 'auto'),
+        summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
+        ...(shadow?.ref ? {shadow: shadow.ref} : {}),
+      }),
+    )
+  } catch (error) {
+    // a shadow made for a backup that was not written would be named by nothing: delete it again
+    if (shadow) await discardShadow(client, shadow)
+    throw error
+  }
   const retention = await applyRetentionDays(session, repo, request.project.id)
   return {
     project: {id: request.project.id, title: request.project.title, url: request.project.url},
@@ -74,6 +94,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     api: captured.stats,
     seconds: (Date.now() - started) / 1000,
     ...(retention ? {retention} : {}),
+    ...(shadow ? {shadow: {ref: shadow.ref ?? null, created: shadow.created}} : {}),
   }
 }
 
@@ -85,7 +106,8 @@ export async function backupOwner(
   owner: string,
   request: Omit<BackupRequest, 'project'>,
 ): Promise<Array<{project: ProjectInfo; result?: BackupResult; error?: string}>> {
-  const projects = await listOwnerProjects(client, owner)
+  // shadow copies are this tool's own output: never backed up (or shadowed) themselves
+  const projects = (await listOwnerProjects(client, owner)).filter((p) => !looksLikeShadow(p))
   const out: Array<{project: ProjectInfo; result?: BackupResult; error?: string}> = []
   for (const project of projects) {
     try {

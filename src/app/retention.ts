@@ -5,6 +5,7 @@ import {originOf} from '../journal/names.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
 import {UserError} from '../util/errors.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
+import {releaseShadows, type ShadowRelease} from './shadow.js'
 
 /**
  * Which backups to keep, in the spirit of restic's `forget`: a backup is kept when ANY rule keeps it; pinned backups
@@ -114,6 +115,29 @@ export interface CleanupResult {
    * a later cleanup once their retention ends. `until` is the latest retain-until date among them.
    */
   retained?: {objects: number; until?: string}
+  /**
+   * shadow copies (docs/shadow-copies.md) no kept backup names any more: deleted on GitHub after the journal change
+   * (with dryRun: would be). A failed delete is listed in `failed` and tried again by the next cleanup or delete.
+   */
+  shadows?: ShadowRelease
+}
+
+/**
+ * Deletes the shadows that removed backups named and no kept one does (and those left over from a failed delete);
+ * never fails the caller: a failure is reported in `error`.
+ */
+export async function settleShadows(
+  session: Session,
+  repo: Repository,
+  projectId: string,
+  removed: EventHeader[],
+  options: {dryRun?: boolean} = {},
+): Promise<ShadowRelease | undefined> {
+  try {
+    return await releaseShadows(session, repo, projectId, removed, options)
+  } catch (error) {
+    return {deleted: [], failed: [], error: `shadow copies were not released: ${(error as Error).message}`}
+  }
 }
 
 /**
@@ -132,11 +156,21 @@ export async function runCleanup(
   const plan = planRetention(journal.headers(), policy, session.now())
   const kept = plan.keep.map((k) => ({name: k.header.name, reasons: k.reasons}))
   if (options.dryRun || plan.remove.length === 0) {
-    return {projectId, dryRun: Boolean(options.dryRun), removed: plan.remove.map((h) => h.name), kept, bytesFreed: plan.remove.reduce((n, h) => n + h.stats.bytes, 0)}
+    // nothing removed: still a chance to retry the shadow deletes that failed before
+    const shadows = await settleShadows(session, repo, projectId, options.dryRun ? plan.remove : [], options)
+    return {
+      projectId,
+      dryRun: Boolean(options.dryRun),
+      removed: plan.remove.map((h) => h.name),
+      kept,
+      bytesFreed: plan.remove.reduce((n, h) => n + h.stats.bytes, 0),
+      ...(shadows ? {shadows} : {}),
+    }
   }
   const doomed = new Set(plan.remove.map((h) => h.seq))
   const message = `Cleanup: ${plan.remove.length === 1 ? plan.remove[0].name : `${plan.remove.length} backups`} of ${projectId}`
   const result = await writeJournal(session, repo, projectId, message, (j) => j.compact((h) => !doomed.has(h.seq)))
+  const shadows = await settleShadows(session, repo, projectId, result.removed)
   return {
     projectId,
     dryRun: false,
@@ -144,6 +178,7 @@ export async function runCleanup(
     kept,
     bytesFreed: Math.max(0, result.bytesFreed),
     ...(result.retained?.length ? {retained: retainedSummary(result.retained)} : {}),
+    ...(shadows ? {shadows} : {}),
   }
 }
 

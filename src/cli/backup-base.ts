@@ -22,6 +22,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     type?: string
     storage?: string
     dependencies?: string
+    shadow?: boolean
   }): Promise<BackupResult> {
     const session = await this.session()
     const repo = await repository(session, opts.storage)
@@ -34,6 +35,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       prefix: opts.prefix,
       type: opts.type as BackupType | undefined,
       dependencies: opts.dependencies as DependencyMode | undefined,
+      shadow: opts.shadow,
     })
     this.progressDone()
     Object.assign(record, {backup: result.event.name, outcome: 'ok'})
@@ -41,7 +43,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
     return result
   }
 
-  protected async backupAll(owner: string, opts: {type?: string; storage?: string; dependencies?: string; prefix?: string}) {
+  protected async backupAll(owner: string, opts: {type?: string; storage?: string; dependencies?: string; prefix?: string; shadow?: boolean}) {
     const session = await this.session()
     const repo = await repository(session, opts.storage)
     const client = await connect(session)
@@ -49,6 +51,7 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       type: opts.type as BackupType | undefined,
       prefix: opts.prefix,
       dependencies: opts.dependencies as DependencyMode | undefined,
+      shadow: opts.shadow,
     })
     this.progressDone()
     for (const r of results) {
@@ -78,6 +81,9 @@ export abstract class BackupBase<T extends typeof Command> extends ProjectComman
       this.log(
         `  since ${result.incremental.base_backup}: new ${list(c.new_issues)}; modified ${list(c.modified_issues)}; removed ${list(c.removed_issues)}; fields ${list(c.field_changes)}`,
       )
+    }
+    if (result.shadow?.ref) {
+      this.log(`  shadow: ${result.shadow.created ? 'made' : 'unchanged, kept'} ${result.shadow.ref.title} (${result.shadow.ref.url})`)
     }
     if (result.retention?.removed.length) this.log(`  retention: removed ${list(result.retention.removed)}`)
     if (result.retention?.error) this.warn(`retention cleanup failed (the backup is saved): ${result.retention.error}`)

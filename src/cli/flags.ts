@@ -17,3 +17,9 @@ export const dependenciesFlag = Flags.string({
     'read blocked-by dependencies (with the items through GraphQL; where only REST has them, one request per issue: auto = up to 1,000 issues, all = every issue); none = leave them out',
   options: ['auto', 'all', 'none'],
 })
+
+export const shadowFlag = Flags.boolean({
+  description:
+    'keep a shadow copy: a closed, private copyProjectV2 copy holding the views\' and workflows\' configuration the API cannot read, made when they changed (needs the `project` scope; default: config backup.shadow_copies; docs/shadow-copies.md)',
+  allowNo: true,
+})

@@ -55,6 +55,12 @@ export const CONFIG_KEYS = {
     default: 'auto',
     description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
   },
+  'backup.shadow_copies': {
+    kind: 'boolean',
+    default: false,
+    description:
+      'keep a closed, private copyProjectV2 "shadow" of each project whose views or workflows changed (they hold what the API cannot read; needs the `project` scope): docs/shadow-copies.md',
+  },
   'backup.keyframe_max_chain': {
     kind: 'integer',
     min: 1,

@@ -39,6 +39,7 @@ describe('config file schema', () => {
       'backup.type': 'minimal',
       'backup.dependencies': 'none',
       'backup.keyframe_max_chain': '1',
+      'backup.shadow_copies': 'on',
       'github.stall_timeout': '5',
       'github.deadline': '600',
     }

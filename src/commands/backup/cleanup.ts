@@ -4,6 +4,7 @@ import {backedUpProjectId, repository} from '../../app/session.js'
 import {ProjectCommand, type AuditDraft} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes, list, plural} from '../../cli/format.js'
+import {reportShadows} from '../../cli/shadow-report.js'
 import {failure} from '../../util/errors.js'
 import {parseDuration} from '../../util/time.js'
 
@@ -75,6 +76,7 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
     else Object.assign(record ?? this.audit(), {command: 'backup:cleanup', project: r.projectId, outcome: 'ok', counts: {removed: r.removed.length, kept: r.kept.length, bytesFreed: r.bytesFreed}})
     if (r.removed.length === 0) {
       this.log(`${r.projectId}: nothing to remove (${plural(r.kept.length, 'backup')} kept)`)
+      reportShadows(this, r.shadows)
       return
     }
     const verb = r.dryRun ? 'would remove' : 'removed'
@@ -83,5 +85,6 @@ export default class BackupCleanup extends ProjectCommand<typeof BackupCleanup> 
     if (r.retained) {
       this.log(`  ${plural(r.retained.objects, 'object')} retained by Object Lock${r.retained.until ? ` until ${r.retained.until}` : ''}: left in place; a later cleanup removes them`)
     }
+    reportShadows(this, r.shadows)
   }
 }

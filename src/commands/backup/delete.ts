@@ -3,7 +3,8 @@ import {writeJournal} from '../../app/session.js'
 import {JournalBase} from '../../cli/journal-base.js'
 import {storageFlag} from '../../cli/flags.js'
 import {bytes, plural} from '../../cli/format.js'
-import {retainedSummary} from '../../app/retention.js'
+import {retainedSummary, settleShadows} from '../../app/retention.js'
+import {reportShadows} from '../../cli/shadow-report.js'
 
 export default class BackupDelete extends JournalBase<typeof BackupDelete> {
   static override summary = 'Delete one backup; every other backup still rebuilds exactly as before'
@@ -27,6 +28,9 @@ export default class BackupDelete extends JournalBase<typeof BackupDelete> {
     if (retained) {
       this.log(`  ${plural(retained.objects, 'object')} retained by Object Lock${retained.until ? ` until ${retained.until}` : ''}: left in place; a later cleanup removes them`)
     }
-    return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed, ...(retained ? {retained} : {})}
+    // after the journal change: a shadow no remaining backup names is deleted on GitHub (a failure is retried later)
+    const shadows = await settleShadows(session, repo, journal.projectId, result.removed)
+    reportShadows(this, shadows)
+    return {deleted: result.removed.map((h) => h.name), bytesFreed: result.bytesFreed, ...(retained ? {retained} : {}), ...(shadows ? {shadows} : {})}
   }
 }

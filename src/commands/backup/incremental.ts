@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BackupBase} from '../../cli/backup-base.js'
-import {dependenciesFlag, storageFlag, typeFlag} from '../../cli/flags.js'
+import {dependenciesFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
 
 export default class BackupIncremental extends BackupBase<typeof BackupIncremental> {
   static override summary = 'Back up only what changed since the last backup, and show what that was'
@@ -11,6 +11,7 @@ export default class BackupIncremental extends BackupBase<typeof BackupIncrement
     type: typeFlag,
     storage: storageFlag,
     dependencies: dependenciesFlag,
+    shadow: shadowFlag,
   }
 
   async run(): Promise<unknown> {

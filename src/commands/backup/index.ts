@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BackupBase} from '../../cli/backup-base.js'
-import {dependenciesFlag, storageFlag, typeFlag} from '../../cli/flags.js'
+import {dependenciesFlag, shadowFlag, storageFlag, typeFlag} from '../../cli/flags.js'
 import {UserError} from '../../util/errors.js'
 
 export default class Backup extends BackupBase<typeof Backup> {
@@ -19,6 +19,7 @@ export default class Backup extends BackupBase<typeof Backup> {
     type: typeFlag,
     storage: storageFlag,
     dependencies: dependenciesFlag,
+    shadow: shadowFlag,
     owner: Flags.string({description: 'with --all-projects: the user or organization whose projects to back up'}),
     'all-projects': Flags.boolean({description: 'back up every project of --owner', dependsOn: ['owner']}),
   }

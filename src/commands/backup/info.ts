@@ -28,6 +28,11 @@ export default class BackupInfo extends JournalBase<typeof BackupInfo> {
     this.log(`checksum:  ${header.stateHash}`)
     this.log(`storage:   ${repo.url}`)
     this.log(`tool:      ${header.creator} ${header.version}`)
+    if (header.shadow) {
+      // the shadow copy holding what the API cannot read of views and workflows (docs/shadow-copies.md)
+      this.log(`shadow:    ${header.shadow.title} (${header.shadow.url}), made ${header.shadow.createdAt}`)
+      this.log(`           fingerprint ${header.shadow.fingerprint}`)
+    }
     return {...header, sequence: index + 1, of: headers.length, base: base?.name ?? null, storage: repo.url}
   }
 }

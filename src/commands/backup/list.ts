@@ -32,7 +32,8 @@ export default class BackupList extends JournalBase<typeof BackupList> {
           String(e.stats.items),
           String(e.stats.fields),
           bytes(e.stats.bytes),
-          e.pinned ? 'pinned' : '',
+          // the shadow copy holding the backup's views and workflows (docs/shadow-copies.md), by project number
+          [e.pinned ? 'pinned' : '', e.shadow ? `shadow #${e.shadow.number}` : ''].filter(Boolean).join(' '),
         ]),
         ['NAME', 'TIME', 'TYPE', 'KIND', 'ISSUES', 'ITEMS', 'FIELDS', 'STORED', ''],
       ) || 'no backups yet',

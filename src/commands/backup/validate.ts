@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {backedUpProjectId, journalFor, repository} from '../../app/session.js'
+import {checkShadows, type ShadowStatus} from '../../app/shadow.js'
 import {ProjectCommand} from '../../base-command.js'
 import {storageFlag} from '../../cli/flags.js'
 import {checkBackupIndex} from '../../journal/catalog.js'
@@ -28,6 +29,11 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
     'read-data': Flags.string({
       description: 'also download, decode and check every stored object (alone: 100), or a random PERCENT of the event files (--read-data=10)',
       helpValue: 'PERCENT',
+    }),
+    shadows: Flags.boolean({
+      description: 'check on GitHub that the shadow copies the backups name still exist unchanged (docs/shadow-copies.md; needs a token); --no-shadows stays offline',
+      default: true,
+      allowNo: true,
     }),
     seed: Flags.integer({description: 'the seed of the --read-data sample (printed by a sampled run): the same seed reads the same objects', dependsOn: ['read-data'], min: 0, max: 4_294_967_295}),
   }
@@ -69,6 +75,17 @@ export default class BackupValidate extends ProjectCommand<typeof BackupValidate
       report = withReadData(report, await readData(repo.backend, repo.codec, projectId, {upto, percent, seed: this.flags.seed}))
     }
     const ok = report.status === 'valid'
+    // shadow copies live on GitHub, not in the storage: one missing or edited is a warning, never damage of the backups
+    let shadows: ShadowStatus[] = []
+    if (this.flags.shadows) {
+      const journal = await journalFor(session, repo, projectId).catch(() => undefined)
+      const headers = journal ? journal.headers().filter((h) => upto === undefined || h.seq <= upto) : []
+      shadows = await checkShadows(session, headers)
+    }
+    if (!this.jsonEnabled()) {
+      for (const s of shadows) if (s.state !== 'ok') this.io.stderr.write(`warning: shadow copy ${s.state}: ${s.details} (named by ${s.backups.join(', ')})\n`)
+    }
+    if (shadows.length) report = {...report, shadows} as ValidationReport
     if (!this.jsonEnabled()) for (const note of report.notes ?? []) this.io.stderr.write(`note: ${note}\n`)
     const read = report.read_data
     if (read && !this.jsonEnabled()) {
