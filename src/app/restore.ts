@@ -24,7 +24,8 @@ import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
 import {stamp} from '../util/time.js'
 import {readExportFile} from './documents.js'
-import {copyShadow, copyTitle, decideResurrection, existsCheck, shadowAsCopy, shadowOf, type CheckShadow, type Resurrection, type ShadowRef} from './resurrect.js'
+import {copyShadow, copyTitle, decideResurrection, shadowAsCopy, shadowOf, type CheckShadow, type Resurrection, type ShadowRef} from './resurrect.js'
+import {checkShadow} from './shadow.js'
 import {backedUpProjectId, journalFor, projectText, writeJournal, type Repository, type Session} from './session.js'
 
 export interface RestoreRequest {
@@ -438,7 +439,7 @@ export async function prepareRestore(
   const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
   const release = async () => lock?.release()
   try {
-    return await planRestore(session, client, request, desired, target, release, settings.checkShadow ?? existsCheck)
+    return await planRestore(session, client, request, desired, target, release, settings.checkShadow ?? checkShadow)
   } catch (error) {
     await release()
     throw error
@@ -591,8 +592,10 @@ export async function applyRestore(
   if (!target.id) {
     // a restore into a new project: an interrupted run already created it (its record says which): resume into that
     // one instead of creating a second project; otherwise create it and record it before anything else happens
-    if (previous?.target.id) {
-      target = await resolveProject(client, {kind: 'id', id: previous.target.id})
+    // (a project an earlier run made and someone deleted since is made again: deleting it was a choice)
+    const earlier = previous?.target.id ? await resolveProject(client, {kind: 'id', id: previous.target.id}).catch(gone) : undefined
+    if (earlier) {
+      target = earlier
     } else {
       const shadow = prepared.desired.source.shadow
       target =
@@ -728,6 +731,12 @@ export async function applyRestore(
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
   return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info, ...(prepared.resurrection ? {resurrection: prepared.resurrection} : {})}
+}
+
+/** undefined for a project that is not found (deleted), the error otherwise. */
+function gone(error: unknown): undefined {
+  if (isGitHubError(error) && (error as {kind?: string}).kind === 'not-found') return undefined
+  throw error
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */

@@ -13,8 +13,7 @@
  */
 import type {GitHubClient} from '../github/client.js'
 import {captureProject} from '../github/capture.js'
-import {isGitHubError} from '../github/errors.js'
-import {listOwnerProjects, PROJECT_FIELDS, resolveProject, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
+import {listOwnerProjects, PROJECT_FIELDS, toProjectInfo, type ProjectInfo} from '../github/project-ref.js'
 import type {EventHeader, ShadowRef} from '../journal/events.js'
 import type {ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
@@ -28,7 +27,7 @@ export interface ShadowCheck {
   details: string[]
 }
 
-/** How a shadow is checked: the backup side's `checkShadow(client, ref)`; tests and older builds pass their own. */
+/** How a shadow is checked: the backup side's `checkShadow(client, ref)` (src/github/shadow.ts); tests pass their own. */
 export type CheckShadow = (client: GitHubClient, ref: ShadowRef) => Promise<{state: ShadowState; details?: string[] | string}>
 
 /** What a restore did with the backup's shadow: reported by the restore (text and --json). */
@@ -47,22 +46,6 @@ export interface Resurrection {
 export function shadowOf(header: EventHeader | undefined): ShadowRef | undefined {
   const ref = header?.shadow
   return ref && typeof ref.id === 'string' && typeof ref.url === 'string' ? ref : undefined
-}
-
-/**
- * The check used when the backup side's is not given: the shadow exists and is a project (`missing` otherwise).
- * It cannot tell an edited shadow: that takes the fingerprint the backup side computes.
- */
-export const existsCheck: CheckShadow = async (client, ref) => {
-  try {
-    await resolveProject(client, {kind: 'id', id: ref.id})
-    return {state: 'ok', details: []}
-  } catch (error) {
-    if (isGitHubError(error) && (error as {kind?: string}).kind === 'not-found') {
-      return {state: 'missing', details: [`shadow ${ref.url} no longer exists`]}
-    }
-    throw error
-  }
 }
 
 /** What no restore brings back, with a shadow or without. */
@@ -88,7 +71,7 @@ const ONLY_IN_SHADOW = [
 export async function decideResurrection(
   client: GitHubClient,
   ref: ShadowRef | undefined,
-  check: CheckShadow = existsCheck,
+  check: CheckShadow,
   settings: {useEdited?: boolean} = {},
 ): Promise<Resurrection> {
   if (!ref) {

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import {applyRestore, prepareRestore, type RestoreRequest} from '../../src/app/restore.js'
-import type {CheckShadow, ShadowRef} from '../../src/app/resurrect.js'
-import {openSession, repository, writeJournal, type Repository, type Session} from '../../src/app/session.js'
+import type {ShadowRef} from '../../src/app/resurrect.js'
+import {runBackup} from '../../src/app/backup.js'
+import {journalFor, openSession, repository, writeJournal, type Repository, type Session} from '../../src/app/session.js'
 import {captureProject} from '../../src/github/capture.js'
 import {createClient, type GitHubClient} from '../../src/github/client.js'
 import {resolveProject, type ProjectInfo} from '../../src/github/project-ref.js'
@@ -87,20 +88,12 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     return (await res.json()) as Ui
   }
 
-  /** A backup with a shadow, as the backup side makes it: a closed copy of the project, its ref in the header. */
+  /** A backup with a shadow copy (`backup create --shadow`): a closed copy of the project, named in the header. */
   async function backupWithShadow(name: string): Promise<{state: ProjectState; shadow: ShadowRef}> {
-    const orgId = (await e.gql('{ organization(login: "acme") { id } }')).organization.id
-    const copied = await e.gql(
-      `mutation($p: ID!, $o: ID!) { copyProjectV2(input: {projectId: $p, ownerId: $o, title: "Roadmap (shadow)", includeDraftIssues: false}) {
-        projectV2 { id number title url } } }`,
-      {p: project.id, o: orgId},
-    )
-    const s = copied.copyProjectV2.projectV2
-    await e.gql(`mutation($p: ID!) { updateProjectV2(input: {projectId: $p, closed: true}) { projectV2 { id } } }`, {p: s.id})
-    const shadow: ShadowRef = {id: s.id, number: s.number, owner: 'acme', title: s.title, url: s.url, fingerprint: 'sha256:test', createdAt: '2026-12-01T00:00:00.000Z'}
-    const state = (await captureProject(client, project.id, {type: 'full'})).state
-    await writeJournal(session, repo, project.id, `Backup: ${name}`, (j) => j.append(state, {name, type: 'full', shadow}))
-    return {state, shadow}
+    const result = await runBackup(session, client, repo, {project, name, shadow: true})
+    expect(result.shadow?.created, 'the backup made a shadow').to.equal(true)
+    const journal = await journalFor(session, repo, project.id)
+    return {state: await journal.state(journal.find(name)), shadow: result.event.shadow!}
   }
 
   async function plainBackup(name: string): Promise<ProjectState> {
@@ -152,7 +145,7 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     // one new project (the shadow and the copy); the copy is renamed, no second copy
     const titles = (await e.gql('{ organization(login: "acme") { projectsV2(first: 10) { nodes { title closed } } } }')).organization.projectsV2.nodes
     expect(titles).to.have.deep.members([
-      {title: 'Roadmap (shadow)', closed: true},
+      {title: shadow.title, closed: true},
       {title: 'Roadmap', closed: false},
     ])
   })
@@ -199,26 +192,33 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     expect(count).to.equal(2) // the shadow and one copy
   })
 
-  it('an edited shadow is used only with --use-edited-shadow; a missing one falls back to an empty project and says what is lost', async () => {
-    const {shadow} = await backupWithShadow('before-deletion')
+  it('an edited shadow is used only with --use-edited-shadow (and made equal to the backup); a missing one falls back to an empty project', async () => {
+    const {state: backedUp, shadow} = await backupWithShadow('before-deletion')
     await deleteProject(project.id)
+    // someone adds a field to the shadow: what it holds may no longer be the backup's
+    await e.gql(`mutation($p: ID!) { createProjectV2Field(input: {projectId: $p, dataType: TEXT, name: "Scratch"}) { projectV2Field { __typename } } }`, {p: shadow.id})
     const request: RestoreRequest = {backup: 'before-deletion', project: project.id, to: 'new:acme', adaptEnvironment: true, diff: {}}
-    // edited since the backup: not trusted unless asked for (--use-edited-shadow); a deleted project is not rebuilt from it
-    const edited: CheckShadow = async () => ({state: 'edited', details: ['view Board changed']})
-    const refused = await prepareRestore(session, client, repo, request, {checkShadow: edited})
+    const refused = await prepareRestore(session, client, repo, request)
     expect(refused.resurrection?.used).to.equal(false)
-    expect(refused.resurrection?.note).to.match(/changed since the backup \(view Board changed\).*--use-edited-shadow/)
-    const withEdited = await prepareRestore(session, client, repo, {...request, useEditedShadow: true}, {checkShadow: edited})
-    expect(withEdited.resurrection?.used).to.equal(true)
-    expect(withEdited.resurrection?.note).to.match(/copied as they are now/)
+    expect(refused.resurrection?.shadow?.state).to.equal('edited')
+    expect(refused.resurrection?.note).to.match(/changed since the backup.*--use-edited-shadow/)
     try {
-      await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}}, {checkShadow: edited})
+      await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}})
       expect.fail('expected the restore to refuse')
     } catch (error) {
-      expect((error as Error).message).to.match(/was changed since the backup \(view Board changed\): start from it anyway with --use-edited-shadow/)
+      expect((error as Error).message).to.match(/was changed since the backup.*: start from it anyway with --use-edited-shadow/)
     }
+    const withEdited = await prepareRestore(session, client, repo, {...request, useEditedShadow: true})
+    expect(withEdited.resurrection?.used).to.equal(true)
+    expect(withEdited.resurrection?.note).to.match(/copied as they are now/)
+    const rebuilt = await applyRestore(session, client, repo, withEdited)
+    expect(rebuilt.record.status).to.equal('done')
+    // the field the shadow gained is not the backup's: the restore's own project is made equal to the backup
+    expect(seen((await captureProject(client, rebuilt.target.id, {type: 'full'})).state)).to.equal(seen(backedUp))
 
     await deleteProject(shadow.id)
+    await deleteProject(rebuilt.target.id)
+    // the shadow is gone too, and so is the project the last run made: a fresh, empty one (not an error)
     const prepared = await prepareRestore(session, client, repo, request)
     expect(prepared.resurrection?.used).to.equal(false)
     expect(prepared.resurrection?.shadow?.state).to.equal('missing')
