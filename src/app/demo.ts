@@ -13,6 +13,7 @@ import {renderPlan} from '../plan/render.js'
 import {demoSeed, startSandbox, World} from '../sandbox/index.js'
 import {runBackup} from './backup.js'
 import {applyRestore, prepareRestore} from './restore.js'
+import {demoResurrection} from './resurrect-demo.js'
 import {connect, journalFor, repository, type Session} from './session.js'
 
 /**
@@ -89,6 +90,13 @@ export async function runDemo(options: DemoOptions): Promise<{equal: boolean; ho
         : `proof FAILED: differences remain: ${JSON.stringify(comparison.differences)}`,
       data: {comparison, validation},
     })
+
+    // ---- issue 17: the project is DELETED, then rebuilt from a backup with a shadow copy (src/app/resurrect-demo.ts).
+    // It deletes the demo project: keep this block after every step that still uses `project`.
+    const resurrection = await demoResurrection({session, client, repo, project, sandboxUrl: sandbox.url, token: env.GH_TOKEN!, say})
+    if (!resurrection.equal) return {equal: false, home, sandboxUrl: sandbox.url}
+    // ---- end of issue 17
+
     return {equal, home, sandboxUrl: sandbox.url}
   } finally {
     await sandbox.close()
