@@ -49,16 +49,17 @@ export function shadowOf(header: EventHeader | undefined): ShadowRef | undefined
 }
 
 /** What no restore brings back, with a shadow or without. */
-const ALWAYS_LOST = [
-  "the project's collaborators (no API reads them): add them again in the project's settings",
-  "auto-add workflows (copyProjectV2 does not copy them): set them up again in the project's Workflows settings",
-]
+const COLLABORATORS = "the project's collaborators (no API reads them): add them again in the project's settings"
+
+/** What even a shadow does not bring back. */
+const NOT_IN_SHADOW = [COLLABORATORS, 'auto-add workflows (copyProjectV2 does not copy them): set them up again by hand']
 
 /** What only a shadow holds: lost when the restore starts from an empty project. */
 const ONLY_IN_SHADOW = [
   "views' hidden configuration (column widths, field sums, slice-by, board column limits): only the view settings the API reads are recreated",
-  "workflows' configuration: the built-in workflows are as GitHub makes them; enable and configure them by hand",
+  "workflows' configuration, auto-add ones included: the built-in workflows are as GitHub makes them; enable and configure them by hand",
   'insights charts: recreate them by hand',
+  COLLABORATORS,
 ]
 
 /**
@@ -75,7 +76,7 @@ export async function decideResurrection(
   settings: {useEdited?: boolean} = {},
 ): Promise<Resurrection> {
   if (!ref) {
-    return {shadow: null, used: false, note: 'the backup has no shadow project', notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST]}
+    return {shadow: null, used: false, note: 'the backup has no shadow project', notRestorable: [...ONLY_IN_SHADOW]}
   }
   const result = await check(client, ref)
   const details = typeof result.details === 'string' ? [result.details] : [...(result.details ?? [])]
@@ -85,7 +86,7 @@ export async function decideResurrection(
       shadow,
       used: false,
       note: `the backup's shadow ${ref.url} is gone${details.length ? ` (${details.join('; ')})` : ''}: starting from an empty project`,
-      notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST],
+      notRestorable: [...ONLY_IN_SHADOW],
     }
   }
   if (result.state === 'edited' && !settings.useEdited) {
@@ -95,7 +96,7 @@ export async function decideResurrection(
       note:
         `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
         'starting from an empty project; to start from the shadow as it is now, run again with --use-edited-shadow',
-      notRestorable: [...ONLY_IN_SHADOW, ...ALWAYS_LOST],
+      notRestorable: [...ONLY_IN_SHADOW],
     }
   }
   const note =
@@ -103,7 +104,7 @@ export async function decideResurrection(
       ? `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
         'its views and workflows are copied as they are now (--use-edited-shadow); the plan names each view that differs from the backup'
       : null
-  return {shadow, used: true, note, notRestorable: [...ALWAYS_LOST]}
+  return {shadow, used: true, note, notRestorable: [...NOT_IN_SHADOW]}
 }
 
 /** The title a copy carries until the plan renames it: recognisable, so a copy whose answer was lost is found again. */
