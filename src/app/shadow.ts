@@ -50,10 +50,11 @@ export async function prepareShadow(
   if (!fingerprint) {
     return {created: false, warning: 'no shadow copy: a minimal backup does not read views or workflows (use --type config or full)'}
   }
-  if (warnedNoScope.has(client)) return {created: false}
   try {
     const previous = latestShadow(headers)
+    // reusing needs only read access: a token without the `project` scope still names the shadow it already has
     if (previous && previous.fingerprint === fingerprint && (await shadowExists(client, previous.id))) return {ref: previous, created: false}
+    if (warnedNoScope.has(client)) return {created: false}
     const now = session.now()
     const known = headers.flatMap((h) => (h.shadow ? [h.shadow.id] : []))
     const made = await makeShadow(client, {id: state.project.id, title: state.project.title, url: state.project.url}, {now, knownIds: known})

@@ -42,7 +42,7 @@ export interface ShadowRef {
   owner: string
   title: string
   url: string
-  /** `sha256:` of the canonical API-readable views + workflows + fields of the state it was copied from (src/journal/shadow-fingerprint.ts) */
+  /** `sha256:` of the canonical API-readable views + workflows + fields of the state it was copied from (shadowFingerprint, src/github/shadow.ts) */
   fingerprint: string
   /** ISO 8601 time the shadow was made */
   createdAt: string

@@ -153,6 +153,12 @@ describe('shadow copies (backup side, on the sandbox)', function () {
       [b.id, 'ok', ['third']],
     ])
 
+    // a dry run says which shadow would go, and deletes nothing
+    const dry = await runCleanup(e.session, e.repo, e.project.id, {keepLast: 1, keepNamed: false}, {dryRun: true})
+    expect(dry.shadows).to.deep.include({dryRun: true})
+    expect(dry.shadows?.deleted.map((s) => s.id)).to.deep.equal([a.id])
+    expect((await projectNode(e.client, a.id)).title).to.equal(a.title)
+
     // cleanup keeps only the newest: shadow a is named by no kept backup and is deleted; b stays
     const cleanup = await runCleanup(e.session, e.repo, e.project.id, {keepLast: 1, keepNamed: false})
     expect(cleanup.removed).to.deep.equal(['first', 'second'])

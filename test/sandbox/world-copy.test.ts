@@ -83,6 +83,18 @@ describe('sandbox world: copyProjectV2 and what only the UI holds', () => {
     expect(again.views[0].uiConfig).to.deep.include({sliceBy: 'Priority'})
   })
 
+  it('does not bring back a workflow the source deleted', async () => {
+    const {api, projectId, orgId} = await setup()
+    const flows = await api.gql(`query($p: ID!) { node(id: $p) { ... on ProjectV2 { workflows(first: 20) { nodes { id name } } } } }`, {p: projectId})
+    const reopened = flows.node.workflows.nodes.find((w: {name: string}) => w.name === 'Item reopened')
+    await api.gql(`mutation($w: ID!) { deleteProjectV2Workflow(input: {workflowId: $w}) { deletedWorkflowId } }`, {w: reopened.id})
+    const copy = (await api.gql(COPY, {p: projectId, o: orgId, d: false})).copyProjectV2.projectV2
+    const names = copy.workflows.nodes.map((w: {name: string}) => w.name)
+    expect(names).to.not.include('Item reopened')
+    expect(names).to.include('Item closed')
+    expect(names).to.include('Auto-add to project')
+  })
+
   it('copies draft issues with their values only when asked', async () => {
     const {api, projectId, orgId} = await setup()
     const copy = (await api.gql(COPY, {p: projectId, o: orgId, d: true})).copyProjectV2.projectV2

@@ -157,6 +157,8 @@ export class Model extends FieldsModel {
       target.enabled = w.enabled
       if (w.config) target.config = structuredClone(w.config)
     }
+    // a built-in workflow the source deleted (deleteProjectV2Workflow) is not brought back by the copy
+    for (const w of unmatched) if (!isAutoAddWorkflow(w.name)) this.deleteWorkflow(w)
     if (source.insights?.length) copy.insights = structuredClone(source.insights)
     if (input.includeDraftIssues) {
       for (const item of this.items(source)) {
