@@ -464,7 +464,7 @@ async function planRestore(
     const shadow = resurrection?.shadow
     const why =
       shadow?.state === 'edited'
-        ? `its backup's shadow ${shadow.url} was changed since the backup${shadow.details.length ? ` (${shadow.details.join('; ')})` : ''}: start from it anyway with --use-edited-shadow, or`
+        ? `its backup's shadow ${shadow.url} was changed since the backup: start from it anyway with --use-edited-shadow, or`
         : `its backup's shadow ${shadow?.url} is gone: restore`
     throw new UserError(
       `project ${replaces} does not exist here and ${why} into a new project with --to new:${target.owner.login} ` +

@@ -32,7 +32,7 @@ export type CheckShadow = (client: GitHubClient, ref: ShadowRef) => Promise<{sta
 
 /** What a restore did with the backup's shadow: reported by the restore (text and --json). */
 export interface Resurrection {
-  /** the backup's shadow, or null when the backup has none */
+  /** the backup's shadow, or null when the backup has none; `details` are the check's own words */
   shadow: {url: string; id: string; state: ShadowState; details: string[]} | null
   /** true when the new project is a copy of the shadow */
   used: boolean
@@ -85,7 +85,7 @@ export async function decideResurrection(
     return {
       shadow,
       used: false,
-      note: `the backup's shadow ${ref.url} is gone${details.length ? ` (${details.join('; ')})` : ''}: starting from an empty project`,
+      note: `the backup's shadow ${ref.url} is gone: starting from an empty project`,
       notRestorable: [...ONLY_IN_SHADOW],
     }
   }
@@ -94,14 +94,14 @@ export async function decideResurrection(
       shadow,
       used: false,
       note:
-        `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
+        `the backup's shadow ${ref.url} was changed since the backup: ` +
         'starting from an empty project; to start from the shadow as it is now, run again with --use-edited-shadow',
       notRestorable: [...ONLY_IN_SHADOW],
     }
   }
   const note =
     result.state === 'edited'
-      ? `the backup's shadow ${ref.url} was changed since the backup${details.length ? ` (${details.join('; ')})` : ''}: ` +
+      ? `the backup's shadow ${ref.url} was changed since the backup: ` +
         'its views and workflows are copied as they are now (--use-edited-shadow); the plan names each view that differs from the backup'
       : null
   return {shadow, used: true, note, notRestorable: [...NOT_IN_SHADOW]}
