@@ -1,3 +1,4 @@
+import {readdir} from 'node:fs/promises'
 import path from 'node:path'
 import type {GitHubClient} from '../github/client.js'
 import {captureProject} from '../github/capture.js'
@@ -262,14 +263,17 @@ export async function resolveTarget(
     }
     return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title}
   }
-  // deleted, and the backup has a shadow holding its views and workflows: rebuilt as a new project of the same owner
-  // (planRestore refuses when the shadow is gone: then the user chooses --to new:OWNER, knowing what is lost)
-  if (desired.source.shadow) {
-    const {owner} = desired.state.project
-    return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title, replaces: desired.source.url}
-  }
-  throw new UserError(
-    `project ${desired.source.url} (${sourceId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
+  // deleted: rebuilt as a new project of the same owner when the backup has a usable shadow (its views and
+  // workflows), or found where an earlier restore rebuilt it (rebuiltTarget); otherwise planRestore refuses and says
+  // how to choose a new project knowing what is lost
+  const owner = await ownerOf(client, desired.state.project.owner.login).catch(() => undefined)
+  if (owner) return {id: null, url: null, owner, title: desired.state.project.title, replaces: desired.source.url}
+  throw deletedProject(desired)
+}
+
+function deletedProject(desired: Desired): UserError {
+  return new UserError(
+    `project ${desired.source.url} (${desired.source.projectId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
     {code: 'ENOTFOUND'},
   )
 }
@@ -435,7 +439,7 @@ export async function prepareRestore(
 ): Promise<PreparedRestore> {
   if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
   const desired = await loadDesired(session, repo, request)
-  const target = await resolveTarget(client, desired, request)
+  const target = await rebuiltTarget(session.env, client, await resolveTarget(client, desired, request))
   const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
   const release = async () => lock?.release()
   try {
@@ -444,6 +448,29 @@ export async function prepareRestore(
     await release()
     throw error
   }
+}
+
+/**
+ * A deleted project that an earlier restore already rebuilt (its record names the new project, which still exists):
+ * the restore goes into that project, as any restore in place, instead of rebuilding it a second time.
+ */
+async function rebuiltTarget(env: NodeJS.ProcessEnv, client: GitHubClient, target: PreparedRestore['target']): Promise<PreparedRestore['target']> {
+  if (target.id !== null || !target.replaces) return target
+  const deleted = target.replaces
+  let names: string[] = []
+  try {
+    names = (await readdir(restoresDir(env))).filter((n) => n.endsWith('.json') && !n.endsWith('.progress.json'))
+  } catch {
+    return target
+  }
+  const records = (await Promise.all(names.map((n) => readJsonFile<RestoreRecord>(path.join(restoresDir(env), n)).catch(() => undefined))))
+    .filter((r): r is RestoreRecord => Boolean(r?.target?.id && r.source?.url === deleted && r.target.url !== deleted))
+    .sort((a, b) => String(b.updated).localeCompare(String(a.updated)))
+  for (const record of records) {
+    const found = await resolveProject(client, {kind: 'id', id: record.target.id}).catch(gone)
+    if (found) return found
+  }
+  return target
 }
 
 async function planRestore(
@@ -460,6 +487,7 @@ async function planRestore(
     ? undefined
     : await decideResurrection(client, desired.source.shadow, checkShadow, {useEdited: request.useEditedShadow})
   const replaces = target.id === null ? target.replaces : undefined
+  if (replaces && !resurrection?.shadow) throw deletedProject(desired)
   if (replaces && !resurrection?.used) {
     const shadow = resurrection?.shadow
     const why =

@@ -150,7 +150,7 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     ])
   })
 
-  it('a plain restore of a deleted project rebuilds it under its owner from the shadow; a second run resumes into it', async () => {
+  it('a plain restore of a deleted project rebuilds it under its owner from the shadow; a second run restores into the rebuilt one', async () => {
     await backupWithShadow('before-deletion')
     await deleteProject(project.id)
     const request: RestoreRequest = {backup: 'before-deletion', project: project.id, diff: {}}
@@ -160,7 +160,12 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     expect(prepared.resurrection?.used).to.equal(true)
     const outcome = await applyRestore(session, client, repo, prepared)
     expect(outcome.record.status).to.equal('done')
-    const again = await applyRestore(session, client, repo, await prepareRestore(session, client, repo, request))
+    // run again: the project it rebuilt is restored in place (nothing to do), not rebuilt a second time
+    const second = await prepareRestore(session, client, repo, request)
+    expect(second.target.id).to.equal(outcome.target.id)
+    expect(second.resurrection).to.equal(undefined)
+    expect(second.plan.operations).to.deep.equal([])
+    const again = await applyRestore(session, client, repo, second)
     expect(again.target.id).to.equal(outcome.target.id)
     expect(again.result.applied).to.equal(0)
   })
@@ -231,7 +236,10 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
       ['Board', null],
       ['Triage', null],
     ])
-    // a plain restore of the deleted project has nothing to start from: it says what to do
+    // a plain restore of the deleted project now goes into the project that rebuilt it; once that is gone too, it
+    // has nothing to start from and says what to do
+    expect((await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}})).target.id).to.equal(outcome.target.id)
+    await deleteProject(outcome.target.id)
     try {
       await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}})
       expect.fail('expected the restore to refuse')
@@ -284,7 +292,9 @@ describe('resurrection: a deleted project restored from its backup and shadow', 
     expect(normalizeState(rebuilt)).to.have.nested.property('views')
     expect(Object.values(rebuilt.views ?? {}).map((v) => v.name)).to.include.members(['Board', 'Triage'])
     expect(Object.keys(rebuilt.items ?? {}).length).to.equal(Object.keys(backedUp.items ?? {}).length)
-    // a plain restore of a deleted project without a shadow still says how
+    // a plain restore of a deleted project without a shadow goes into the project rebuilt from it; without one, it says how
+    expect((await prepareRestore(session, client, repo, {backup: 'no-shadow', project: project.id, diff: {}})).target.id).to.equal(outcome.target.id)
+    await deleteProject(outcome.target.id)
     try {
       await prepareRestore(session, client, repo, {backup: 'no-shadow', project: project.id, diff: {}})
       expect.fail('expected the restore to refuse')
