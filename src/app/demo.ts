@@ -14,6 +14,7 @@ import {demoSeed, startSandbox, World} from '../sandbox/index.js'
 import {runBackup} from './backup.js'
 import {writeReport} from './report.js'
 import {applyRestore, prepareRestore} from './restore.js'
+import {demoResurrection} from './resurrect-demo.js'
 import {connect, journalFor, repository, type Session} from './session.js'
 
 /**
@@ -92,15 +93,21 @@ export async function runDemo(options: DemoOptions): Promise<{equal: boolean; ho
       data: {comparison, validation},
     })
 
-    // the end of the story: the board's history as one HTML page (before, disaster, safety backup, after the restore)
-    await runBackup(session, client, repo, {project, name: 'after-restore'})
+    // ---- issue 17: the project is backed up with a shadow copy (backup before-deletion), DELETED, then rebuilt from
+    // that backup (src/app/resurrect-demo.ts). It deletes the demo project: keep it after every step that still uses
+    // `project` on GitHub (the report below reads only the storage).
+    const resurrection = await demoResurrection({session, client, repo, project, sandboxUrl: sandbox.url, token: env.GH_TOKEN!, say})
+    // ---- end of issue 17
+
+    // the end of the story: the board's history as one HTML page (before, disaster, safety backup, after the restore),
+    // from the journal of the project as it was backed up, so it needs nothing from GitHub
     const report = await writeReport(await journalFor(session, repo, project.id), {file: path.join(home, 'report.html')})
     say({
       step: 'report',
       text: `backup report --html: the board at each of the ${report.backups} backups, what changed, a cumulative flow; open ${report.file}`,
       data: {file: report.file, backups: report.backups, items: report.items, bytes: report.bytes},
     })
-    return {equal, home, sandboxUrl: sandbox.url, report: report.file}
+    return {equal: equal && resurrection.equal, home, sandboxUrl: sandbox.url, report: report.file}
   } finally {
     await sandbox.close()
   }

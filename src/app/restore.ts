@@ -1,3 +1,4 @@
+import {readdir} from 'node:fs/promises'
 import path from 'node:path'
 import type {GitHubClient} from '../github/client.js'
 import {captureProject} from '../github/capture.js'
@@ -11,6 +12,7 @@ import {normalizeState} from '../model/normalize.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
 import {applyPlan, batchesFor, FileProgressStore, type ApplyResult, type ProgressStore} from '../plan/apply.js'
 import {diff, mapDesired, unmatchedSelections} from '../plan/diff.js'
+import {viewDifferences} from '../plan/compare.js'
 import {findMissingContent} from '../plan/lookup.js'
 import {fieldUpdateBlocker, GITHUB_DEFAULT_VIEW, type DiffOptions, type Plan} from '../plan/plan.js'
 import {parseLockInfo, type LockHandle} from '../storage/backend.js'
@@ -23,6 +25,8 @@ import {UserError} from '../util/errors.js'
 import {atomicWrite, readJsonFile} from '../util/fs.js'
 import {stamp} from '../util/time.js'
 import {readExportFile} from './documents.js'
+import {copyShadow, copyTitle, decideResurrection, shadowAsCopy, shadowOf, type CheckShadow, type Resurrection, type ShadowRef} from './resurrect.js'
+import {checkShadow} from './shadow.js'
 import {backedUpProjectId, journalFor, projectText, writeJournal, type Repository, type Session} from './session.js'
 
 export interface RestoreRequest {
@@ -40,18 +44,20 @@ export interface RestoreRequest {
   adaptEnvironment?: boolean
   /** `--undo`: restore the safety backup the last restore of the project took */
   undo?: boolean
+  /** `--use-edited-shadow`: a new project starts from the backup's shadow even when it was changed since the backup */
+  useEditedShadow?: boolean
   diff: DiffOptions
 }
 
 export interface Desired {
   state: ProjectState
   /** the backup it came from */
-  source: {name: string; timestamp: string; type: string; projectId: string; url: string; file?: string}
+  source: {name: string; timestamp: string; type: string; projectId: string; url: string; file?: string; shadow?: ShadowRef}
 }
 
 export interface PreparedRestore {
   desired: Desired
-  target: ProjectInfo | {id: null; url: null; owner: {login: string; type: 'User' | 'Organization'}; title: string}
+  target: ProjectInfo | NewTarget
   /** the live state the plan was computed against (an empty project when the target is still to be created) */
   live: ProjectState
   plan: Plan
@@ -61,6 +67,17 @@ export interface PreparedRestore {
   options: DiffOptions
   /** releases the restore lock on the target project (prepared with `exclusive`); harmless when there is none */
   release(): Promise<void>
+  /** for a new project: whether it starts from the backup's shadow, and what cannot be brought back */
+  resurrection?: Resurrection
+}
+
+/** A project the restore is still to create: under `owner`; `replaces` is the URL of the deleted project it rebuilds. */
+export interface NewTarget {
+  id: null
+  url: null
+  owner: {login: string; type: 'User' | 'Organization'}
+  title: string
+  replaces?: string
 }
 
 /** Reads what the project should become: a backup from the journal (validated first) or an exported document. */
@@ -96,9 +113,10 @@ export async function loadDesired(session: Session, repo: Repository | undefined
     )
   }
   const state = await journal.state(header)
+  const shadow = shadowOf(header)
   return {
     state,
-    source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url},
+    source: {name: header.name, timestamp: header.timestamp, type: header.type, projectId, url: state.project.url, ...(shadow ? {shadow} : {})},
   }
 }
 
@@ -245,8 +263,17 @@ export async function resolveTarget(
     }
     return {id: null, url: null, owner: await ownerOf(client, owner.login), title: desired.state.project.title}
   }
-  throw new UserError(
-    `project ${desired.source.url} (${sourceId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
+  // deleted: rebuilt as a new project of the same owner when the backup has a usable shadow (its views and
+  // workflows), or found where an earlier restore rebuilt it (rebuiltTarget); otherwise planRestore refuses and says
+  // how to choose a new project knowing what is lost
+  const owner = await ownerOf(client, desired.state.project.owner.login).catch(() => undefined)
+  if (owner) return {id: null, url: null, owner, title: desired.state.project.title, replaces: desired.source.url}
+  throw deletedProject(desired)
+}
+
+function deletedProject(desired: Desired): UserError {
+  return new UserError(
+    `project ${desired.source.url} (${desired.source.projectId}) does not exist here: restore into another project with --to OWNER/NUMBER, or into a new one with --to new:OWNER --adapt-environment`,
     {code: 'ENOTFOUND'},
   )
 }
@@ -408,19 +435,42 @@ export async function prepareRestore(
   client: GitHubClient,
   repo: Repository | undefined,
   request: RestoreRequest,
-  settings: {exclusive?: boolean} = {},
+  settings: {exclusive?: boolean; checkShadow?: CheckShadow} = {},
 ): Promise<PreparedRestore> {
   if (!request.fromFile && !request.project) projectText(session) // a clear error before anything else
   const desired = await loadDesired(session, repo, request)
-  const target = await resolveTarget(client, desired, request)
+  const target = await rebuiltTarget(session.env, client, await resolveTarget(client, desired, request))
   const lock = settings.exclusive ? await lockRestore(session.env, target) : undefined
   const release = async () => lock?.release()
   try {
-    return await planRestore(session, client, request, desired, target, release)
+    return await planRestore(session, client, request, desired, target, release, settings.checkShadow ?? checkShadow)
   } catch (error) {
     await release()
     throw error
   }
+}
+
+/**
+ * A deleted project that an earlier restore already rebuilt (its record names the new project, which still exists):
+ * the restore goes into that project, as any restore in place, instead of rebuilding it a second time.
+ */
+async function rebuiltTarget(env: NodeJS.ProcessEnv, client: GitHubClient, target: PreparedRestore['target']): Promise<PreparedRestore['target']> {
+  if (target.id !== null || !target.replaces) return target
+  const deleted = target.replaces
+  let names: string[] = []
+  try {
+    names = (await readdir(restoresDir(env))).filter((n) => n.endsWith('.json') && !n.endsWith('.progress.json'))
+  } catch {
+    return target
+  }
+  const records = (await Promise.all(names.map((n) => readJsonFile<RestoreRecord>(path.join(restoresDir(env), n)).catch(() => undefined))))
+    .filter((r): r is RestoreRecord => Boolean(r?.target?.id && r.source?.url === deleted && r.target.url !== deleted))
+    .sort((a, b) => String(b.updated).localeCompare(String(a.updated)))
+  for (const record of records) {
+    const found = await resolveProject(client, {kind: 'id', id: record.target.id}).catch(gone)
+    if (found) return found
+  }
+  return target
 }
 
 async function planRestore(
@@ -430,10 +480,31 @@ async function planRestore(
   desired: Desired,
   target: PreparedRestore['target'],
   release: () => Promise<void>,
+  checkShadow: CheckShadow,
 ): Promise<PreparedRestore> {
+  // a new project starts from the backup's shadow when it can (its views and workflows), else from nothing
+  const resurrection = target.id
+    ? undefined
+    : await decideResurrection(client, desired.source.shadow, checkShadow, {useEdited: request.useEditedShadow})
+  const replaces = target.id === null ? target.replaces : undefined
+  if (replaces && !resurrection?.shadow) throw deletedProject(desired)
+  if (replaces && !resurrection?.used) {
+    const shadow = resurrection?.shadow
+    const why =
+      shadow?.state === 'edited'
+        ? `its backup's shadow ${shadow.url} was changed since the backup: start from it anyway with --use-edited-shadow, or`
+        : `its backup's shadow ${shadow?.url} is gone: restore`
+    throw new UserError(
+      `project ${replaces} does not exist here and ${why} into a new project with --to new:${target.owner.login} ` +
+        `(views' hidden configuration and workflows cannot be brought back), or into another with --to OWNER/NUMBER`,
+      {code: 'ENOTFOUND'},
+    )
+  }
   const live = target.id
     ? (await captureProject(client, target.id, {type: 'full', onProgress: session.onProgress})).state
-    : emptyProject(target.owner, target.title)
+    : resurrection?.used
+      ? await shadowAsCopy(client, desired.source.shadow!, target.owner, copyTitle(target.title, desired.source.name))
+      : emptyProject(target.owner, target.title)
   const completed = completeDesired(desired.state, live)
   const recordKey = recordKeyOf(target.id ?? `new-${target.owner.login}`, completed, request.diff)
   const previous = await readRecord(session.env, recordKey)
@@ -453,8 +524,22 @@ async function planRestore(
   const wanted = Object.values(completed.items ?? {}).flatMap((i) => (i.content ? [mapUrl(i.content.url, options)] : []))
   const unknown = wanted.filter((u) => !liveUrls.has(u))
   if (unknown.length) options.missingContent = await findMissingContent((q, v) => client.graphql(q, v), unknown)
+  // a view that differs in place: its original is in the shadow (hidden configuration included)
+  if (target.id && desired.source.shadow && viewsDiffer(completed, live)) {
+    const check = await checkShadow(client, desired.source.shadow)
+    if (check.state !== 'missing') options.shadowUrl = desired.source.shadow.url
+  }
   const plan = diff(completed, live, options)
-  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release}
+  return {desired: {...desired, state: completed}, target, live, plan, recordKey, options, release, ...(resurrection ? {resurrection} : {})}
+}
+
+/** True when a view of the backup exists live under its name but differs (what the shadow can show as it was). */
+function viewsDiffer(desired: ProjectState, live: ProjectState): boolean {
+  const byName = new Map(Object.values(live.views ?? {}).map((v) => [v.name, v]))
+  return Object.values(desired.views ?? {}).some((d) => {
+    const l = byName.get(d.name)
+    return l !== undefined && viewDifferences(d, l).length > 0
+  })
 }
 
 /**
@@ -508,6 +593,8 @@ export interface ApplyOutcome {
   /** what was changed in the project since the interrupted run this one resumed (kept in record.resumeBackups) */
   changedSinceInterruption: string[]
   target: ProjectInfo
+  /** for a new project: whether it was copied from the backup's shadow, and what could not be brought back */
+  resurrection?: Resurrection
 }
 
 /**
@@ -533,10 +620,16 @@ export async function applyRestore(
   if (!target.id) {
     // a restore into a new project: an interrupted run already created it (its record says which): resume into that
     // one instead of creating a second project; otherwise create it and record it before anything else happens
-    if (previous?.target.id) {
-      target = await resolveProject(client, {kind: 'id', id: previous.target.id})
+    // (a project an earlier run made and someone deleted since is made again: deleting it was a choice)
+    const earlier = previous?.target.id ? await resolveProject(client, {kind: 'id', id: previous.target.id}).catch(gone) : undefined
+    if (earlier) {
+      target = earlier
     } else {
-      target = await createProject(client, target.owner, prepared.desired.state)
+      const shadow = prepared.desired.source.shadow
+      target =
+        prepared.resurrection?.used && shadow
+          ? await copyShadow(client, target.owner, shadow, copyTitle(prepared.desired.state.project.title, prepared.desired.source.name))
+          : await createProject(client, target.owner, prepared.desired.state)
       created = true
       const now = new Date().toISOString()
       previous = {
@@ -665,7 +758,13 @@ export async function applyRestore(
   record.status = result.failed.length === 0 && remaining.operations.length === 0 ? 'done' : 'failed'
   await writeRecord(session.env, record)
   if (record.status === 'done') await store.clear()
-  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info}
+  return {record, result, plan, remaining, resumed, changedSinceInterruption: changed, target: info, ...(prepared.resurrection ? {resurrection: prepared.resurrection} : {})}
+}
+
+/** undefined for a project that is not found (deleted), the error otherwise. */
+function gone(error: unknown): undefined {
+  if (isGitHubError(error) && (error as {kind?: string}).kind === 'not-found') return undefined
+  throw error
 }
 
 /** Rounds of re-read and re-plan after a request whose outcome is unknown, before the restore reports what is left. */

@@ -17,6 +17,7 @@ import {storageFlag} from '../cli/flags.js'
 import {waitText} from '../cli/format.js'
 import type {DiffOptions, Plan, Section} from '../plan/plan.js'
 import {renderPlan} from '../plan/render.js'
+import type {Resurrection} from '../app/resurrect.js'
 import {UserError, failure} from '../util/errors.js'
 import {atomicWrite} from '../util/fs.js'
 import {parseTime} from '../util/time.js'
@@ -29,7 +30,9 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     'applies exactly that plan while the project is unchanged. Nothing the backup does not hold is removed or cleared ' +
     'without --confirm-destructive. Before changing anything it takes a ' +
     'safety backup of the live project (pre-restore-…). An interrupted restore resumes when run again; afterwards the ' +
-    'project is captured again and any difference left is reported.'
+    'project is captured again and any difference left is reported. A deleted project (or --to new:OWNER) starts from ' +
+    "the backup's shadow copy when it has one (views and workflows as they were); otherwise from an empty project, " +
+    'and the restore lists what it cannot bring back.'
   static override aliases = ['backup:restore']
   /** protects itself: a pre-restore safety backup once the input is checked and only when something will change */
   static ownSafetyBackup = true
@@ -49,6 +52,8 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     '<%= config.bin %> restore backup --fields=status,priority',
     '<%= config.bin %> restore --from-file=backup.json',
     '<%= config.bin %> restore migration-source --adapt-environment --to new:other-org --map-repo acme/app=other-org/app',
+    '<%= config.bin %> restore before-deletion --project acme/3',
+    '<%= config.bin %> restore before-edit --recreate-views --dry-run',
   ]
   static override args = {
     name: Args.string({description: 'backup name, a unique prefix of one, or latest (default: latest)'}),
@@ -66,6 +71,12 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     to: Flags.string({description: 'restore into another project (URL, OWNER/NUMBER, node id), or new:OWNER for a new project'}),
     'adapt-environment': Flags.boolean({description: 'allow restoring into another project, owner or host; report what cannot be carried over'}),
     'map-repo': Flags.string({description: 'OLD=NEW: issues of repository OLD (owner/name) are those of NEW in the target', multiple: true}),
+    'recreate-views': Flags.boolean({
+      description: "a view that differs from the backup gets a view 'NAME (restored)' with the backup's settings beside it (no API edits a view)",
+    }),
+    'use-edited-shadow': Flags.boolean({
+      description: "a new project starts from the backup's shadow even when the shadow was changed since the backup",
+    }),
     'recreate-missing-issues': Flags.boolean({description: 'recreate deleted issues as new issues (they get new numbers)'}),
     yes: Flags.boolean({char: 'y', description: 'apply without asking (for scripts; without a terminal a restore that changes something needs it)'}),
     out: Flags.string({description: 'with --dry-run: save the plan to FILE, to apply later with --plan FILE', dependsOn: ['dry-run']}),
@@ -96,6 +107,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
           to: into,
           adaptEnvironment: f['adapt-environment'] || Boolean(into),
           undo: f.undo,
+          ...(f['use-edited-shadow'] ? {useEditedShadow: true} : {}),
           diff: this.diffOptions(),
         }
     const session = await this.newSession({
@@ -133,12 +145,13 @@ export default class Restore extends ProjectCommand<typeof Restore> {
 
     if (f['dry-run']) {
       this.log(`Restore ${prepared.desired.source.name} (${prepared.desired.source.timestamp}) into ${targetLabel}`)
+      for (const line of resurrectionLines(prepared.resurrection, prepared.target)) this.log(line)
       this.log(renderPlan(plan))
       if (f.out) {
         await atomicWrite(f.out, JSON.stringify(savePlanDocument(prepared, request, session.now()), null, 2) + '\n')
         this.log(`plan saved to ${f.out}: apply exactly it with \`github-pm restore --plan ${f.out}\``)
       }
-      return {source: prepared.desired.source, target: prepared.target, plan, ...(f.out ? {saved: f.out} : {})}
+      return {source: prepared.desired.source, target: prepared.target, plan, ...resurrectionOf(prepared), ...(f.out ? {saved: f.out} : {})}
     }
     if (f['test-only']) {
       const {rehearse, testOnlyReport} = await import('../app/rehearse.js')
@@ -163,6 +176,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       counts: {applied: result.applied, skipped: result.skipped, failed: result.failed.length, remaining: remaining.operations.length},
     })
     if (outcome.resumed) this.log(`resumed the restore started ${record.started}`)
+    for (const line of resurrectionLines(outcome.resurrection, prepared.target)) this.log(line)
     if (record.safetyBackup) this.log(`safety backup of the live project${outcome.resumed ? ' (taken by the interrupted run)' : ''}: ${record.safetyBackup}`)
     const changed = outcome.changedSinceInterruption
     if (changed.length) {
@@ -178,12 +192,12 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       const differences = [...remaining.conflicts.map((c) => `${c.kind} ${c.name}: ${c.detail}`), ...remaining.warnings]
       if (differences.length === 0) {
         this.log(`verified: ${record.target.url} equals backup ${prepared.desired.source.name} over ${scope}`)
-        return {status: 'done', verified: true, compared: scope, record: shown, plan: applied.summary, warnings: applied.warnings}
+        return {status: 'done', verified: true, compared: scope, record: shown, plan: applied.summary, warnings: applied.warnings, ...resurrectionOf(outcome)}
       }
       this.log(`not verified: ${record.target.url} still differs from backup ${prepared.desired.source.name} over ${scope} in ${differences.length} way(s):`)
       for (const d of differences.slice(0, 20)) this.log(`  ${d}`)
       if (differences.length > 20) this.log(`  … and ${differences.length - 20} more`)
-      return {status: 'done', verified: false, compared: scope, differences, record: shown, plan: applied.summary, warnings: applied.warnings}
+      return {status: 'done', verified: false, compared: scope, differences, record: shown, plan: applied.summary, warnings: applied.warnings, ...resurrectionOf(outcome)}
     }
     for (const fail of result.failed.slice(0, 10)) this.logToStderr(`failed: ${fail.op} ${fail.id}: ${fail.error}`)
     if (remaining.operations.length) this.logToStderr(renderPlan(remaining, {limit: 10}))
@@ -191,7 +205,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
     throw failure(
       'incomplete',
       `restore incomplete: ${result.failed.length} operations failed and ${remaining.operations.length} differences remain; run the same command again to resume${rollback}`,
-      {document: {status: record.status, record: shown, remaining: remaining.summary, warnings: applied.warnings}},
+      {document: {status: record.status, record: shown, remaining: remaining.summary, warnings: applied.warnings, ...resurrectionOf(outcome)}},
     )
   }
 
@@ -232,6 +246,7 @@ export default class Restore extends ProjectCommand<typeof Restore> {
       destructive: f['confirm-destructive'],
       repoMap: Object.keys(repoMap).length ? repoMap : undefined,
       recreateMissingIssues: f['recreate-missing-issues'],
+      recreateViews: f['recreate-views'] || undefined,
     }
   }
 }
@@ -245,4 +260,21 @@ function scopeOf(request: RestoreRequest): string {
   if (d.issues?.length) parts.push(`issue(s) ${d.issues.join(', ')}`)
   if (d.excludeIssues?.length) parts.push(`except issue(s) ${d.excludeIssues.join(', ')}`)
   return parts.join(', ')
+}
+
+/** The --json part about a new project: `shadow` (was it copied from the backup's shadow) and what cannot come back. */
+function resurrectionOf(from: {resurrection?: Resurrection}): {resurrection?: Resurrection} {
+  return from.resurrection ? {resurrection: from.resurrection} : {}
+}
+
+/** Says whether a new project starts from the backup's shadow, and what a restore cannot bring back. */
+function resurrectionLines(r: Resurrection | undefined, target: PreparedRestore['target']): string[] {
+  if (!r) return []
+  const lines: string[] = []
+  if (target.id === null && target.replaces) lines.push(`project ${target.replaces} no longer exists: it is rebuilt as a new project under ${target.owner.login}`)
+  lines.push(r.used ? `starting from the backup's shadow ${r.shadow!.url} (a copy of its views and workflows)` : 'starting from an empty project (no usable shadow)')
+  if (r.note && r.used) lines.push(`note: ${r.note}`)
+  if (!r.used && r.note) lines.push(`(${r.note})`)
+  lines.push('cannot be brought back:', ...r.notRestorable.map((n) => `  - ${n}`))
+  return lines
 }

@@ -47,6 +47,7 @@ export function planViews(c: DiffSink, plannedField: (name: string) => string[] 
   const desired = Object.values(c.desired.views ?? {}).sort((a, b) => a.number - b.number)
   const live = Object.values(c.live.views ?? {})
   const claimed = new Set<string>()
+  const shadow = c.options.shadowUrl
   for (const d of desired) {
     const l =
       live.find((v) => !claimed.has(v.id) && v.number === d.number && v.name === d.name) ??
@@ -54,46 +55,29 @@ export function planViews(c: DiffSink, plannedField: (name: string) => string[] 
     if (l) {
       claimed.add(l.id)
       const differs = viewDifferences(d, l)
-      if (differs.length) {
+      if (!differs.length) continue
+      // a view recreated by an earlier --recreate-views run stands beside it: matched by its name, created once
+      const name = restoredViewName(d.name)
+      const again = live.find((v) => !claimed.has(v.id) && v.name === name)
+      if (again) claimed.add(again.id)
+      const original = shadow ? `; the view as it was, hidden configuration included, is in the shadow project: open ${shadow} to copy it by hand` : ''
+      if (c.options.recreateViews && !again) {
+        createView(c, {...d, name}, plannedField)
         c.warn(
-          `view '${d.name}' differs from the backup (${differs.join(', ')}); no API edits a view: change it by hand, or delete it in the project and restore again to recreate it`,
+          `view '${d.name}' differs from the backup (${differs.join(', ')}): view '${name}' is created with the backup's settings; ` +
+            `no API edits or deletes a view: delete or keep '${d.name}' by hand${original}`,
         )
+      } else if (!again) {
+        c.warn(
+          `view '${d.name}' differs from the backup (${differs.join(', ')}); no API edits a view: change it by hand, ` +
+            `or restore again with --recreate-views to add a view '${name}' with the backup's settings${original}`,
+        )
+      } else if (viewDifferences(d, again).length) {
+        c.warn(`view '${d.name}' differs from the backup (${differs.join(', ')}), and so does '${name}', made by an earlier restore: change it by hand${original}`)
       }
       continue
     }
-    const deps: string[] = []
-    const known = (name: string): boolean => {
-      const fieldDeps = plannedField(name)
-      if (fieldDeps) {
-        deps.push(...fieldDeps)
-        return true
-      }
-      return Object.values(c.live.fields).some((f) => f.name === name)
-    }
-    const dropped = new Set<string>()
-    const keep = (name: string) => {
-      if (known(name)) return true
-      dropped.add(name)
-      return false
-    }
-    const view: Omit<ViewDef, 'id'> = {
-      number: d.number,
-      name: d.name,
-      layout: d.layout,
-      filter: d.filter,
-      visibleFields: d.visibleFields.filter(keep),
-      sortBy: d.sortBy.filter((s) => keep(s.field)),
-      groupBy: d.groupBy.filter(keep),
-      verticalGroupBy: d.verticalGroupBy.filter(keep),
-    }
-    if (dropped.size) {
-      c.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
-    }
-    if (view.layout === 'ROADMAP_LAYOUT' && view.visibleFields.length) {
-      // GitHub's REST API: `visible_fields` is not applicable to roadmap layout views
-      c.warn(`view '${d.name}' is a roadmap: its visible fields (${view.visibleFields.join(', ')}) cannot be set through the API; set them by hand`)
-    }
-    c.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
+    createView(c, d, plannedField)
   }
   for (const l of live) {
     if (claimed.has(l.id)) continue
@@ -104,6 +88,48 @@ export function planViews(c: DiffSink, plannedField: (name: string) => string[] 
       c.conflicts.push({kind: 'view', name: l.name, detail: 'exists live but not in the backup; left alone (no API deletes a view)'})
     }
   }
+}
+
+/** The name of the view `--recreate-views` adds beside a view that differs from the backup. */
+export function restoredViewName(name: string): string {
+  return `${name} (restored)`
+}
+
+/** A createView operation with the backup's settings (without the fields that will not exist: warned). */
+function createView(c: DiffSink, d: Omit<ViewDef, 'id'>, plannedField: (name: string) => string[] | undefined): void {
+  const deps: string[] = []
+  const known = (name: string): boolean => {
+    const fieldDeps = plannedField(name)
+    if (fieldDeps) {
+      deps.push(...fieldDeps)
+      return true
+    }
+    return Object.values(c.live.fields).some((f) => f.name === name)
+  }
+  const dropped = new Set<string>()
+  const keep = (name: string) => {
+    if (known(name)) return true
+    dropped.add(name)
+    return false
+  }
+  const view: Omit<ViewDef, 'id'> = {
+    number: d.number,
+    name: d.name,
+    layout: d.layout,
+    filter: d.filter,
+    visibleFields: d.visibleFields.filter(keep),
+    sortBy: d.sortBy.filter((s) => keep(s.field)),
+    groupBy: d.groupBy.filter(keep),
+    verticalGroupBy: d.verticalGroupBy.filter(keep),
+  }
+  if (dropped.size) {
+    c.warn(`view '${d.name}' is recreated without field(s) ${[...dropped].map((n) => `'${n}'`).join(', ')}, which will not exist in the project`)
+  }
+  if (view.layout === 'ROADMAP_LAYOUT' && view.visibleFields.length) {
+    // GitHub's REST API: `visible_fields` is not applicable to roadmap layout views
+    c.warn(`view '${d.name}' is a roadmap: its visible fields (${view.visibleFields.join(', ')}) cannot be set through the API; set them by hand`)
+  }
+  c.add({op: 'createView', id: `view.create:${d.name}`, deps, view})
 }
 
 export function planWorkflows(c: DiffSink): void {

@@ -38,6 +38,13 @@ export interface DiffOptions {
   missingContent?: string[]
   /** recreate a missing issue as a NEW issue (it gets a new number) instead of only warning */
   recreateMissingIssues?: boolean
+  /**
+   * `--recreate-views`: a view that exists live but differs from the backup gets a NEW view beside it, named
+   * `NAME (restored)`, with the backup's settings (no API edits or deletes a view; the old one is left for a person)
+   */
+  recreateViews?: boolean
+  /** URL of the backup's shadow project, which holds each view as it was (hidden UI configuration included) */
+  shadowUrl?: string
   /** estimate settings (mutationIntervalMs: the client's spacing of mutative requests, default 1 s as on GitHub) */
   latencyMs?: number
   mutationIntervalMs?: number
