@@ -95,11 +95,13 @@ export function demoSeed(): Seed {
           },
         ],
         views: [
-          {name: 'Board', layout: 'BOARD_LAYOUT', groupBy: ['Status'], visibleFields: ['Title', 'Assignees', 'Priority']},
-          {name: 'Table', layout: 'TABLE_LAYOUT', filter: 'is:open', visibleFields: ['Title', 'Status', 'Priority', 'Estimate'], sortBy: [{field: 'Priority', direction: 'ASC'}]},
+          // uiConfig: what only the web UI holds (no API reads it); a shadow copy carries it, a plain restore cannot
+          {name: 'Board', layout: 'BOARD_LAYOUT', groupBy: ['Status'], visibleFields: ['Title', 'Assignees', 'Priority'], uiConfig: {fieldSum: 'Estimate', columnLimits: {Doing: 3}}},
+          {name: 'Table', layout: 'TABLE_LAYOUT', filter: 'is:open', visibleFields: ['Title', 'Status', 'Priority', 'Estimate'], sortBy: [{field: 'Priority', direction: 'ASC'}], uiConfig: {columnWidths: {Title: 420, Status: 120}, sliceBy: 'Priority'}},
           {name: 'Timeline', layout: 'ROADMAP_LAYOUT', visibleFields: ['Title', 'Due']},
         ],
-        workflows: [{name: 'Item closed', enabled: true}],
+        workflows: [{name: 'Item closed', enabled: true, config: {setField: 'Status', value: 'Done'}}],
+        insights: [{name: 'Burn-up', config: {type: 'line', x: 'Iteration', y: 'count', groupBy: 'Status'}}],
         statusUpdates: [{body: 'On track for v1', status: 'ON_TRACK', startDate: '2026-11-16', targetDate: '2026-12-31'}],
         repositories: ['acme/app'],
         teams: ['acme/core'],
