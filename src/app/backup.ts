@@ -6,7 +6,9 @@ import type {BackupOrigin, EventHeader} from '../journal/events.js'
 import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
 import {UserError} from '../util/errors.js'
+import type {CaptureRecord} from '../github/capture-incremental.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
+import {driftWarning, planCapture} from './backup-capture.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 
 export interface BackupRequest {
@@ -30,6 +32,8 @@ export interface BackupResult {
   incremental: IncrementalSummary
   warnings: string[]
   api: {requests: number; points: number}
+  /** full backups: incremental or full read of the items, what was read and reused, drift found by a full read */
+  capture?: CaptureRecord
   seconds: number
   /** backups removed by `backup.retention_days` after this one (when set) */
   retention?: RetentionOutcome
@@ -52,7 +56,11 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     })
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
-  const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
+  // issue 14: a full backup reads only the items that changed since the latest full backup, except periodically
+  const plan = await planCapture(session, journal, type)
+  const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress, ...plan})
+  const drift = driftWarning(captured.capture)
+  if (drift) captured.warnings.push(drift)
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
   // no second copy of a large project, and a cleanup running at the same time cannot pull the previous event away
   let summary!: IncrementalSummary
@@ -61,7 +69,11 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
       name,
       type,
       origin: request.origin ?? (request.name ? 'named' : 'auto'),
-      summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
+      summary: (previous?: {header: EventHeader; state: ProjectState}) => {
+        summary = incrementalSummary(previous?.header, previous?.state, captured.state)
+        // the capture record goes into the event: the next backup reads its `since` (docs/journal-format.md)
+        return captured.capture ? {...summary, capture: captured.capture} : summary
+      },
     }),
   )
   const retention = await applyRetentionDays(session, repo, request.project.id)
@@ -72,6 +84,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     incremental: summary,
     warnings: captured.warnings,
     api: captured.stats,
+    ...(captured.capture ? {capture: captured.capture} : {}),
     seconds: (Date.now() - started) / 1000,
     ...(retention ? {retention} : {}),
   }

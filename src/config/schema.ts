@@ -55,6 +55,18 @@ export const CONFIG_KEYS = {
     default: 'auto',
     description: 'read blocked-by dependencies (one REST request per issue): auto = up to 1,000 issues',
   },
+  'backup.full_capture_every': {
+    kind: 'integer',
+    min: 1,
+    default: 20,
+    description: 'full backups read only the items that changed; every this many backups one reads every item and reports drift (1: always)',
+  },
+  'backup.full_capture_hours': {
+    kind: 'integer',
+    min: 1,
+    default: 24,
+    description: 'hours after which the next full backup reads every item and reports drift, however few backups were made',
+  },
   'backup.keyframe_max_chain': {
     kind: 'integer',
     min: 1,
