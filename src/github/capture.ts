@@ -170,6 +170,8 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   }
   const progress = options.onProgress ?? (() => {})
   const warnings: string[] = []
+  // how the items were read (full-type captures)
+  let record: CaptureRecord | undefined
 
   progress({phase: 'project', done: 0})
   const head = await gql<any>(PROJECT_HEAD, {id: projectId})
@@ -223,7 +225,6 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   const features: ItemsQueryFeatures = {planning: true, dependencies: mode !== 'none'}
   const previous = options.previous?.state.items && options.previous.state.itemOrder ? options.previous : undefined
   const judge = previous ? new ReuseJudge(previous, changedFieldIds(previous.state.fields, fields), features) : undefined
-  let record: CaptureRecord | undefined
   // GitHub's clock before any item is read: the next incremental capture re-reads what changed after it
   const serverDate = api.stats?.serverDate
   let overflow: Array<() => Promise<void>> | undefined

@@ -474,8 +474,9 @@ export class SandboxServer implements Sandbox {
     if (res.headersSent || res.destroyed) return
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
-      // GitHub's own clock, as every origin server with a clock sends it (RFC 9110 §6.6.1): the sandbox's clock
-      date: new Date(this.clock.now()).toUTCString(),
+      // GitHub's own clock, as every origin server with a clock sends it (RFC 9110 §6.6.1): the clock the world
+      // stamps updatedAt with (an incremental capture compares the two)
+      date: (this.backend.now?.() ?? new Date(this.clock.now())).toUTCString(),
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': requestId,
       'x-oauth-scopes': viewer ? viewer.scopes.join(', ') : '',
