@@ -39,6 +39,8 @@ describe('config file schema', () => {
       'backup.type': 'minimal',
       'backup.dependencies': 'none',
       'backup.keyframe_max_chain': '1',
+      'backup.full_capture_every': '1',
+      'backup.full_capture_hours': '12',
       'github.stall_timeout': '5',
       'github.deadline': '600',
     }
