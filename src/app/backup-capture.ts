@@ -3,10 +3,9 @@
  * then only changed items read in full), or, periodically, a full read of every item that reconciles and reports drift.
  */
 import type {CaptureRecord, PreviousCapture} from '../github/capture-incremental.js'
-import type {Journal} from '../journal/journal.js'
 import type {EventHeader} from '../journal/events.js'
 import type {BackupType} from '../model/state.js'
-import type {Session} from './session.js'
+import {journalFor, type Repository, type Session} from './session.js'
 
 export interface CapturePlan {
   previous?: PreviousCapture
@@ -25,8 +24,10 @@ export function captureRecordOf(header: EventHeader): CaptureRecord | undefined 
  * when the last full read is `backup.full_capture_hours` old. Without a previous full backup that recorded its
  * markers, every item is read (and no previous state is loaded).
  */
-export async function planCapture(session: Session, journal: Journal, type: BackupType): Promise<CapturePlan> {
+export async function planCapture(session: Session, repo: Repository, projectId: string, type: BackupType): Promise<CapturePlan> {
   if (type !== 'full') return {}
+  // a journal of its own: its replayed chain is dropped on return, only the previous state stays for the capture
+  const journal = await journalFor(session, repo, projectId)
   const headers = journal.headers().filter((h) => h.type === 'full')
   const last = headers.at(-1)
   const record = last && captureRecordOf(last)

@@ -57,8 +57,9 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
   // issue 14: a full backup reads only the items that changed since the latest full backup, except periodically
-  const plan = await planCapture(session, journal, type)
+  const plan = await planCapture(session, repo, request.project.id, type)
   const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress, ...plan})
+  delete plan.previous // the previous backup's state is not needed past the capture: let it go before the append
   const drift = driftWarning(captured.capture)
   if (drift) captured.warnings.push(drift)
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
