@@ -46,7 +46,12 @@ export async function planCapture(session: Session, repo: Repository, projectId:
   }
   const age = fullAt === undefined ? Number.POSITIVE_INFINITY : session.now().getTime() - Date.parse(fullAt)
   const fullItems = sinceFull + 1 >= every || !(age < hours * 3_600_000)
-  return {previous: {state: await journal.state(last), since: record.since}, fullItems}
+  try {
+    return {previous: {state: await journal.state(last), since: record.since}, fullItems}
+  } catch {
+    // the previous backup cannot be read back: this backup reads every item (the append reports what is wrong)
+    return {}
+  }
 }
 
 /** The warning a full read gives when the incremental captures it replaces had drifted. */
