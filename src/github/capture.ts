@@ -240,7 +240,6 @@ export async function captureProject(api: Api, projectId: string, options: Captu
     record = {mode: 'full', since: full.since, read: state.itemOrder.length, reused: 0}
   }
   for (const more of overflow) await more()
-  if (previous && record.mode === 'full') record.drift = drift(reused, state.items)
 
   const issues = Object.values(state.items).filter((i) => i.content?.kind === 'Issue')
   const limit = options.dependencyLimit ?? 1000
@@ -265,6 +264,9 @@ export async function captureProject(api: Api, projectId: string, options: Captu
         'pass --dependencies=all to include them',
     )
   }
+
+  // compared once everything of the items is in (overflow pages, REST dependencies)
+  if (previous && record.mode === 'full') record.drift = drift(reused, state.items)
 
   // milestones of every repository an issue lives in, and of linked repositories
   const repos = new Set<string>(state.repositories ?? [])
