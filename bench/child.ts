@@ -68,6 +68,7 @@ async function backup(name: string) {
     items: result.event.stats.items,
     unchanged: result.unchanged,
     warnings: result.warnings,
+    capture: result.capture,
   }
 }
 

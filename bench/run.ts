@@ -15,6 +15,7 @@ import {benchHistory, printHistory} from './history.js'
 import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
+import {World} from '../src/sandbox/world.js'
 import {printTable, type SizeResult} from './table.js'
 import {readTestTimes, testSuiteSection} from './test-times.js'
 import {TOKEN, changeItems, projectRefs, replaceStatusOptions, sampleNaiveItems} from './world-ops.js'
@@ -69,13 +70,16 @@ export function runChild(args: Record<string, unknown>, env: NodeJS.ProcessEnv):
 export async function benchSize(items: number, options: {events: number; dir: string; log: (line: string) => void}): Promise<SizeResult> {
   const {dir, log} = options
   const t0 = performance.now()
-  const seedFile = path.join(dir, `seed-${items}.json`)
+  const stateFile = path.join(dir, `state-${items}.json`)
   {
+    // the world as a project last changed an hour ago (its items' updatedAt): a project whose every item changed in
+    // the minute before a backup is read in full again by the next one (src/github/capture-incremental.ts)
     const generated = bigSeed(items)
-    await writeFile(seedFile, JSON.stringify(generated.seed))
+    const world = World.fromSeed(generated.seed as any, {now: () => new Date(Date.now() - 3_600_000)})
+    await writeFile(stateFile, JSON.stringify(world.toJSON()))
   }
-  log(`[${items}] seed written (${((performance.now() - t0) / 1000).toFixed(1)} s); starting the sandbox process`)
-  const sandbox = await startSandboxProcess(seedFile, 'off')
+  log(`[${items}] world written (${((performance.now() - t0) / 1000).toFixed(1)} s); starting the sandbox process`)
+  const sandbox = await startSandboxProcess(stateFile, 'off', 'state')
   try {
     const home = path.join(dir, `home-${items}`)
     const env = {GITHUB_API_URL: sandbox.url, GH_TOKEN: TOKEN, GITHUB_PM_HOME: home, GITHUB_TOKEN: '', GH_HOST: ''}

@@ -1,4 +1,4 @@
-/** The sandbox GitHub in ANOTHER process: `node bin/run.js backup sandbox --seed FILE --limits MODE --port 0`. */
+/** The sandbox GitHub in ANOTHER process: `node bin/run.js backup sandbox --seed FILE --limits MODE --port 0` (or `--state FILE`). */
 import {spawn, type ChildProcess} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -12,8 +12,8 @@ export interface SandboxProcess {
 }
 
 /** Starts the sandbox and resolves with its URL once it prints `GITHUB_API_URL=...` (the seed may take seconds). */
-export function startSandboxProcess(seedFile: string, limits: 'off' | 'fast' | 'github' = 'off'): Promise<SandboxProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'backup', 'sandbox', '--seed', seedFile, '--limits', limits, '--port', '0'], {
+export function startSandboxProcess(seedFile: string, limits: 'off' | 'fast' | 'github' = 'off', from: 'seed' | 'state' = 'seed'): Promise<SandboxProcess> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'backup', 'sandbox', `--${from}`, seedFile, '--limits', limits, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {...process.env, NODE_OPTIONS: '--max-old-space-size=6144'},

@@ -11,6 +11,8 @@ export interface BackupFigures {
   items: number
   unchanged: boolean
   maxRssMB: number
+  /** how the items were read (issue 14): all of them, or a light pass and the changed ones */
+  capture?: {mode: string; read: number; reused: number; lightRequests?: number}
 }
 
 export interface SizeResult {
@@ -78,6 +80,15 @@ export function naive(r: SizeResult) {
   }
 }
 
+/** The light pass reads 100 items a request: its least request count. */
+export function lightMinimum(items: number): number {
+  return Math.max(1, Math.ceil(items / 100))
+}
+
+function share(part: BackupFigures, whole: BackupFigures): number {
+  return part.points / Math.max(1, whole.points)
+}
+
 export interface Check {
   what: string
   ok: boolean
@@ -104,6 +115,13 @@ export function checks(r: SizeResult): Check[] {
       detail: `${pct(r.incremental.bytes / r.full.bytes)}`,
     },
     {what: 'incremental (no change) stores <= 2 KiB', ok: r.unchanged.bytes <= 2048, detail: `${r.unchanged.bytes} B`},
+    {what: 'no-change backup: points <= 25% of a full backup', ok: share(r.unchanged, r.full) <= 0.25, detail: `${r.unchanged.points} of ${r.full.points} (${pct(share(r.unchanged, r.full))})`},
+    {what: '1% changed backup: points <= 30% of a full backup', ok: share(r.incremental, r.full) <= 0.3, detail: `${r.incremental.points} of ${r.full.points} (${pct(share(r.incremental, r.full))})`},
+    {
+      what: 'light pass: requests = ceil(items/100)',
+      ok: r.unchanged.capture?.lightRequests === lightMinimum(r.items),
+      detail: `${r.unchanged.capture?.lightRequests ?? 'none'} vs ${lightMinimum(r.items)}`,
+    },
     {
       what: `rebuilding any of ${r.history.events} events under 5 s`,
       ok: Math.max(r.history.oldest.seconds, r.history.newest.seconds) < 5,
@@ -157,7 +175,11 @@ export function printTable(results: SizeResult[], meta: {machine: string; totalS
     row('1% changed: wall time / requests / points', (r) => `${s(r.incremental.seconds)} / ${r.incremental.graphqlRequests} / ${r.incremental.points}`),
     row('1% changed: peak RSS', (r) => `${r.incremental.maxRssMB.toFixed(0)} MiB`),
     row('1% changed: stored (share of base)', (r) => `${mb(r.incremental.bytes)} (${pct(r.incremental.bytes / r.full.bytes)})`),
+    row('1% changed: items read in full / taken over', (r) => `${r.incremental.capture?.read ?? '-'} / ${r.incremental.capture?.reused ?? '-'}`),
+    row('1% changed: points, share of a full backup', (r) => pct(share(r.incremental, r.full))),
     row('no change: wall time / requests / points', (r) => `${s(r.unchanged.seconds)} / ${r.unchanged.graphqlRequests} / ${r.unchanged.points}`),
+    row('no change: points, share of a full backup', (r) => pct(share(r.unchanged, r.full))),
+    row('no change: light-pass requests (minimum)', (r) => `${r.unchanged.capture?.lightRequests ?? '-'} (${lightMinimum(r.items)})`),
     row('no change: peak RSS', (r) => `${r.unchanged.maxRssMB.toFixed(0)} MiB`),
     row('no change: stored', (r) => mb(r.unchanged.bytes)),
     row('journal: events (bases), stored', (r) => `${r.history.events} (${r.history.bases}), ${mb(r.history.storedBytes)}`),

@@ -42,6 +42,7 @@ export const TIERS = {
     'test/github/auth.test.ts',
     'test/github/endpoints.test.ts',
     'test/github/errors.test.ts',
+    'test/github/incremental-model.test.ts',
     'test/github/queries.test.ts',
     'test/sandbox/engine-units.test.ts',
     'test/sandbox/filter.test.ts',

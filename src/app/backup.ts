@@ -8,7 +8,9 @@ import {autoName, validateBackupName} from '../journal/names.js'
 import type {BackupType, ProjectState} from '../model/state.js'
 import type {StorageBackend} from '../storage/backend.js'
 import {UserError} from '../util/errors.js'
+import type {CaptureRecord} from '../github/capture-incremental.js'
 import {applyRetentionDays, type RetentionOutcome} from './retention.js'
+import {driftWarning, planCapture} from './backup-capture.js'
 import {journalFor, writeJournal, type Repository, type Session} from './session.js'
 import {discardShadow, prepareShadow, shadowsWanted, type ShadowOutcome} from './shadow.js'
 
@@ -41,6 +43,8 @@ export interface BackupResult {
   incremental: IncrementalSummary
   warnings: string[]
   api: {requests: number; points: number}
+  /** full backups: incremental or full read of the items, what was read and reused, drift found by a full read */
+  capture?: CaptureRecord
   seconds: number
   /** backups removed by `backup.retention_days` after this one (when set) */
   retention?: RetentionOutcome
@@ -65,7 +69,12 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     })
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
-  const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress})
+  // issue 14: a full backup reads only the items that changed since the latest full backup, except periodically
+  const plan = await planCapture(session, repo, request.project.id, type)
+  const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress, ...plan})
+  delete plan.previous // the previous backup's state is not needed past the capture: let it go before the append
+  const drift = driftWarning(captured.capture)
+  if (drift) captured.warnings.push(drift)
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
   // no second copy of a large project, and a cleanup running at the same time cannot pull the previous event away
   let summary!: IncrementalSummary
@@ -82,7 +91,11 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
         name,
         type,
         origin: request.origin ?? (request.name ? 'named' : 'auto'),
-        summary: (previous?: {header: EventHeader; state: ProjectState}) => (summary = incrementalSummary(previous?.header, previous?.state, captured.state)),
+        summary: (previous?: {header: EventHeader; state: ProjectState}) => {
+          summary = incrementalSummary(previous?.header, previous?.state, captured.state)
+          // the capture record goes into the event: the next backup reads its `since` (docs/journal-format.md)
+          return captured.capture ? {...summary, capture: captured.capture} : summary
+        },
         ...(shadow?.ref ? {shadow: shadow.ref} : {}),
       })
       await request.onStored?.(tx, {project: request.project, event: out.event, at: session.now(), seconds: (Date.now() - started) / 1000})
@@ -101,6 +114,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
     incremental: summary,
     warnings: captured.warnings,
     api: captured.stats,
+    ...(captured.capture ? {capture: captured.capture} : {}),
     seconds: (Date.now() - started) / 1000,
     ...(retention ? {retention} : {}),
     ...(shadow ? {shadow: {ref: shadow.ref ?? null, created: shadow.created}} : {}),

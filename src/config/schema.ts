@@ -61,6 +61,18 @@ export const CONFIG_KEYS = {
     description:
       'keep a closed, private copyProjectV2 "shadow" of each project whose views or workflows changed (they hold what the API cannot read; needs the `project` scope): docs/shadow-copies.md',
   },
+  'backup.full_capture_every': {
+    kind: 'integer',
+    min: 1,
+    default: 20,
+    description: 'full backups read only the items that changed; every this many backups one reads every item and reports drift (1: always)',
+  },
+  'backup.full_capture_hours': {
+    kind: 'integer',
+    min: 1,
+    default: 24,
+    description: 'hours after which the next full backup reads every item and reports drift, however few backups were made',
+  },
   'backup.keyframe_max_chain': {
     kind: 'integer',
     min: 1,

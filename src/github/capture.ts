@@ -20,8 +20,21 @@ import {
   type WorkflowDef,
 } from '../model/state.js'
 import {
+  changedFieldIds,
+  lightOf,
+  MarkerWatch,
+  ReuseJudge,
+  driftKinds,
+  type CaptureRecord,
+  type LightItem,
+  type PreviousCapture,
+} from './capture-incremental.js'
+import {
+  ITEMS_BY_ID_MAX,
   NESTED_PAGE,
   PLANNING_FIELDS,
+  PROJECT_ITEMS_LIGHT,
+  itemsByIdQuery,
   PROJECT_CONFIG,
   PROJECT_HEAD,
   PROJECT_STATUS_UPDATES,
@@ -34,7 +47,7 @@ import {
 export interface Api {
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>
   rest<T = any>(route: string, params?: Record<string, unknown>): Promise<T>
-  readonly stats?: {requests: number; points: number}
+  readonly stats?: {requests: number; points: number; serverDate?: string}
 }
 
 export type DependencyMode = 'auto' | 'all' | 'none'
@@ -53,12 +66,23 @@ export interface CaptureOptions {
   /** parallel REST requests for dependencies and milestones */
   concurrency?: number
   onProgress?: (progress: {phase: string; done: number; total?: number}) => void
+  /**
+   * The previous full backup (src/github/capture-incremental.ts). With it, a full-type capture is incremental: a light
+   * pass over every item, then a full read, by id, of only the items that changed; unless `fullItems` is set, when
+   * every item is read and the capture reports as drift each item the incremental capture would have taken over
+   * wrongly.
+   */
+  previous?: PreviousCapture
+  /** read every item in full even with a previous backup (the periodic full capture) */
+  fullItems?: boolean
 }
 
 export interface CaptureResult {
   state: ProjectState
   warnings: string[]
   stats: {requests: number; points: number}
+  /** how the items were read (full-type captures only): stored with the backup for the next capture */
+  capture?: CaptureRecord
 }
 
 const CUSTOM = new Set<FieldDataType>(CREATABLE_FIELD_TYPES)
@@ -88,10 +112,19 @@ function operationName(query: string): string {
  * item the viewer may not see comes as REDACTED, never as an issue without content).
  */
 function incompleteItem(data: any): AnswerProblem | undefined {
-  const nodes = data?.node?.items?.nodes
+  const paged = data?.node?.items?.nodes
+  const nodes = Array.isArray(paged) ? paged : data?.nodes
   if (!Array.isArray(nodes)) return undefined
   const i = nodes.findIndex((n: any) => n && n.type !== 'REDACTED' && n.content == null)
-  return i < 0 ? undefined : {path: `node.items.nodes.${i}.content`, message: `a ${nodes[i].type} item without its content`}
+  const at = Array.isArray(paged) ? 'node.items.nodes' : 'nodes'
+  return i < 0 ? undefined : {path: `${at}.${i}.content`, message: `a ${nodes[i].type} item without its content`}
+}
+
+/** Only NOT_FOUND errors at `nodes.N` of the look-up by id: the items are gone, the rest of the answer holds. */
+function goneNodes(query: string, error: {errors?: Array<{type?: unknown; path?: unknown}>}): boolean {
+  if (operationName(query) !== 'ProjectItemsById') return false
+  const errors = error.errors ?? []
+  return errors.length > 0 && errors.every((e) => e.type === 'NOT_FOUND' && Array.isArray(e.path) && e.path.length === 2 && e.path[0] === 'nodes')
 }
 
 /**
@@ -114,6 +147,11 @@ export async function captureProject(api: Api, projectId: string, options: Captu
         if (!problem) return data
       } catch (error) {
         if (!isGitHubError(error, 'graphql') || error.data == null) throw error
+        // an item deleted since the light pass: `nodes(ids:)` answers null for it, with a NOT_FOUND error
+        if (goneNodes(query, error)) {
+          problem = checkAnswer(query, variables, error.data) ?? incompleteItem(error.data)
+          if (!problem) return error.data as T
+        }
         const first = error.errors?.[0]
         problem = {path: first?.path?.join('.') || 'data', message: `partial data with an error: ${first?.message ?? error.message}`}
       }
@@ -132,6 +170,8 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   }
   const progress = options.onProgress ?? (() => {})
   const warnings: string[] = []
+  // how the items were read (full-type captures)
+  let record: CaptureRecord | undefined
 
   progress({phase: 'project', done: 0})
   const head = await gql<any>(PROJECT_HEAD, {id: projectId})
@@ -183,7 +223,22 @@ export async function captureProject(api: Api, projectId: string, options: Captu
   state.itemOrder = []
   const mode = options.dependencies ?? 'auto'
   const features: ItemsQueryFeatures = {planning: true, dependencies: mode !== 'none'}
-  const overflow = await captureItems(gql, projectId, fields, state, features, progress, warnings)
+  const previous = options.previous?.state.items && options.previous.state.itemOrder ? options.previous : undefined
+  const judge = previous ? new ReuseJudge(previous, changedFieldIds(previous.state.fields, fields), features) : undefined
+  // GitHub's clock before any item is read: the next incremental capture re-reads what changed after it
+  const serverDate = api.stats?.serverDate
+  let overflow: Array<() => Promise<void>> | undefined
+  if (previous && judge && !options.fullItems) {
+    const incremental = await captureIncremental(gql, projectId, fields, state, features, judge, progress, () => requests, serverDate)
+    if (incremental) ({record, overflow} = incremental)
+  }
+  let reused: Array<{key: string; before: ItemState}> = []
+  if (!record || !overflow) {
+    const full = await captureItems(gql, projectId, fields, state, features, progress, warnings, judge, serverDate)
+    overflow = full.overflow
+    reused = full.reusable
+    record = {mode: 'full', since: full.since, read: state.itemOrder.length, reused: 0}
+  }
   for (const more of overflow) await more()
 
   const issues = Object.values(state.items).filter((i) => i.content?.kind === 'Issue')
@@ -210,6 +265,9 @@ export async function captureProject(api: Api, projectId: string, options: Captu
     )
   }
 
+  // compared once everything of the items is in (overflow pages, REST dependencies)
+  if (previous && record.mode === 'full') record.drift = drift(reused, state.items)
+
   // milestones of every repository an issue lives in, and of linked repositories
   const repos = new Set<string>(state.repositories ?? [])
   for (const item of Object.values(state.items)) if (item.content) repos.add(item.content.repository)
@@ -233,7 +291,7 @@ export async function captureProject(api: Api, projectId: string, options: Captu
 
   function finish(): CaptureResult {
     const points = api.stats ? api.stats.points - before.points : requests
-    return {state: sortKeys(state), warnings, stats: {requests, points}}
+    return {state: sortKeys(state), warnings, stats: {requests, points}, ...(record ? {capture: record} : {})}
   }
 }
 
@@ -264,16 +322,26 @@ async function captureItems(
   features: ItemsQueryFeatures,
   progress: NonNullable<CaptureOptions['onProgress']>,
   warnings: string[],
-): Promise<Array<() => Promise<void>>> {
+  judge?: ReuseJudge,
+  serverDate?: string,
+): Promise<{overflow: Array<() => Promise<void>>; since: string | null; reusable: Array<{key: string; before: ItemState}>}> {
   for (;;) {
     const items: Record<string, ItemState> = {}
     const order: string[] = []
     const overflow: Array<() => Promise<void>> = []
+    const watch = new MarkerWatch()
+    const reusable: Array<{key: string; before: ItemState}> = []
     let done = 0
     try {
+      watch.start(Date.now())
       for await (const raw of paginate<any>(gql, projectItemsQuery(features), {id: projectId}, (d) => d.node.items)) {
         const item = toItem(raw, fields, overflow, gql, features)
         const key = itemKey(item)
+        const light = lightOf(raw)
+        watch.see(light)
+        // what an incremental capture would have taken over, compared once the overflow pages are in (drift)
+        const before = judge?.reusable(light)
+        if (before && light.key === key) reusable.push({key, before})
         setOwn(items, key, item)
         order.push(key)
         done++
@@ -289,11 +357,111 @@ async function captureItems(
       } else throw error
       continue
     }
+    watch.end(Date.now())
     progress({phase: 'items', done})
     state.items = items
     state.itemOrder = order
-    return overflow
+    return {overflow, since: watch.since(serverDate), reusable}
   }
+}
+
+/** The items an incremental capture would have taken over that differ from a full read, by kind of difference. */
+function drift(reused: Array<{key: string; before: ItemState}>, items: Record<string, ItemState>): NonNullable<CaptureRecord['drift']> {
+  const kinds: Record<string, number> = {}
+  let count = 0
+  for (const {key, before} of reused) {
+    const found = driftKinds(before, items[key])
+    if (found.length === 0) continue
+    count++
+    for (const k of found) kinds[k] = (kinds[k] ?? 0) + 1
+  }
+  return {items: count, kinds: sortKeys(kinds)}
+}
+
+/**
+ * The incremental read of the items: a light pass over every item in position order (1 point per 100 items), then
+ * the items that changed or are new, read in full by id, 100 to a request. Items the light pass shows unchanged are
+ * taken over from the previous backup; items gone from the light pass are gone from the project. Undefined when this
+ * GitHub's schema lacks what the light pass or the look-up asks (GitHub Enterprise Server): the caller reads every
+ * item instead.
+ */
+async function captureIncremental(
+  gql: Gql,
+  projectId: string,
+  fields: Record<string, FieldDef>,
+  state: ProjectState,
+  features: ItemsQueryFeatures,
+  judge: ReuseJudge,
+  progress: NonNullable<CaptureOptions['onProgress']>,
+  requestCount: () => number,
+  serverDate: string | undefined,
+): Promise<{record: CaptureRecord; overflow: Array<() => Promise<void>>} | undefined> {
+  const lights: LightItem[] = []
+  const taken: Array<ItemState | undefined> = []
+  const watch = new MarkerWatch()
+  const first = requestCount()
+  try {
+    watch.start(Date.now())
+    for await (const raw of paginate<any>(gql, PROJECT_ITEMS_LIGHT, {id: projectId}, (d) => d.node.items)) {
+      const light = lightOf(raw)
+      watch.see(light)
+      lights.push(light)
+      taken.push(judge.reusable(light))
+      if (lights.length % 1000 === 0) progress({phase: 'items (changes)', done: lights.length})
+    }
+    watch.end(Date.now())
+  } catch (error) {
+    if (lights.length === 0 && missingSchemaField(error)) return undefined
+    throw error
+  }
+  const lightRequests = requestCount() - first
+  const stale = lights.filter((_, i) => !taken[i])
+  const fetched = new Map<string, any>()
+  const overflow: Array<() => Promise<void>> = []
+  try {
+    for (let i = 0; i < stale.length; i += ITEMS_BY_ID_MAX) {
+      const ids = stale.slice(i, i + ITEMS_BY_ID_MAX).map((l) => l.id)
+      const data = await gql<any>(itemsByIdQuery(features), {ids})
+      for (const node of data?.nodes ?? []) if (node?.__typename === 'ProjectV2Item') fetched.set(node.id, node)
+      progress({phase: 'items (changed)', done: Math.min(i + ITEMS_BY_ID_MAX, stale.length), total: stale.length})
+    }
+  } catch (error) {
+    if (missingSchemaField(error)) return undefined
+    throw error
+  }
+  const items: Record<string, ItemState> = {}
+  const order: string[] = []
+  let read = 0
+  let reused = 0
+  lights.forEach((light, i) => {
+    let item: ItemState
+    const before = taken[i]
+    if (before) {
+      item = structuredClone(before)
+      reused++
+    } else {
+      // an item deleted between the light pass and the look-up is gone (the next capture sees it so)
+      const raw = fetched.get(light.id)
+      if (!raw) return
+      item = toItem(raw, fields, overflow, gql, features)
+      read++
+    }
+    const key = itemKey(item)
+    if (Object.hasOwn(items, key)) return
+    setOwn(items, key, item)
+    order.push(key)
+  })
+  progress({phase: 'items', done: order.length})
+  state.items = items
+  state.itemOrder = order
+  return {record: {mode: 'incremental', since: watch.since(serverDate), read, reused, lightRequests}, overflow}
+}
+
+/** A schema error naming a field this GitHub lacks (GitHub Enterprise Server): the incremental capture steps aside. */
+function missingSchemaField(error: unknown): boolean {
+  const e = error as {message?: unknown; errors?: Array<{message?: unknown}>} | undefined
+  const messages = [String(e?.message ?? ''), ...(Array.isArray(e?.errors) ? e.errors.map((x) => String(x?.message ?? '')) : [])]
+  return messages.some((m) => /Field '\w+' doesn't exist on type|Cannot query field "\w+" on type/.test(m))
 }
 
 async function captureConfig(gql: Gql, projectId: string, state: ProjectState): Promise<void> {

@@ -33,6 +33,11 @@ export interface ClientStats {
   /** waits for limits and backoffs, and their total length */
   waits: number
   waitedMs: number
+  /**
+   * GitHub's clock: the `Date` header of the latest response (RFC 9110 §6.6.1), absent until one came. An incremental
+   * capture takes its time line from it (src/github/capture-incremental.ts), never from this machine's clock.
+   */
+  serverDate?: string
 }
 
 export interface GitHubClient {
@@ -202,6 +207,7 @@ export async function createClient(options: ClientOptions = {}): Promise<GitHubC
       try {
         const response = await request(opts)
         points.add(stats, response.headers, resource)
+        if (typeof response.headers?.date === 'string') stats.serverDate = response.headers.date
         return response
       } catch (error: any) {
         if (error?.response) points.add(stats, error.response.headers, resource)

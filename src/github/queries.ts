@@ -103,7 +103,7 @@ query ProjectStatusUpdates($id: ID!, $after: String) {
 }`
 
 const ISSUE_LIKE = `
-  id url number title body
+  id url number title body updatedAt
   repository { nameWithOwner }
   milestone { number }`
 
@@ -125,16 +125,13 @@ export interface ItemsQueryFeatures {
   dependencies: boolean
 }
 
-/** The items page document; features GitHub Enterprise Server lacks can be left out (see the cost note above). */
-export function projectItemsQuery(features: ItemsQueryFeatures = {planning: true, dependencies: true}): string {
-  return `
-query ProjectItems($id: ID!, $after: String) {
-  node(id: $id) {
-    ... on ProjectV2 {
-      items(first: 100, after: $after, archivedStates: [ARCHIVED, NOT_ARCHIVED]) {
-        pageInfo { hasNextPage endCursor }
-        nodes {
-          id type isArchived
+/**
+ * What a capture reads of one item: the same fragment serves the item pages (`ProjectV2.items`) and the look-up of
+ * changed items by id (`nodes(ids:)`), so both give the same ItemState. `updatedAt` of the item and of its content
+ * are the change markers the next incremental capture compares against (scalars: they cost nothing).
+ */
+function itemFields(features: ItemsQueryFeatures): string {
+  return `id type isArchived updatedAt
           fieldValues(first: 50) {
             totalCount
             nodes {
@@ -143,7 +140,7 @@ query ProjectItems($id: ID!, $after: String) {
           }
           content {
             __typename
-            ... on DraftIssue { id title body assignees(first: 10) { totalCount nodes { login } } }
+            ... on DraftIssue { id title body updatedAt assignees(first: 10) { totalCount nodes { login } } }
             ... on Issue {
               ${ISSUE_LIKE}
               state stateReason
@@ -156,13 +153,83 @@ query ProjectItems($id: ID!, $after: String) {
             ... on PullRequest { ${ISSUE_LIKE} prState: state }
             ... on Labelable { labels(first: 20) { totalCount nodes { name } } }
             ... on Assignable { assignees(first: 10) { totalCount nodes { login } } }
-          }
+          }`
+}
+
+/** The items page document; features GitHub Enterprise Server lacks can be left out (see the cost note above). */
+export function projectItemsQuery(features: ItemsQueryFeatures = {planning: true, dependencies: true}): string {
+  return `
+query ProjectItems($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on ProjectV2 {
+      items(first: 100, after: $after, archivedStates: [ARCHIVED, NOT_ARCHIVED]) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          ${itemFields(features)}
         }
       }
     }
   }
 }`
 }
+
+/** The most ids one `nodes(ids:)` look-up takes (GitHub refuses more than 100). */
+export const ITEMS_BY_ID_MAX = 100
+
+/**
+ * Changed items, by item node id, with the item pages' own fragment (an incremental capture's second step). Costs
+ * what an items page of as many items costs: the nested connections of each item.
+ */
+export function itemsByIdQuery(features: ItemsQueryFeatures = {planning: true, dependencies: true}): string {
+  return `
+query ProjectItemsById($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    ... on ProjectV2Item {
+      ${itemFields(features)}
+    }
+  }
+}`
+}
+
+/**
+ * The light pass of an incremental capture (src/github/capture-incremental.ts): every item, in position order, with
+ * only what tells whether it changed. Cost: 1 (items) + 100 (the one nested connection, sub-issues) = 101 connection
+ * requests → 1 point per 100 items, against 7 for a full items page.
+ *
+ * - `updatedAt` of the item (field values, archive, position moves) and of its content (title, body, state, labels,
+ *   assignees, milestone, type, issue fields; a draft's title, body and assignees);
+ * - `isArchived` and `type`, and the content's URL (a transferred issue gets a new one), so a changed identity is seen;
+ * - `parent` and the sub-issues' URLs in order: whether GitHub moves the parent's `updatedAt` when its sub-issues are
+ *   reordered is not documented, so the order is read itself (the one nested connection the point allows);
+ * - `issueDependenciesSummary.totalBlockedBy`: whether adding a blocked-by moves the blocked issue's `updatedAt` is
+ *   not documented either; the count sees an added or removed blocker (a swap of one for another between two
+ *   backups is left to the periodic full capture).
+ */
+export const PROJECT_ITEMS_LIGHT = `
+query ProjectItemsLight($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on ProjectV2 {
+      items(first: 100, after: $after, archivedStates: [ARCHIVED, NOT_ARCHIVED]) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id type isArchived updatedAt
+          content {
+            __typename
+            ... on DraftIssue { id updatedAt }
+            ... on PullRequest { url updatedAt }
+            ... on Issue {
+              url updatedAt
+              parent { url }
+              subIssues(first: 50) { totalCount nodes { url } }
+              issueDependenciesSummary { totalBlockedBy }
+            }
+          }
+        }
+      }
+    }
+  }
+}`
 
 export const PROJECT_ITEMS = projectItemsQuery()
 
@@ -237,6 +304,10 @@ export const CAPTURE_DOCUMENTS: Record<string, string> = {
   PROJECT_ITEMS,
   PROJECT_ITEMS_WITHOUT_DEPENDENCIES: projectItemsQuery({planning: true, dependencies: false}),
   PROJECT_ITEMS_GHES: projectItemsQuery({planning: false, dependencies: false}),
+  PROJECT_ITEMS_LIGHT,
+  ITEMS_BY_ID: itemsByIdQuery(),
+  ITEMS_BY_ID_WITHOUT_DEPENDENCIES: itemsByIdQuery({planning: true, dependencies: false}),
+  ITEMS_BY_ID_GHES: itemsByIdQuery({planning: false, dependencies: false}),
   REPO_MILESTONES,
   ...Object.fromEntries(Object.entries(NESTED_PAGE).map(([k, v]) => [`NESTED_PAGE.${k}`, v])),
 }

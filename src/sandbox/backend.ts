@@ -72,6 +72,11 @@ export interface SandboxBackend {
   readonly apps?: AppsApi
   /** serialisable state for --state save/load */
   toJSON(): unknown
+  /**
+   * The clock the backend stamps createdAt / updatedAt with: the `Date` header of every answer tells it, as GitHub's
+   * does its own (RFC 9110 §6.6.1). Absent: the engine's clock.
+   */
+  now?(): Date
 }
 
 /** The `contextValue` every resolver receives. `now` is GitHub time on the sandbox clock. */

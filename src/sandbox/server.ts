@@ -519,9 +519,11 @@ export class SandboxServer implements Sandbox {
   private send(res: ServerResponse, requestId: string, viewer: Viewer | undefined, resource: Resource, reply: Reply): void {
     if (res.headersSent || res.destroyed) return
     const headers: Record<string, string> = {
-      // GitHub's time, as clients read it (a client checks its clock against it, e.g. for an App's JWT)
-      date: new Date(realTimeOf(this.clock, this.clock.now())).toUTCString(),
       'content-type': 'application/json; charset=utf-8',
+      // GitHub's own clock, as every origin server with a clock sends it (RFC 9110 §6.6.1): the clock the world
+      // stamps updatedAt with (an incremental capture compares the two; a client checks its clock against it, e.g. for
+      // an App's JWT). Without a world clock: the sandbox clock, as clients are told its times
+      date: (this.backend.now?.() ?? new Date(realTimeOf(this.clock, this.clock.now()))).toUTCString(),
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': requestId,
       // installation tokens carry permissions, not OAuth scopes

@@ -40,6 +40,11 @@ export class World implements SandboxBackend {
     this.apps = new AppService(this.model)
   }
 
+  /** The clock of its createdAt / updatedAt stamps (the engine sends it as the `Date` header). */
+  now(): Date {
+    return this.model.now()
+  }
+
   /** A world from the value `toJSON()` returned (a parsed `--state` file). */
   static fromJSON(json: unknown, options: WorldOptions = {}): World {
     const store = structuredClone(json)

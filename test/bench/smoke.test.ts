@@ -56,6 +56,17 @@ describe('bench (smoke, 200 items; needs `npx tsc -b` for the sandbox process)',
     expect(result.unchanged.bytes).to.be.at.most(2048)
   })
 
+  it('incremental backups read only the changed items in full, after a light pass of ceil(items/100) requests', () => {
+    expect(result.full.capture).to.include({mode: 'full', read: 200})
+    expect(result.incremental.capture).to.include({mode: 'incremental', read: 2, reused: 198, lightRequests: 2})
+    // the items changed within a minute before the previous backup are read again (GitHub's stamps are whole seconds)
+    expect(result.unchanged.capture).to.include({mode: 'incremental', lightRequests: 2})
+    expect(result.unchanged.capture!.read).to.be.at.most(result.changed)
+    // each of the 2 items pages costs 1 point instead of 7; the look-up of the changed items by id 1 more (at 200
+    // items the fixed requests, head, configuration, milestones, weigh more than the 25% target allows for big projects)
+    expect(result.full.points - result.unchanged.points).to.be.at.least(2 * 6 - 1)
+  })
+
   it('rebuilds the oldest and newest events of the history', () => {
     expect(result.history.events).to.equal(5)
     expect(result.history.oldest.items).to.equal(200)

@@ -40,6 +40,8 @@ describe('config file schema', () => {
       'backup.dependencies': 'none',
       'backup.keyframe_max_chain': '1',
       'backup.shadow_copies': 'on',
+      'backup.full_capture_every': '1',
+      'backup.full_capture_hours': '12',
       'github.stall_timeout': '5',
       'github.deadline': '600',
     }

@@ -126,13 +126,17 @@ export class PlanningReader {
       blockedBy: (a: Args, _c: unknown, info: GraphQLResolveInfo) => connection(dependencyOrder(blockedBy(), a), a, info, (i) => this.r.issue(i)),
       blocking: (a: Args, _c: unknown, info: GraphQLResolveInfo) => connection(dependencyOrder(blocking(), a), a, info, (i) => this.r.issue(i)),
       issueDependenciesSummary: () => {
-        const by = blockedBy()
-        const ing = blocking()
+        // each count only when asked: `blocking` scans every issue (an incremental capture's light pass asks
+        // `totalBlockedBy` of every issue of a project)
+        let by: IssueRec[] | undefined
+        let ing: IssueRec[] | undefined
+        const blockers = () => (by ??= blockedBy())
+        const blocked = () => (ing ??= blocking())
         return present('IssueDependenciesSummary', {
-          blockedBy: by.filter((i) => i.state === 'OPEN').length,
-          blocking: ing.filter((i) => i.state === 'OPEN').length,
-          totalBlockedBy: by.length,
-          totalBlocking: ing.length,
+          blockedBy: () => blockers().filter((i) => i.state === 'OPEN').length,
+          blocking: () => blocked().filter((i) => i.state === 'OPEN').length,
+          totalBlockedBy: () => blockers().length,
+          totalBlocking: () => blocked().length,
         })
       },
       issueFieldValues: (a: Args, _c: unknown, info: GraphQLResolveInfo) => {
