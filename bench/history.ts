@@ -9,9 +9,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fieldHistory, itemHistory} from '../src/journal/history.js'
-import {openJournal} from '../src/journal/journal.js'
-import {LocalBackend} from '../src/storage/local.js'
-import {PROJECT_ID, buildState, rng} from '../test/helpers/states.js'
+import {buildJournal, reopen} from './journal-builder.js'
 
 export interface HistoryBenchResult {
   items: number
@@ -27,26 +25,9 @@ export interface HistoryBenchResult {
 export async function benchHistory(items: number, events: number, log: (line: string) => void = () => {}): Promise<HistoryBenchResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-history-bench-'))
   try {
-    const state = buildState(1, {items})
+    const {state, appendSeconds, bases} = await buildJournal(dir, items, events, 'history', log)
     const keys = state.itemOrder!
-    const options = Object.values(state.fields.PVTSSF_status.options!)
-    const rand = rng(events)
-    const perEvent = Math.max(1, Math.round(items / 1000))
-    let now = Date.parse('2026-09-01T00:00:00Z')
-    const journal = await openJournal(new LocalBackend(dir), PROJECT_ID, {now: () => new Date(now), updateIndex: false})
-    const t0 = performance.now()
-    for (let i = 0; i < events; i++) {
-      for (let k = 0; i > 0 && k < perEvent; k++) {
-        const o = options[Math.floor(rand() * options.length)]
-        state.items![keys[Math.floor(rand() * keys.length)]].values.PVTSSF_status = {type: 'singleSelect', optionId: o.id, name: o.name}
-      }
-      now += 6 * 3_600_000 + Math.floor(rand() * 3_600_000)
-      await journal.append(state, {name: `h${String(i).padStart(3, '0')}`, type: 'full'})
-      if (i % 10 === 9) log(`[history ${items}] ${i + 1}/${events} events appended`)
-    }
-    const appendSeconds = (performance.now() - t0) / 1000
-    const bases = journal.headers().filter((h) => h.kind === 'base').length
-    const fresh = await openJournal(new LocalBackend(dir), PROJECT_ID, {updateIndex: false})
+    const fresh = await reopen(dir)
     const t1 = performance.now()
     const field = await fieldHistory(fresh, {field: 'Status'})
     const fieldSeconds = (performance.now() - t1) / 1000

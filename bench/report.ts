@@ -11,10 +11,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {renderReportHtml} from '../src/app/report.js'
-import {openJournal} from '../src/journal/journal.js'
 import {reportData} from '../src/journal/report.js'
-import {LocalBackend} from '../src/storage/local.js'
-import {PROJECT_ID, buildState, rng} from '../test/helpers/states.js'
+import {buildJournal, reopen} from './journal-builder.js'
 
 export interface ReportBenchResult {
   items: number
@@ -31,25 +29,8 @@ export interface ReportBenchResult {
 export async function benchReport(items: number, events: number, browser: boolean, log: (line: string) => void = () => {}): Promise<ReportBenchResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-report-bench-'))
   try {
-    const state = buildState(1, {items})
-    const keys = state.itemOrder!
-    const options = Object.values(state.fields.PVTSSF_status.options!)
-    const rand = rng(events)
-    const perEvent = Math.max(1, Math.round(items / 1000))
-    let now = Date.parse('2026-09-01T00:00:00Z')
-    const journal = await openJournal(new LocalBackend(path.join(dir, 'repo')), PROJECT_ID, {now: () => new Date(now), updateIndex: false})
-    const t0 = performance.now()
-    for (let i = 0; i < events; i++) {
-      for (let k = 0; i > 0 && k < perEvent; k++) {
-        const o = options[Math.floor(rand() * options.length)]
-        state.items![keys[Math.floor(rand() * keys.length)]].values.PVTSSF_status = {type: 'singleSelect', optionId: o.id, name: o.name}
-      }
-      now += 6 * 3_600_000 + Math.floor(rand() * 3_600_000)
-      await journal.append(state, {name: `r${String(i).padStart(3, '0')}`, type: 'full'})
-      if (i % 10 === 9) log(`[report ${items}] ${i + 1}/${events} events appended`)
-    }
-    const appendSeconds = (performance.now() - t0) / 1000
-    const fresh = await openJournal(new LocalBackend(path.join(dir, 'repo')), PROJECT_ID, {updateIndex: false})
+    const {appendSeconds} = await buildJournal(path.join(dir, 'repo'), items, events, 'report', log)
+    const fresh = await reopen(path.join(dir, 'repo'))
     const t1 = performance.now()
     const data = await reportData(fresh)
     const dataSeconds = (performance.now() - t1) / 1000

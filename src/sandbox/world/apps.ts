@@ -25,12 +25,12 @@ import type {AppsApi, InstallationGrant, RestResponse, SandboxTime, Viewer} from
 import {installationRateLimit} from '../ratelimit.js'
 import {unprocessable} from './checks.js'
 import type {Model} from './model.js'
+import {simpleUserJson, type SimpleUserJson} from './rest-shapes.js'
 import type {AppRec, InstallationRec, OrgRec, UserRec} from './store.js'
 
 type IntegrationJson = NonNullable<components['schemas']['integration']>
 type InstallationJson = components['schemas']['installation']
 type InstallationTokenJson = components['schemas']['installation-token']
-type SimpleUserJson = components['schemas']['simple-user']
 
 const DOCS = 'https://docs.github.com/rest'
 /** An installation access token lives one hour. */
@@ -265,28 +265,7 @@ export class AppService implements AppsApi {
   private accountJson(id: string, apiBase: string): SimpleUserJson {
     const owner = this.model.owner(id)
     const rec: UserRec | OrgRec | undefined = owner?.rec
-    const login = rec?.login ?? 'ghost'
-    const url = `${apiBase}/users/${login}`
-    return {
-      login,
-      id: rec?.databaseId ?? 0,
-      node_id: rec?.id ?? '',
-      avatar_url: `https://avatars.githubusercontent.com/u/${rec?.databaseId ?? 0}?v=4`,
-      gravatar_id: '',
-      url,
-      html_url: `${this.model.baseUrl}/${login}`,
-      followers_url: `${url}/followers`,
-      following_url: `${url}/following{/other_user}`,
-      gists_url: `${url}/gists{/gist_id}`,
-      starred_url: `${url}/starred{/owner}{/repo}`,
-      subscriptions_url: `${url}/subscriptions`,
-      organizations_url: `${url}/orgs`,
-      repos_url: `${url}/repos`,
-      events_url: `${url}/events{/privacy}`,
-      received_events_url: `${url}/received_events`,
-      type: owner?.type ?? 'User',
-      site_admin: false,
-    }
+    return simpleUserJson({login: rec?.login ?? 'ghost', databaseId: rec?.databaseId ?? 0, id: rec?.id ?? ''}, owner?.type ?? 'User', apiBase, this.model.baseUrl)
   }
 
   private appJson(app: AppRec, apiBase: string): IntegrationJson {

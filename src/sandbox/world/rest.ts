@@ -10,12 +10,12 @@ import {SandboxError} from '../errors.js'
 import type {Model} from './model.js'
 import {Planning} from './planning.js'
 import type {Reader} from './read.js'
+import {simpleUserJson, type SimpleUserJson} from './rest-shapes.js'
 import type {IssueRec, LabelRec, MilestoneRec, ProjectRec, RepoRec, UserRec, ViewLayout, ViewRec} from './store.js'
 
 type MilestoneJson = components['schemas']['milestone']
 type IssueJson = components['schemas']['issue']
 type ViewJson = components['schemas']['projects-v2-view']
-type SimpleUserJson = components['schemas']['simple-user']
 
 const DOCS = 'https://docs.github.com/rest'
 const LAYOUTS: Record<string, ViewLayout> = {table: 'TABLE_LAYOUT', board: 'BOARD_LAYOUT', roadmap: 'ROADMAP_LAYOUT'}
@@ -285,28 +285,7 @@ export class RestApi {
   // ---------------------------------------------------------------- JSON shapes
 
   private userJson(user: UserRec): SimpleUserJson {
-    const url = `${this.api}/users/${user.login}`
-    return {
-      login: user.login,
-      id: user.databaseId,
-      node_id: user.id,
-      avatar_url: `https://avatars.githubusercontent.com/u/${user.databaseId}?v=4`,
-      gravatar_id: '',
-      url,
-      html_url: `${this.model.baseUrl}/${user.login}`,
-      followers_url: `${url}/followers`,
-      following_url: `${url}/following{/other_user}`,
-      gists_url: `${url}/gists{/gist_id}`,
-      starred_url: `${url}/starred{/owner}{/repo}`,
-      subscriptions_url: `${url}/subscriptions`,
-      organizations_url: `${url}/orgs`,
-      repos_url: `${url}/repos`,
-      events_url: `${url}/events{/privacy}`,
-      received_events_url: `${url}/received_events`,
-      type: 'User',
-      site_admin: false,
-      user_view_type: 'public',
-    }
+    return simpleUserJson(user, 'User', this.api, this.model.baseUrl)
   }
 
   private userById(id: string | null): SimpleUserJson | null {
