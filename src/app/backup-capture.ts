@@ -4,12 +4,16 @@
  */
 import type {CaptureRecord, PreviousCapture} from '../github/capture-incremental.js'
 import type {EventHeader} from '../journal/events.js'
+import type {ChainHandoff} from '../journal/journal.js'
+import {visibleView} from '../journal/sections.js'
 import type {BackupType} from '../model/state.js'
 import {journalFor, type Repository, type Session} from './session.js'
 
 export interface CapturePlan {
   previous?: PreviousCapture
   fullItems?: boolean
+  /** the previous backup's replayed chain, for the append to diff against without replaying it again */
+  handoff?: ChainHandoff
 }
 
 /** The capture record a backup stored in its event (absent in backups made before issue 14). */
@@ -26,7 +30,8 @@ export function captureRecordOf(header: EventHeader): CaptureRecord | undefined 
  */
 export async function planCapture(session: Session, repo: Repository, projectId: string, type: BackupType): Promise<CapturePlan> {
   if (type !== 'full') return {}
-  // a journal of its own: its replayed chain is dropped on return, only the previous state stays for the capture
+  // a journal of its own: its replayed chain is handed over (takeChain), so one copy of the previous backup serves
+  // the capture (read only: the capture takes unchanged items over as they are) and then the append (which patches it)
   const journal = await journalFor(session, repo, projectId)
   const headers = journal.headers().filter((h) => h.type === 'full')
   const last = headers.at(-1)
@@ -47,7 +52,8 @@ export async function planCapture(session: Session, repo: Repository, projectId:
   const age = fullAt === undefined ? Number.POSITIVE_INFINITY : session.now().getTime() - Date.parse(fullAt)
   const fullItems = sinceFull + 1 >= every || !(age < hours * 3_600_000)
   try {
-    return {previous: {state: await journal.state(last), since: record.since}, fullItems}
+    const handoff = await journal.takeChain(last)
+    return {previous: {state: visibleView(handoff.chain, 'full'), since: record.since}, fullItems, handoff: {eventHash: handoff.eventHash, chain: handoff.chain}}
   } catch {
     // the previous backup cannot be read back: this backup reads every item (the append reports what is wrong)
     return {}

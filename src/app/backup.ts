@@ -70,9 +70,10 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
   }
   const dependencies = request.dependencies ?? ((session.config.get('backup.dependencies') as DependencyMode | undefined) ?? 'auto')
   // issue 14: a full backup reads only the items that changed since the latest full backup, except periodically
-  const plan = await planCapture(session, repo, request.project.id, type)
+  const {handoff, ...plan} = await planCapture(session, repo, request.project.id, type)
   const captured = await captureProject(client, request.project.id, {type, dependencies, onProgress: session.onProgress, ...plan})
-  delete plan.previous // the previous backup's state is not needed past the capture: let it go before the append
+  // the previous backup's state is not needed past the capture; its chain (the same objects) goes on to the append
+  delete plan.previous
   const drift = driftWarning(captured.capture)
   if (drift) captured.warnings.push(drift)
   // the summary is made inside append, under the journal lock, from the journal's own copy of the previous backup:
@@ -97,6 +98,7 @@ export async function runBackup(session: Session, client: GitHubClient, repo: Re
           return captured.capture ? {...summary, capture: captured.capture} : summary
         },
         ...(shadow?.ref ? {shadow: shadow.ref} : {}),
+        ...(handoff ? {previous: handoff} : {}),
       })
       await request.onStored?.(tx, {project: request.project, event: out.event, at: session.now(), seconds: (Date.now() - started) / 1000})
       return out

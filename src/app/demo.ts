@@ -79,7 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<{equal: boolean; ho
     })
 
     const journal = await journalFor(session, repo, project.id)
-    const desired = await journal.state(journal.find('before-experiment'))
+    const desired = await journal.takeState(journal.find('before-experiment'))
     const live = (await captureProject(client, project.id)).state
     const same = canonicalJson(normalizeState(desired)) === canonicalJson(normalizeState(live))
     const comparison = compareStates(desired, live)

@@ -7,6 +7,7 @@ import {PROJECT_FIELDS, parseProjectRef, resolveProject, toProjectInfo, type Pro
 import {isGitHubError} from '../github/errors.js'
 import type {EventHeader} from '../journal/events.js'
 import {closestNames, type Journal} from '../journal/journal.js'
+import {canonicalDigest} from '../journal/json-stream.js'
 import {validateJournal} from '../journal/validate.js'
 import {normalizeState} from '../model/normalize.js'
 import {SECTIONS, type ProjectState} from '../model/state.js'
@@ -112,7 +113,7 @@ export async function loadDesired(session: Session, repo: Repository | undefined
       {code: 'EDAMAGED'},
     )
   }
-  const state = await journal.state(header)
+  const state = await journal.takeState(header)
   const shadow = shadowOf(header)
   return {
     state,
@@ -366,7 +367,7 @@ export function changedSince(before: Record<string, string>, now: Record<string,
 
 export function recordKeyOf(targetId: string, desired: ProjectState, options: DiffOptions): string {
   const {latencyMs: _l, batchSize: _b, contentBatchSize: _c, ...opts} = options
-  return `${targetId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf({state: hashOf(desired), opts}).slice(7, 23)}`
+  return `${targetId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf({state: canonicalDigest(desired).hash, opts}).slice(7, 23)}`
 }
 
 async function readRecord(env: NodeJS.ProcessEnv, key: string): Promise<RestoreRecord | undefined> {
@@ -746,8 +747,13 @@ export async function applyRestore(
   // just failed the apply), what is left is the plan's operations that did not complete: the record still says how
   // to resume and how to roll back, instead of the restore ending in a bare network error
   let remaining: Plan
+  // the project as it was before the apply is not needed any more: let it go before the proof capture, so that a
+  // restore holds at most two whole projects (the backup and one capture) at any time (issue 14)
+  live = undefined as unknown as ProjectState
+  prepared.live = undefined as unknown as ProjectState
   try {
     const after = (await captureProject(client, info.id, {type: 'full'})).state
+    prepared.live = after
     remaining = diff(prepared.desired.state, after, {...prepared.options, urlMap: record.urls})
   } catch (error) {
     if (result.failed.length === 0) throw error
@@ -873,8 +879,8 @@ export function savePlanDocument(prepared: PreparedRestore, request: RestoreRequ
     request: {...rest, backup: prepared.desired.source.file ? undefined : prepared.desired.source.name, project: request.project ?? prepared.desired.source.url},
     source: prepared.desired.source,
     target: {id: prepared.target.id, url: prepared.target.url},
-    desiredHash: hashOf(prepared.desired.state),
-    liveFingerprint: hashOf(prepared.live),
+    desiredHash: canonicalDigest(prepared.desired.state).hash,
+    liveFingerprint: canonicalDigest(prepared.live).hash,
     plan: prepared.plan,
   }
 }
@@ -899,10 +905,10 @@ export function checkPlanDocument(saved: SavedPlan, prepared: PreparedRestore, f
   if (saved.target.id !== prepared.target.id) {
     throw new UserError(`plan ${file} was made for ${saved.target.url ?? 'a new project'}, not ${prepared.target.url ?? 'a new project'}: ${again}`, {code: 'ESTALEPLAN'})
   }
-  if (saved.desiredHash !== hashOf(prepared.desired.state)) {
+  if (saved.desiredHash !== canonicalDigest(prepared.desired.state).hash) {
     throw new UserError(`backup ${saved.source.name} is not what plan ${file} was made from: ${again}`, {code: 'ESTALEPLAN'})
   }
-  if (saved.liveFingerprint !== hashOf(prepared.live)) {
+  if (saved.liveFingerprint !== canonicalDigest(prepared.live).hash) {
     throw new UserError(`project ${prepared.target.url} changed since plan ${file} was made (${saved.created}): ${again}`, {code: 'ESTALEPLAN'})
   }
 }

@@ -42,7 +42,7 @@ export async function demoResurrection(d: ResurrectionDemo): Promise<{equal: boo
   const prepared = await prepareRestore(session, client, repo, {backup: 'before-deletion', project: project.id, diff: {}})
   const outcome = await applyRestore(session, client, repo, prepared)
   const journal = await journalFor(session, repo, project.id)
-  const desired = await journal.state(journal.find('before-deletion'))
+  const desired = await journal.takeState(journal.find('before-deletion'))
   const rebuilt = (await captureProject(client, outcome.target.id)).state
   const uiAfter = await uiOf(d, outcome.target.id)
   const sameState = seen(rebuilt) === seen(desired)

@@ -20,7 +20,7 @@ export interface ShowResult {
  */
 export async function showBoard(journal: Journal, request: ShowRequest = {}): Promise<ShowResult> {
   const header = request.at ? journal.at(request.at) : journal.find(request.name ?? 'latest')
-  const state = await journal.state(header)
+  const state = await journal.takeState(header)
   const board = buildBoard(state, request, header.timestamp.slice(0, 10))
   return {backup: {name: header.name, timestamp: header.timestamp, type: header.type}, board}
 }

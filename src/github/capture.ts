@@ -1,5 +1,5 @@
 import {print} from 'graphql'
-import {setOwn, sortKeys} from '../util/canonical.js'
+import {setOwn, sortKeys, sortKeysShared} from '../util/canonical.js'
 import {checkAnswer, checkedDocument, type AnswerProblem} from './answers.js'
 import {isGitHubError} from './errors.js'
 import {UserError} from '../util/errors.js'
@@ -291,7 +291,8 @@ export async function captureProject(api: Api, projectId: string, options: Captu
 
   function finish(): CaptureResult {
     const points = api.stats ? api.stats.points - before.points : requests
-    return {state: sortKeys(state), warnings, stats: {requests, points}, ...(record ? {capture: record} : {})}
+    // items taken over from the previous backup are already canonical: shared, not copied (issue 14)
+    return {state: sortKeysShared(state), warnings, stats: {requests, points}, ...(record ? {capture: record} : {})}
   }
 }
 
@@ -437,7 +438,10 @@ async function captureIncremental(
     let item: ItemState
     const before = taken[i]
     if (before) {
-      item = structuredClone(before)
+      // taken over without copying what it holds (a 50,000-item project is not held twice, issue 14): only the two
+      // objects this capture may still change are new, the item and its content (REST dependencies set
+      // content.blockedBy); titles, bodies, values, labels stay the previous backup's own, which no one modifies
+      item = before.content ? {...before, content: {...before.content}} : {...before}
       reused++
     } else {
       // an item deleted between the light pass and the look-up is gone (the next capture sees it so)

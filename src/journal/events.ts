@@ -2,8 +2,9 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {BackupType, ProjectState} from '../model/state.js'
-import {hashOf, sha256} from '../util/canonical.js'
+import {hashOf} from '../util/canonical.js'
 import {canonicalText} from './diff.js'
+import {CHUNK_DEPTH, canonicalDigest} from './json-stream.js'
 import type {Delta} from './diff.js'
 import type {Codec} from '../storage/codec.js'
 
@@ -174,7 +175,8 @@ export function coreOf(header: EventHeader): EventCore {
 }
 
 export function eventHashOf(core: EventCore, payload: EventPayload): string {
-  return sha256(canonicalText({header: core, payload}))
+  // {header, payload} > payload > state > section > entry: hashed in pieces, never one whole-project string
+  return canonicalDigest({header: core, payload}, CHUNK_DEPTH + 2).hash
 }
 
 export function encodeText(value: unknown): Uint8Array {

@@ -1,10 +1,11 @@
-import {SECTIONS, type BackupType, type ProjectState} from '../model/state.js'
+import type {BackupType, ProjectState} from '../model/state.js'
 import {type LockOptions, type StorageBackend, createOnly, isObjectRetained} from '../storage/backend.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {updateBackupIndex} from './catalog.js'
-import {type Delta, applyDelta, applyDeltaInPlace, canonicalText, normalize, verifiedDelta, verifiedDeltaConsuming} from './diff.js'
+import {type Delta, applyDelta, applyDeltaInPlace, normalize, verifiedDelta, verifiedDeltaConsuming} from './diff.js'
+import {canonicalDigest} from './json-stream.js'
 import {
   HEAD_GENERATION,
   headsPrefix,
@@ -65,6 +66,18 @@ export interface AppendMeta {
   origin?: BackupOrigin
   /** the shadow copy holding this state's views and workflows (stored in the header, hashed) */
   shadow?: ShadowRef
+  /**
+   * The chain state after the newest event, already replayed by the caller (takeChain) and handed over: used instead
+   * of a second replay when that event is still the newest under the lock, else ignored. The journal patches it.
+   */
+  previous?: ChainHandoff
+}
+
+/** A replayed chain state and the hash of the event it follows, handed from one Journal to the next (takeChain). */
+export interface ChainHandoff {
+  eventHash: string
+  /** emptied by the append that takes it */
+  chain: ProjectState | undefined
 }
 
 export interface AppendResult {
@@ -191,6 +204,32 @@ export class Journal {
   }
 
   /**
+   * The state an event materialises, handed over: the journal keeps no copy (its cached replay goes to the caller),
+   * so a caller that needs one state holds one project in memory, not two. For restore, show, export and the capture;
+   * a caller reading several states of one journal in turn is better served by `state` (it replays from the cache).
+   */
+  async takeState(ref: number | Pick<EventHeader, 'seq'>): Promise<ProjectState> {
+    const {chain, header} = await this.takeChain(ref)
+    return visibleView(chain, header.type)
+  }
+
+  /**
+   * The chain state after an event, handed over with the event's hash (see takeState). Given back to `append` as
+   * `previous`, it spares the append a second replay when that event is still the newest.
+   */
+  async takeChain(ref: number | Pick<EventHeader, 'seq'>): Promise<{chain: ProjectState; eventHash: string; header: EventHeader}> {
+    const seq = typeof ref === 'number' ? ref : ref.seq
+    let index = this.head.events.findIndex((e) => e.header.seq === seq)
+    if (index < 0) {
+      await this.reload()
+      index = this.head.events.findIndex((e) => e.header.seq === seq)
+    }
+    if (index < 0) throw new UserError(`project ${this.projectId} has no backup with sequence number ${seq}: run \`github-pm backup list\``, {code: 'ENOTFOUND'})
+    const entry = this.head.events[index]
+    return {chain: await this.takeChainAt(this.head.events, index), eventHash: entry.eventHash, header: structuredClone(entry.header)}
+  }
+
+  /**
    * Replays the whole journal ONCE, oldest first, calling visit with each event's header and the chain state after it
    * (every section as last captured: a config backup keeps the items of the full one before it). The state is patched
    * in place from one event to the next: read it during the call, never keep or modify it. For history and reports
@@ -225,9 +264,14 @@ export class Journal {
       // The captured state is diffed as it is (a capture is already in canonical order), never copied: the chain
       // state to diff against is taken from the cache (or replayed) and patched in place by the verification, which
       // leaves it equal to the new chain state, owned by the journal, ready to be the cache for the next event.
-      const prevChain = events.length > 0 ? await this.takeChainAt(events, events.length - 1) : undefined
+      // a handoff is taken once: the append patches it in place, so a retried append must not meet it again
+      const handed = meta.previous?.chain && events.at(-1)?.eventHash === meta.previous.eventHash ? meta.previous.chain : undefined
+      if (meta.previous) meta.previous.chain = undefined
+      const prevChain = events.length > 0 ? (handed ?? (await this.takeChainAt(events, events.length - 1))) : undefined
+      if (handed) this.cache = undefined
       const chain = sortTopLevel(mergeCapture(prevChain && {...prevChain}, state, meta.type))
-      const visibleText = canonicalText(visibleView(chain, meta.type))
+      // hashed and measured in pieces: never the whole project as one string (issue 14)
+      const visible = canonicalDigest(visibleView(chain, meta.type))
       const last = events.at(-1)
       const summary =
         typeof meta.summary === 'function'
@@ -243,8 +287,8 @@ export class Journal {
         version: this.version,
         projectId: this.projectId,
         prevEventHash: last?.eventHash ?? null,
-        stateHash: sha256(visibleText),
-        stats: stateStats(visibleView(chain, meta.type), visibleText),
+        stateHash: visible.hash,
+        stats: stateStats(visibleView(chain, meta.type), visible.bytes),
         ...(summary === undefined ? {} : {summary: normalize(summary)}),
         ...(meta.origin ? {origin: meta.origin} : {}),
         ...(meta.shadow ? {shadow: normalize(meta.shadow) as ShadowRef} : {}),
@@ -264,11 +308,7 @@ export class Journal {
           if (unchanged || !this.patchesTooHeavy(events, candidate.bytes.byteLength)) built = candidate
         }
       }
-      if (!built) {
-        const sameText = meta.type === 'full' && Object.keys(chain).every((k) => k === 'schemaVersion' || k === 'type' || (SECTIONS.full as readonly string[]).includes(k))
-        const chainText = sameText ? visibleText : canonicalText(chain)
-        built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain}, `{"state":${chainText}}`)
-      }
+      if (!built) built = await buildEvent(this.codec, {...core, kind: 'base'}, {state: chain})
       const entry = await this.storeEvent(built)
       await this.commit({
         ...this.head,

@@ -8,7 +8,8 @@ import type {ProjectState} from '../model/state.js'
 import type {LockOptions, StorageBackend} from '../storage/backend.js'
 import {sha256} from '../util/canonical.js'
 import {updateBackupIndex} from './catalog.js'
-import {applyDeltaInPlace, canonicalText} from './diff.js'
+import {applyDeltaInPlace} from './diff.js'
+import {canonicalDigest} from './json-stream.js'
 import {type Codec, type EventRecord, FORMAT_VERSION, HEAD_FORMAT, type HeadEntry, eventsPrefix, lockKey, projectDir} from './events.js'
 import {visibleView} from './sections.js'
 import {readHeadChecked, writeHead} from './store.js'
@@ -170,7 +171,7 @@ function replay(chain: Loose[]): ProjectState | undefined {
       if ('state' in payload) state = payload.state
       else if (!state) return undefined
       else state = applyDeltaInPlace(state, payload.delta ?? undefined)
-      if (sha256(canonicalText(visibleView(state, l.record.header.type))) !== l.record.header.stateHash) return undefined
+      if (canonicalDigest(visibleView(state, l.record.header.type)).hash !== l.record.header.stateHash) return undefined
     }
   } catch {
     return undefined

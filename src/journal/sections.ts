@@ -1,5 +1,5 @@
 import {type BackupType, type ProjectState, SECTIONS} from '../model/state.js'
-import {canonicalText} from './diff.js'
+import {canonicalDigest} from './json-stream.js'
 
 /**
  * The CHAIN state is what the journal diffs and stores: every section as last captured. A capture of type T replaces
@@ -28,7 +28,7 @@ export function visibleView(chain: ProjectState, type: BackupType): ProjectState
     const value = (chain as unknown as Record<string, unknown>)[section]
     if (value !== undefined) all[section] = value
   }
-  // keys in canonical order, so that canonicalText renders it without a sorted copy
+  // keys in canonical order, so that it renders without a sorted copy
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(all).sort()) out[key] = all[key]
   return out as unknown as ProjectState
@@ -44,14 +44,14 @@ export function materialize(chain: ProjectState, type: BackupType): ProjectState
   return out as unknown as ProjectState
 }
 
-/** Counts for event stats; `text`, when the caller has it, is canonicalJson(state) (saves rendering it again). */
-export function stateStats(state: ProjectState, text?: string): {issues: number; items: number; fields: number; views: number; rawBytes: number} {
+/** Counts for event stats; `rawBytes`, when the caller has it, is the UTF-8 length of canonicalJson(state). */
+export function stateStats(state: ProjectState, rawBytes?: number): {issues: number; items: number; fields: number; views: number; rawBytes: number} {
   const items = Object.values(state.items ?? {})
   return {
     issues: items.filter((i) => i.content?.kind === 'Issue').length,
     items: items.length,
     fields: Object.keys(state.fields ?? {}).length,
     views: Object.keys(state.views ?? {}).length,
-    rawBytes: Buffer.byteLength(text ?? canonicalText(state), 'utf8'),
+    rawBytes: rawBytes ?? canonicalDigest(state).bytes,
   }
 }

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {createOnly, type StorageBackend} from '../storage/backend.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
 import {canonicalText} from './diff.js'
+import {CHUNK_DEPTH, canonicalChunks, parseJsonBytes} from './json-stream.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {
@@ -125,25 +126,28 @@ export interface BuiltEvent {
 }
 
 /**
- * Encodes an event file; nothing is written. The payload is rendered once (`payloadText`, canonicalJson(payload), may be
- * passed by a caller that has it) and both the event hash and the file are composed from it: a 50,000-item base is
- * one string and one buffer, not four. Byte-identical to canonicalJson(record).
+ * Encodes an event file; nothing is written. The record is rendered in pieces (canonicalChunks: one per item of a
+ * state) that feed the event hash and the codec as they are made: a 50,000-item base is never one string or one
+ * uncompressed buffer. The plain text is byte-identical to canonicalJson(record).
  */
-export async function buildEvent(codec: Codec, core: EventCore, payload: EventPayload, payloadText?: string): Promise<BuiltEvent> {
+export async function buildEvent(codec: Codec, core: EventCore, payload: EventPayload): Promise<BuiltEvent> {
   const record: EventRecord = {format: EVENT_FORMAT, formatVersion: FORMAT_VERSION, header: core, payload}
-  const payloadJson = payloadText ?? canonicalText(payload)
   const coreJson = canonicalText(core)
   // keys in canonical order: format < formatVersion < header < payload
-  const eventHash = sha256Of(['{"header":', coreJson, ',"payload":', payloadJson, '}'])
-  const plain = joinUtf8([`{"format":${JSON.stringify(EVENT_FORMAT)},"formatVersion":${JSON.stringify(FORMAT_VERSION)},"header":`, coreJson, ',"payload":', payloadJson, '}'])
-  const bytes = await codec.encode(plain)
+  const hash = createHash('sha256').update(`{"header":${coreJson},"payload":`, 'utf8')
+  function* plain(): Generator<string> {
+    yield `{"format":${JSON.stringify(EVENT_FORMAT)},"formatVersion":${JSON.stringify(FORMAT_VERSION)},"header":${coreJson},"payload":`
+    // payload > state > section > entry
+    for (const chunk of canonicalChunks(payload, CHUNK_DEPTH + 1)) {
+      hash.update(chunk, 'utf8')
+      yield chunk
+    }
+    hash.update('}', 'utf8')
+    yield '}'
+  }
+  const bytes = codec.encodeChunks ? await codec.encodeChunks(plain()) : await codec.encode(joinUtf8([...plain()]))
+  const eventHash = 'sha256:' + hash.digest('hex')
   return {entry: {file: eventFileName(core.seq, eventHash), eventHash, fileHash: sha256(bytes)}, bytes, record}
-}
-
-function sha256Of(parts: string[]): string {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part, 'utf8')
-  return 'sha256:' + hash.digest('hex')
 }
 
 /** The UTF-8 bytes of the concatenated parts, in one buffer (no joined string). */
@@ -172,7 +176,10 @@ export async function readEventChecked(backend: StorageBackend, codec: Codec, pr
   if (sha256(stored) !== entry.fileHash) return {problem: `event file ${entry.file} checksum mismatch`, checksum: true}
   let record: EventRecord
   try {
-    record = JSON.parse(decodeText(await codec.decode(stored, key))) as EventRecord
+    // parsed from the bytes member by member: a base event's state is never one string (src/journal/json-stream.ts)
+    const plainBytes = await codec.decode(stored, key)
+    record = parseJsonBytes(plainBytes) as EventRecord
+
   } catch (error: any) {
     return {problem: `event file ${entry.file} cannot be read: ${error?.message ?? error}`, checksum: false}
   }

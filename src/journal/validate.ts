@@ -1,7 +1,8 @@
 import type {ProjectState} from '../model/state.js'
 import type {StorageBackend} from '../storage/backend.js'
-import {canonicalJson, sha256} from '../util/canonical.js'
-import {applyDeltaInPlace, canonicalText} from './diff.js'
+import {canonicalJson} from '../util/canonical.js'
+import {applyDeltaInPlace} from './diff.js'
+import {canonicalDigest} from './json-stream.js'
 import {type Codec, coreOf, eventHashOf} from './events.js'
 import type {ReadDataReport} from './read-data.js'
 import {visibleView} from './sections.js'
@@ -106,7 +107,7 @@ export async function validateJournal(backend: StorageBackend, codec: Codec, pro
     } catch (error: any) {
       return bad(`the patch does not apply: ${error?.message ?? error}`, false)
     }
-    if (sha256(canonicalText(visibleView(chain, core.type))) !== core.stateHash) return bad('the rebuilt state does not match its stateHash', false)
+    if (canonicalDigest(visibleView(chain, core.type)).hash !== core.stateHash) return bad('the rebuilt state does not match its stateHash', false)
     prevHash = entry.eventHash
   }
   return report(total, total)

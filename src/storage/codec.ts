@@ -1,7 +1,8 @@
 import {promises as fs} from 'node:fs'
 import {randomBytes, scrypt as scryptCallback, createHash} from 'node:crypto'
 import {promisify} from 'node:util'
-import {gunzip as gunzipCallback, gzip as gzipCallback} from 'node:zlib'
+import {once} from 'node:events'
+import {createGunzip, createGzip, gzip as gzipCallback} from 'node:zlib'
 import nacl from 'tweetnacl'
 import {UserError} from '../util/errors.js'
 import {registerSecret} from '../util/secrets.js'
@@ -30,7 +31,6 @@ const NONCE = nacl.secretbox.nonceLength // 24
 const KEY_BYTES = nacl.secretbox.keyLength // 32
 
 const gzip = promisify(gzipCallback)
-const gunzip = promisify(gunzipCallback)
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>
 
 /**
@@ -39,6 +39,11 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
  */
 export interface Codec {
   encode(bytes: Uint8Array): Promise<Uint8Array>
+  /**
+   * encode() of the UTF-8 text the chunks join to, without that text or its bytes in one piece (a 50,000-item base
+   * event is ~150 MB of JSON; only its compressed form is held whole). Codecs without it are given the joined bytes.
+   */
+  encodeChunks?(chunks: Iterable<string>): Promise<Uint8Array>
   decode(bytes: Uint8Array, key: string): Promise<Uint8Array>
 }
 
@@ -73,6 +78,7 @@ export interface OpenOptions {
 export function plainCodec(): Codec {
   return {
     encode: async (data) => concat(MAGIC, [FLAG_GZIP], await gzip(data)),
+    encodeChunks: async (chunks) => concat(MAGIC, [FLAG_GZIP], await gzipChunks(chunks)),
     decode: async (data, key) => {
       if (!hasMagic(data)) return data
       const flags = data[MAGIC.length]
@@ -89,12 +95,14 @@ export function plainCodec(): Codec {
 export function encryptedCodec(dataKey: Uint8Array): Codec {
   if (dataKey.length !== KEY_BYTES) throw new Error(`a data key has ${KEY_BYTES} bytes`)
   const flags = FLAG_GZIP | FLAG_ENCRYPTED
+  const seal = (gzipped: Uint8Array) => {
+    const nonce = nacl.randomBytes(NONCE)
+    const box = nacl.secretbox(concat([flags], gzipped), nonce, dataKey)
+    return concat(MAGIC, [flags], nonce, box)
+  }
   return {
-    encode: async (data) => {
-      const nonce = nacl.randomBytes(NONCE)
-      const box = nacl.secretbox(concat([flags], await gzip(data)), nonce, dataKey)
-      return concat(MAGIC, [flags], nonce, box)
-    },
+    encode: async (data) => seal(await gzip(data)),
+    encodeChunks: async (chunks) => seal(await gzipChunks(chunks)),
     decode: async (data, key) => {
       if (!hasMagic(data) || data.length < HEADER + NONCE + nacl.secretbox.overheadLength + 1) throw altered(key)
       const outer = data[MAGIC.length]
@@ -107,16 +115,77 @@ export function encryptedCodec(dataKey: Uint8Array): Codec {
   }
 }
 
+/** Bytes of text gathered before each write to the gzip stream (many small chunks make one write). */
+const GZIP_WRITE = 256 * 1024
+
+/** gzip of the UTF-8 text the chunks join to, streamed: only the compressed output is held whole. */
+async function gzipChunks(chunks: Iterable<string>): Promise<Buffer> {
+  const gz = createGzip()
+  const out: Buffer[] = []
+  gz.on('data', (d: Buffer) => out.push(d))
+  const ended = once(gz, 'end')
+  let pending: string[] = []
+  let size = 0
+  const flush = async () => {
+    if (pending.length === 0) return
+    const text = pending.join('')
+    pending = []
+    size = 0
+    if (!gz.write(text, 'utf8')) await once(gz, 'drain')
+  }
+  for (const chunk of chunks) {
+    pending.push(chunk)
+    size += chunk.length
+    if (size >= GZIP_WRITE) await flush()
+  }
+  await flush()
+  gz.end()
+  await ended
+  return Buffer.concat(out)
+}
+
 function altered(key: string): UserError {
   return new UserError(`${key} failed authentication: it was altered or damaged`, {code: 'EAUTH'})
 }
 
 async function inflate(body: Uint8Array, key: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await gunzip(body))
+    return await gunzipInto(body)
   } catch {
     throw new UserError(`${key} is damaged: it does not decompress`, {code: 'EDAMAGED'})
   }
+}
+
+/** Output pieces of the gunzip stream: large, so a 150 MB event is a few hundred writes. */
+const GUNZIP_CHUNK = 1024 * 1024
+
+/**
+ * gunzip into ONE buffer of the size the gzip trailer states (ISIZE, the length modulo 2^32), filled as the stream
+ * produces it: zlib's own gunzip gathers every piece and then concatenates them, holding the output twice (~300 MB
+ * for a 50,000-item base event). When the output turns out not to fit the stated size (a member over 4 GiB, or
+ * several members), the pieces are concatenated after all.
+ */
+async function gunzipInto(body: Uint8Array): Promise<Uint8Array> {
+  const stated = body.length >= 18 ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).readUInt32LE(body.length - 4) : 0
+  // deflate never expands more than ~1032:1: a damaged trailer cannot make us reserve more than that
+  const out = Buffer.allocUnsafeSlow(Math.min(stated, body.length * 1032))
+  let at = 0
+  let spill: Buffer[] | undefined
+  const stream = createGunzip({chunkSize: GUNZIP_CHUNK})
+  stream.on('data', (piece: Buffer) => {
+    if (!spill && at + piece.length <= out.length) {
+      piece.copy(out, at)
+      at += piece.length
+      return
+    }
+    spill ??= [out.subarray(0, at)]
+    spill.push(piece)
+  })
+  const ended = once(stream, 'end')
+  stream.end(body)
+  await ended
+  const plain = spill ? Buffer.concat(spill) : out.subarray(0, at)
+  return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ export default class BackupCompare extends JournalBase<typeof BackupCompare> {
     const pick = (ref: string) => (this.flags.at ? journal.at(parseTime(ref)) : journal.find(ref))
     const a = pick(this.args.a)
     const b = pick(this.args.b)
-    const result = compareStates(await journal.state(a), await journal.state(b))
+    const result = compareStates(await journal.takeState(a), await journal.takeState(b))
     const d = result.differences
     this.log(`${a.name} → ${b.name}`)
     for (const [label, diff] of [

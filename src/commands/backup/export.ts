@@ -19,7 +19,7 @@ export default class BackupExport extends JournalBase<typeof BackupExport> {
   async run(): Promise<unknown> {
     const {journal} = await this.openJournalFor(this.flags.storage)
     const header = journal.find(this.args.name)
-    const doc = exportDocument(header, await journal.state(header))
+    const doc = exportDocument(header, await journal.takeState(header))
     const text = JSON.stringify(doc, null, 2) + '\n'
     if (this.flags.out) {
       await atomicWrite(this.flags.out, text, 0o600)

@@ -1,0 +1,209 @@
+import {createHash} from 'node:crypto'
+import {setOwn} from '../util/canonical.js'
+import {canonicalText} from './diff.js'
+
+/**
+ * Whole-project JSON without whole-project strings (issue 14, bounded memory). A 50,000-item state is ~150 MB of
+ * canonical JSON; rendering it as one string, hashing that string (which copies it again as UTF-8) and parsing it back
+ * from one string each cost a copy of the project. Here canonical text is produced in pieces (one per item) for
+ * hashing, measuring and compressing, and event files are parsed from their bytes member by member.
+ */
+
+/** How deep `canonicalChunks` splits by default: the state, its sections, their entries (one chunk per item). */
+export const CHUNK_DEPTH = 3
+
+/** Keys V8 enumerates first, in numeric order, whatever the insertion order (array indices). */
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/
+const isIndexKey = (key: string) => INDEX_KEY.test(key) && Number(key) < 4294967295
+
+/**
+ * The keys of an object in the order canonicalJson renders them: canonicalJson inserts the sorted keys into a new
+ * object, and V8 enumerates index-like keys first (numerically), then the others in insertion (sorted) order.
+ */
+function canonicalKeys(value: object): string[] {
+  const index: string[] = []
+  const other: string[] = []
+  for (const key of Object.keys(value)) (isIndexKey(key) ? index : other).push(key)
+  index.sort((a, b) => Number(a) - Number(b))
+  other.sort()
+  return index.length === 0 ? other : [...index, ...other]
+}
+
+const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
+
+/**
+ * canonicalJson(value) in pieces: joined, the pieces are byte-identical to it. Objects and arrays down to `depth`
+ * levels are split into their members; anything deeper is one piece (its canonicalText).
+ */
+export function* canonicalChunks(value: unknown, depth = CHUNK_DEPTH): Generator<string> {
+  if (depth <= 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+    yield canonicalText(value)
+    return
+  }
+  if (Array.isArray(value)) {
+    yield '['
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) yield ','
+      const v = value[i]
+      if (skipped(v)) yield 'null'
+      else yield* canonicalChunks(v, depth - 1)
+    }
+    yield ']'
+    return
+  }
+  yield '{'
+  let first = true
+  for (const key of canonicalKeys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    if (skipped(v)) continue
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`
+    first = false
+    yield* canonicalChunks(v, depth - 1)
+  }
+  yield '}'
+}
+
+/** `sha256:` of canonicalJson(value) and its length in UTF-8 bytes, without rendering it whole. */
+export function canonicalDigest(value: unknown, depth = CHUNK_DEPTH): {hash: string; bytes: number} {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for (const chunk of canonicalChunks(value, depth)) {
+    hash.update(chunk, 'utf8')
+    bytes += Buffer.byteLength(chunk, 'utf8')
+  }
+  return {hash: 'sha256:' + hash.digest('hex'), bytes}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// parsing
+
+/** Below this many bytes a document is parsed with one JSON.parse (its string is small). */
+export const WHOLE_PARSE_BYTES = 4 * 1024 * 1024
+/** Containers at this depth and deeper are parsed whole (one JSON.parse of their bytes: an item). */
+const SPLIT_DEPTH = 4
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
+}
+
+class JsonBytes {
+  constructor(private readonly buf: Buffer) {}
+
+  fail(at: number, what: string): never {
+    throw new SyntaxError(`${what} in JSON at position ${at}`)
+  }
+
+  skipSpace(at: number): number {
+    while (at < this.buf.length && isSpace(this.buf[at])) at++
+    return at
+  }
+
+  /** The index just past the string that starts at `at` (a quote). */
+  stringEnd(at: number): number {
+    let i = at + 1
+    for (;;) {
+      const q = this.buf.indexOf(QUOTE, i)
+      if (q < 0) this.fail(at, 'Unterminated string')
+      let slashes = 0
+      for (let j = q - 1; j > at && this.buf[j] === BACKSLASH; j--) slashes++
+      if (slashes % 2 === 0) return q + 1
+      i = q + 1
+    }
+  }
+
+  /** The index just past the value that starts at `at` (no leading space). */
+  valueEnd(at: number): number {
+    const b = this.buf[at]
+    if (b === QUOTE) return this.stringEnd(at)
+    if (b === 0x7b || b === 0x5b) {
+      let depth = 0
+      let i = at
+      while (i < this.buf.length) {
+        const c = this.buf[i]
+        if (c === QUOTE) {
+          i = this.stringEnd(i)
+          continue
+        }
+        if (c === 0x7b || c === 0x5b) depth++
+        else if (c === 0x7d || c === 0x5d) {
+          depth--
+          if (depth === 0) return i + 1
+        }
+        i++
+      }
+      this.fail(at, 'Unterminated container')
+    }
+    let i = at
+    while (i < this.buf.length) {
+      const c = this.buf[i]
+      if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) break
+      i++
+    }
+    if (i === at) this.fail(at, 'Unexpected token')
+    return i
+  }
+
+  whole(start: number, end: number): unknown {
+    return JSON.parse(this.buf.toString('utf8', start, end))
+  }
+
+  /**
+   * The value that starts at `at` (no leading space) and the index just past it: containers above SPLIT_DEPTH are
+   * walked member by member, anything else is found by its end and parsed with JSON.parse, so every byte is scanned
+   * once.
+   */
+  parseAt(at: number, depth: number): {value: unknown; end: number} {
+    const b = this.buf[at]
+    if (depth >= SPLIT_DEPTH || (b !== 0x7b && b !== 0x5b)) {
+      const end = this.valueEnd(at)
+      return {value: this.whole(at, end), end}
+    }
+    const object = b === 0x7b
+    const close = object ? 0x7d : 0x5d
+    const out: Record<string, unknown> | unknown[] = object ? {} : []
+    let i = this.skipSpace(at + 1)
+    if (this.buf[i] === close) return {value: out, end: i + 1}
+    for (;;) {
+      let key: string | undefined
+      if (object) {
+        if (this.buf[i] !== QUOTE) this.fail(i, 'Expected a property name')
+        const keyEnd = this.stringEnd(i)
+        key = this.whole(i, keyEnd) as string
+        i = this.skipSpace(keyEnd)
+        if (this.buf[i] !== 0x3a) this.fail(i, "Expected ':'")
+        i = this.skipSpace(i + 1)
+      }
+      if (i >= this.buf.length) this.fail(i, 'Unexpected end')
+      const member = this.parseAt(i, depth + 1)
+      if (object) setOwn(out as Record<string, unknown>, key!, member.value)
+      else (out as unknown[]).push(member.value)
+      i = this.skipSpace(member.end)
+      const c = this.buf[i]
+      if (c === 0x2c) {
+        i = this.skipSpace(i + 1)
+        continue
+      }
+      if (c === close) return {value: out, end: i + 1}
+      this.fail(i, `Expected ',' or '${object ? '}' : ']'}'`)
+    }
+  }
+}
+
+/**
+ * JSON.parse of UTF-8 bytes, without the whole document as one string: a large document's outer containers (an event,
+ * its payload, the state, its sections) are walked member by member and each entry below them (an item) is parsed on
+ * its own. The same value as JSON.parse(text) for any valid JSON; invalid JSON throws a SyntaxError.
+ */
+export function parseJsonBytes(bytes: Uint8Array, wholeBelow = WHOLE_PARSE_BYTES): unknown {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (buf.length < wholeBelow) return JSON.parse(buf.toString('utf8'))
+  const reader = new JsonBytes(buf)
+  const start = reader.skipSpace(0)
+  if (start >= buf.length) reader.fail(start, 'Unexpected end')
+  const {value, end} = reader.parseAt(start, 0)
+  if (reader.skipSpace(end) !== buf.length) reader.fail(end, 'Unexpected data after JSON')
+  return value
+}
