@@ -136,8 +136,9 @@ export function printBaseline(before: BaselineResult[], after: SizeResult[], met
   row('1% changed: requests / points', (r) => reqPoints(r.incremental))
   row('no change: requests / points', (r) => reqPoints(r.unchanged))
   row('no change: light-pass requests (minimum)', (r) => (r.unchanged?.capture?.lightRequests === undefined ? undefined : `${r.unchanged.capture.lightRequests} (${lightMinimum(r.items)})`))
+  const events = after[0]?.history.events
   for (const c of COMMAND_RSS) {
-    row(`peak RSS: ${c.label}`, (r) => {
+    row(`peak RSS: ${c.label.replace('N events', `${events} events`)}`, (r) => {
       const now = c.rss(r)
       if (now === undefined) return undefined
       const b = old(r.items)
