@@ -5,20 +5,36 @@
  *   {"op":"backup","name":"b1"}                full or incremental backup of acme/1 (runBackup, as `backup create`)
  *   {"op":"restore","backup":"b1"}              prepareRestore + applyRestore, the apply's requests logged
  *   {"op":"history","events":100,"home":DIR}    a journal of N events in DIR from the latest backup, then rebuilds
+ *   {"op":"validate","home":DIR}                `backup validate` (latest: the whole journal) on the repository in DIR
+ *   {"op":"show","home":DIR,"name":"latest"}    `backup show NAME --json`: the backup's state, its board, the JSON text
+ *   {"op":"report","home":DIR,"browser":false}  `backup report --html FILE` (bench/report.ts), with chromium if asked
+ * The read-only ops (validate, show, report) work offline, as the commands do on a repository whose index names the
+ * project: they find it with backedUpProjectId, never ask GitHub.
+ * Run from dist/ (dist/bench/child.js, built with `npx tsc -b`) when it is built, as the CLI runs: tsx's loader would
+ * add about 30 MiB and 1.5 s to every step; `npx tsx bench/child.ts JSON` works too.
  */
+import path from 'node:path'
 import {parse, Kind, type OperationDefinitionNode} from 'graphql'
 import {loadConfig} from '../src/config/config.js'
 import {runBackup} from '../src/app/backup.js'
 import {applyRestore, prepareRestore} from '../src/app/restore.js'
-import {connect, journalFor, repository, type Session} from '../src/app/session.js'
+import {backedUpProjectId, connect, journalFor, repository, type Session} from '../src/app/session.js'
+import {checkShadows} from '../src/app/shadow.js'
+import {showBoard} from '../src/app/show.js'
 import type {GitHubClient} from '../src/github/client.js'
 import {resolveProject} from '../src/github/project-ref.js'
+import {checkBackupIndex} from '../src/journal/catalog.js'
 import {openJournal} from '../src/journal/journal.js'
+import {validateJournal} from '../src/journal/validate.js'
 import type {ProjectState} from '../src/model/state.js'
 import {openRepository} from '../src/storage/repository.js'
 import {githubTime, type LoggedRequest} from './github-time.js'
+import {measureReport} from './report.js'
 import {rng} from './seed.js'
 import {countObjects, GITHUB_SERVER_TIME} from '../src/sandbox/servertime.js'
+
+/** the project every step works on (bench/seed.ts) */
+const PROJECT = 'acme/1'
 
 const RATE = `query BenchRate { rateLimit(dryRun: true) { used } }`
 
@@ -164,7 +180,8 @@ async function history(events: number, home: string) {
   const source = await journalFor(s, repo, project.id)
   let state = await source.state(source.headers().at(-1)!)
   const target = await openRepository('local', {...process.env, GITHUB_PM_HOME: home})
-  const journal = await openJournal(target.backend, project.id, {codec: target.codec, updateIndex: false})
+  // the backup index is written as every backup writes it: validate, show and report then find the project offline
+  const journal = await openJournal(target.backend, project.id, {codec: target.codec})
   const rand = rng(events)
   const perEvent = Math.max(1, Math.round(Object.keys(state.items ?? {}).length / 1000))
   const t0 = performance.now()
@@ -195,14 +212,65 @@ async function history(events: number, home: string) {
   }
 }
 
+/** A session and repository on the local repository under `home`, and the project as a command finds it (offline). */
+async function offline(home: string) {
+  const s = await session({...process.env, GITHUB_PM_HOME: home})
+  const repo = await repository(s, 'local')
+  const projectId = await backedUpProjectId(s, repo, PROJECT)
+  return {s, repo, projectId}
+}
+
+/** `backup validate` (no NAME: latest, the whole journal), as src/commands/backup/validate.ts runs it without --read-data. */
+async function validate(home: string) {
+  const t0 = performance.now()
+  const {s, repo, projectId} = await offline(home)
+  const report = await validateJournal(repo.backend, repo.codec, projectId)
+  const indexProblem = report.status === 'valid' ? await checkBackupIndex(repo.backend, repo.codec) : undefined
+  const journal = await journalFor(s, repo, projectId)
+  const shadows = await checkShadows(s, journal.headers())
+  const text = JSON.stringify(shadows.length ? {...report, shadows} : report, null, 2)
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    status: indexProblem ? 'invalid' : report.status,
+    eventsChecked: report.events_checked,
+    eventsTotal: report.events_total,
+    issues: report.issues.length + (indexProblem ? 1 : 0),
+    bytes: Buffer.byteLength(text),
+  }
+}
+
+/** `backup show NAME --json`: the backup's state replayed, its board, and the JSON document oclif prints. */
+async function show(home: string, name: string) {
+  const t0 = performance.now()
+  const {s, repo, projectId} = await offline(home)
+  const journal = await journalFor(s, repo, projectId)
+  const {backup, board} = await showBoard(journal, {name})
+  const text = JSON.stringify({backup, ...board}, null, 2)
+  return {seconds: (performance.now() - t0) / 1000, backup: backup.name, total: board.total, archivedHidden: board.archivedHidden, groups: board.groups.length, bytes: Buffer.byteLength(text)}
+}
+
+/** `backup report --html FILE` over the whole journal (bench/report.ts: measureReport). */
+async function report(home: string, browser: boolean) {
+  const t0 = performance.now()
+  const {s, repo, projectId} = await offline(home)
+  const journal = await journalFor(s, repo, projectId)
+  const measured = await measureReport(journal, path.join(home, 'report.html'), browser)
+  return {...measured, seconds: (performance.now() - t0) / 1000}
+}
+
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}')
   let out: unknown
   if (args.op === 'backup') out = await backup(args.name)
   else if (args.op === 'restore') out = await restore(args.backup)
   else if (args.op === 'history') out = await history(args.events ?? 100, args.home)
+  else if (args.op === 'validate') out = await validate(args.home)
+  else if (args.op === 'show') out = await show(args.home, args.name ?? 'latest')
+  else if (args.op === 'report') out = await report(args.home, args.browser === true)
   else throw new Error(`unknown op ${args.op}`)
-  process.stdout.write(JSON.stringify({...(out as object), maxRssMB: process.resourceUsage().maxRSS / 1024}) + '\n')
+  // the report's figure is taken before chromium opens the page (bench/report.ts): the page is chromium's memory
+  const maxRssMB = (out as {maxRssMB?: number}).maxRssMB ?? process.resourceUsage().maxRSS / 1024
+  process.stdout.write(JSON.stringify({...(out as object), maxRssMB}) + '\n')
 }
 
 main().catch((error) => {

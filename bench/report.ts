@@ -1,62 +1,75 @@
 /**
- * `backup report --html` on a big journal: N items, E full backups (each moving 0.1% of the items to another Status),
- * appended with Journal.append into a temporary local repository; then `reportData` from a freshly opened journal (one
- * replay), the HTML page rendered and written, and (with --browser) the page opened in chromium until it has drawn the
- * board and the charts. Runnable alone:
+ * `backup report --html FILE` measured: `measureReport` runs writeReport (what the command runs: one replay of the
+ * journal for the report's data, the page rendered, the file written) and, if asked, opens the page in chromium until
+ * it has drawn the board and the charts. `npm run bench` runs it in its own process on each size's journal of N events
+ * (bench/child.ts, op `report`; `--browser` adds chromium). Runnable alone on a synthetic journal (N items, E full
+ * backups each moving 0.1% of the items to another Status, bench/journal-builder.ts); its peak RSS is then the whole
+ * run's, the journal's building included:
  *
  *   npx tsx bench/report.ts [--items 50000] [--events 20] [--browser]
  */
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {renderReportHtml} from '../src/app/report.js'
-import {reportData} from '../src/journal/report.js'
-import {buildJournal, reopen} from './journal-builder.js'
+import {writeReport} from '../src/app/report.js'
+import type {Journal} from '../src/journal/journal.js'
 
-export interface ReportBenchResult {
+export interface ReportFigures {
+  /** backups and items in the report */
+  backups: number
   items: number
-  events: number
-  appendSeconds: number
-  dataSeconds: number
-  renderSeconds: number
+  /** writeReport: the report's data (one replay), the page rendered and written */
+  writeSeconds: number
+  /** the page's size */
   bytes: number
-  /** chromium: from navigation to the board and charts drawn (null without --browser) */
+  /** chromium: from navigation to the board and charts drawn (null without a browser) */
   browserSeconds: number | null
+  /** this process's peak RSS when the page was written (before chromium, whose memory is its own) */
   maxRssMB: number
 }
 
+/** writeReport on `journal` to `file`, then (with `browser`) the page opened in chromium. */
+export async function measureReport(journal: Journal, file: string, browser: boolean): Promise<ReportFigures> {
+  const t0 = performance.now()
+  const written = await writeReport(journal, {file})
+  const writeSeconds = (performance.now() - t0) / 1000
+  const maxRssMB = process.resourceUsage().maxRSS / 1024
+  return {backups: written.backups, items: written.items, writeSeconds, bytes: written.bytes, browserSeconds: browser ? await drawInBrowser(written.file) : null, maxRssMB}
+}
+
+/** Seconds from opening the page in chromium to the board and both charts drawn (`body[data-ready="1"]`). */
+async function drawInBrowser(file: string): Promise<number> {
+  const {chromium} = await import('playwright-core')
+  const b = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  try {
+    const page = await b.newPage({viewport: {width: 1280, height: 900}})
+    const t = performance.now()
+    await page.goto(pathToFileURL(file).href)
+    await page.waitForSelector('body[data-ready="1"]', {timeout: 600_000})
+    return (performance.now() - t) / 1000
+  } finally {
+    await b.close()
+  }
+}
+
+export interface ReportBenchResult extends ReportFigures {
+  events: number
+  appendSeconds: number
+}
+
+/** The standalone bench: a synthetic journal of `items` x `events` in a temporary folder, then measureReport. */
 export async function benchReport(items: number, events: number, browser: boolean, log: (line: string) => void = () => {}): Promise<ReportBenchResult> {
+  // imported here, not at the top: the report step of `npm run bench` (bench/child.ts) loads only what the command loads
+  const {buildJournal, reopen} = await import('./journal-builder.js')
   const dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-report-bench-'))
   try {
     const {appendSeconds} = await buildJournal(path.join(dir, 'repo'), items, events, 'report', log)
-    const fresh = await reopen(path.join(dir, 'repo'))
-    const t1 = performance.now()
-    const data = await reportData(fresh)
-    const dataSeconds = (performance.now() - t1) / 1000
-    const t2 = performance.now()
-    const html = renderReportHtml(data)
-    const file = path.join(dir, 'report.html')
-    await writeFile(file, html)
-    const renderSeconds = (performance.now() - t2) / 1000
-    let browserSeconds: number | null = null
-    if (browser) {
-      const {chromium} = await import('playwright-core')
-      const b = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      })
-      try {
-        const page = await b.newPage({viewport: {width: 1280, height: 900}})
-        const t3 = performance.now()
-        await page.goto(pathToFileURL(file).href)
-        await page.waitForSelector('body[data-ready="1"]', {timeout: 600_000})
-        browserSeconds = (performance.now() - t3) / 1000
-      } finally {
-        await b.close()
-      }
-    }
-    return {items, events, appendSeconds, dataSeconds, renderSeconds, bytes: Buffer.byteLength(html), browserSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024}
+    const figures = await measureReport(await reopen(path.join(dir, 'repo')), path.join(dir, 'report.html'), browser)
+    return {...figures, events, appendSeconds}
   } finally {
     await rm(dir, {recursive: true, force: true})
   }

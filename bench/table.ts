@@ -47,7 +47,125 @@ export interface SizeResult {
     maxRssMB: number
   }
   naiveSample: {seconds: number; requests: number; bytes: number}
+  /** `backup validate` (the whole journal) on the journal of N events, offline, in its own process */
+  validate: {seconds: number; status: string; eventsChecked: number; eventsTotal: number; issues: number; bytes: number; maxRssMB: number}
+  /** `backup show latest --json` on the journal of N events: its newest backup, the end of the longest chain */
+  show: {seconds: number; backup: string; total: number; archivedHidden: number; groups: number; bytes: number; maxRssMB: number}
+  /** `backup report --html FILE` over the journal of N events (bench/report.ts: measureReport) */
+  report: {seconds: number; backups: number; items: number; writeSeconds: number; bytes: number; browserSeconds: number | null; maxRssMB: number}
   seconds: number
+}
+
+/** Issue 14: every command under 512 MiB of peak RSS at 50,000 items (and so at every smaller size). */
+export const RSS_TARGET_MB = 512
+
+/** A run's figures as an earlier `--json` output holds them: runs before the read-only steps have none of those. */
+export type BaselineResult = Omit<SizeResult, 'validate' | 'show' | 'report'> & Partial<Pick<SizeResult, 'validate' | 'show' | 'report'>>
+
+/** The rows of "peak RSS per command": each command the issue names, and where its figure comes from. */
+export const COMMAND_RSS: Array<{command: string; label: string; rss: (r: BaselineResult) => number | undefined}> = [
+  {command: 'backup', label: 'backup (full)', rss: (r) => r.full?.maxRssMB},
+  {command: 'incremental-1pct', label: 'incremental backup, 1% changed', rss: (r) => r.incremental?.maxRssMB},
+  {command: 'incremental-no-change', label: 'incremental backup, no change', rss: (r) => r.unchanged?.maxRssMB},
+  {command: 'restore', label: 'restore (plan, apply, verify)', rss: (r) => r.restore?.maxRssMB},
+  {command: 'validate', label: 'validate (whole journal of N events)', rss: (r) => r.validate?.maxRssMB},
+  {command: 'show', label: 'show latest --json (newest of N events)', rss: (r) => r.show?.maxRssMB},
+  {command: 'report', label: 'report --html (N events)', rss: (r) => r.report?.maxRssMB},
+]
+
+export interface PeakRss {
+  targetMB: number
+  commands: Array<{command: string; sizes: Array<{items: number; maxRssMB: number; met: boolean}>}>
+}
+
+/** The table's figures for `--json`: every command's peak RSS at every size, met or missed against the target. */
+export function peakRss(results: SizeResult[]): PeakRss {
+  return {
+    targetMB: RSS_TARGET_MB,
+    commands: COMMAND_RSS.map((c) => ({
+      command: c.command,
+      sizes: results.map((r) => {
+        const maxRssMB = Math.round(c.rss(r) ?? Number.NaN)
+        return {items: r.items, maxRssMB, met: maxRssMB < RSS_TARGET_MB}
+      }),
+    })),
+  }
+}
+
+/** "Peak RSS per command": rows the commands, columns the sizes, each cell met or missed against 512 MiB. */
+export function printRssTable(results: SizeResult[]): string {
+  const figures = peakRss(results)
+  const events = results[0]?.history.events
+  const lines = [
+    `### Peak RSS per command (target: under ${RSS_TARGET_MB} MiB; each in its own process)`,
+    '',
+    `| command | ${results.map((r) => `${r.items.toLocaleString('en-US')} items`).join(' | ')} |`,
+    `|---|${results.map(() => '---:').join('|')}|`,
+  ]
+  for (const [i, c] of figures.commands.entries()) {
+    lines.push(`| ${COMMAND_RSS[i].label.replace('N events', `${events} events`)} | ${c.sizes.map((x) => (x.met ? `${x.maxRssMB} MiB met` : `**${x.maxRssMB} MiB MISSED**`)).join(' | ')} |`)
+  }
+  const missed = figures.commands.flatMap((c) => c.sizes.filter((x) => !x.met).map((x) => `${c.command} at ${x.items.toLocaleString('en-US')}`))
+  lines.push('', missed.length ? `Missed: ${missed.join(', ')}.` : `Every command stays under ${RSS_TARGET_MB} MiB at every size measured.`)
+  return lines.join('\n')
+}
+
+/**
+ * Before and after: an earlier run's figures (`--baseline FILE`, a `--json` output) beside this run's, for the sizes
+ * this run measured: requests and points of every backup, the light pass against its minimum, each command's peak RSS.
+ * A figure the earlier run did not measure is `-`.
+ */
+export function printBaseline(before: BaselineResult[], after: SizeResult[], meta: {file: string; machine?: string}): string {
+  const old = (items: number) => before.find((b) => b.items === items)
+  const cols = after.map((r) => r.items.toLocaleString('en-US'))
+  const lines = [
+    `### Before and after (before: ${meta.file}${meta.machine ? `, ${meta.machine}` : ''})`,
+    '',
+    `| measure | ${cols.map((c) => `${c}: before | ${c}: after`).join(' | ')} |`,
+    `|---|${cols.map(() => '---:|---:').join('|')}|`,
+  ]
+  const row = (label: string, f: (r: BaselineResult) => string | undefined) => {
+    const cells = after.flatMap((r) => {
+      const b = old(r.items)
+      return [(b && f(b)) ?? '-', f(r) ?? '-']
+    })
+    lines.push(`| ${label} | ${cells.join(' | ')} |`)
+  }
+  const reqPoints = (f: BackupFigures | undefined) => (f ? `${f.graphqlRequests} / ${f.points}` : undefined)
+  row('full backup: requests / points', (r) => reqPoints(r.full))
+  row('1% changed: requests / points', (r) => reqPoints(r.incremental))
+  row('no change: requests / points', (r) => reqPoints(r.unchanged))
+  row('no change: light-pass requests (minimum)', (r) => (r.unchanged?.capture?.lightRequests === undefined ? undefined : `${r.unchanged.capture.lightRequests} (${lightMinimum(r.items)})`))
+  const events = after[0]?.history.events
+  for (const c of COMMAND_RSS) {
+    row(`peak RSS: ${c.label.replace('N events', `${events} events`)}`, (r) => {
+      const now = c.rss(r)
+      if (now === undefined) return undefined
+      const b = old(r.items)
+      const was = b && r !== b ? c.rss(b) : undefined
+      const change = was === undefined ? '' : ` (${now >= was ? '+' : ''}${(((now - was) / was) * 100).toFixed(0)}%)`
+      return `${Math.round(now)} MiB${change}`
+    })
+  }
+  const missing = after.filter((r) => !old(r.items)).map((r) => r.items.toLocaleString('en-US'))
+  if (missing.length) lines.push('', `The baseline has no run at ${missing.join(', ')} items.`)
+  return lines.join('\n')
+}
+
+/** An earlier `npm run bench -- --json FILE` output, for --baseline: its results and machine; a clear error otherwise. */
+export function parseBaseline(text: string, file: string): {results: BaselineResult[]; machine?: string} {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    throw new Error(`--baseline ${file} is not JSON: give the file an earlier \`npm run bench -- --json FILE\` wrote`)
+  }
+  const results = (doc as {results?: unknown})?.results
+  if (!Array.isArray(results) || !results.every((r) => typeof r?.items === 'number')) {
+    throw new Error(`--baseline ${file} has no "results" of a bench run: give the file an earlier \`npm run bench -- --json FILE\` wrote`)
+  }
+  const machine = (doc as {machine?: unknown}).machine
+  return {results: results as BaselineResult[], machine: typeof machine === 'string' ? machine : undefined}
 }
 
 /**
@@ -193,7 +311,13 @@ export function printTable(results: SizeResult[], meta: {machine: string; totalS
     row('restore: --test-only estimate', (r) => `${s(r.restore.estimate.seconds)} (${pct(Math.abs(r.restore.estimate.seconds * 1000 - r.restore.githubTime.ms) / Math.max(1, r.restore.githubTime.ms))} off)`),
     row('restore: wall time on the sandbox (apply + verify)', (r) => s(r.restore.applySeconds)),
     row('restore: peak RSS', (r) => `${r.restore.maxRssMB.toFixed(0)} MiB`),
+    row('validate (journal of N events): wall time', (r) => `${s(r.validate.seconds)} (${r.validate.eventsChecked} of ${r.validate.eventsTotal} events, ${r.validate.status})`),
+    row('show latest --json: wall time (items shown)', (r) => `${s(r.show.seconds)} (${r.show.total})`),
+    row('report --html: wall time (writeReport) / page', (r) => `${s(r.report.writeSeconds)} / ${mb(r.report.bytes)}`),
   )
+  if (results.some((r) => r.report.browserSeconds !== null)) {
+    lines.push(row('report: chromium, open to drawn', (r) => (r.report.browserSeconds === null ? '-' : s(r.report.browserSeconds))))
+  }
   lines.push('', '### Naive client (one item per request, one mutation per request), extrapolated from a measured sample', '', head('measure'))
   lines.push(
     row('sample: one-item requests timed on the sandbox', (r) => `${r.naiveSample.requests} in ${s(r.naiveSample.seconds)}`),
@@ -206,5 +330,6 @@ export function printTable(results: SizeResult[], meta: {machine: string; totalS
   lines.push('', '### Targets', '', `| target | ${results.map((r) => `${r.items.toLocaleString('en-US')}`).join(' | ')} |`, `|---|${results.map(() => '---').join('|')}|`)
   const all = results.map(checks)
   all[0]?.forEach((c, i) => lines.push(`| ${c.what.replace(/\d+ events/, 'N events')} | ${all.map((cs) => `${cs[i].ok ? 'met' : '**MISSED**'}: ${cs[i].detail}`).join(' | ')} |`))
+  lines.push('', printRssTable(results))
   return lines.join('\n')
 }

@@ -1,10 +1,10 @@
 import {expect} from 'chai'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {benchSize} from '../../bench/run.js'
+import {benchSize, parseArgs} from '../../bench/run.js'
 import {bigSeed} from '../../bench/seed.js'
-import {checks, minimumPoints, printTable, requestLimit, type SizeResult} from '../../bench/table.js'
+import {COMMAND_RSS, RSS_TARGET_MB, checks, minimumPoints, parseBaseline, peakRss, printBaseline, printTable, requestLimit, type SizeResult} from '../../bench/table.js'
 import {githubTime, type LoggedRequest} from '../../bench/github-time.js'
 
 // The benchmark machinery on a 200-item project: every figure is produced and the behaviour the targets rest on holds
@@ -16,7 +16,8 @@ describe('bench (smoke, 200 items; needs `npx tsc -b` for the sandbox process)',
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'github-pm-bench-smoke-'))
-    result = await benchSize(200, {events: 5, dir, log: () => {}})
+    // the read-only steps side by side: their times overlap, their peak RSS (each process's own) does not
+    result = await benchSize(200, {events: 5, dir, log: () => {}, parallelReads: true})
   })
 
   after(async () => {
@@ -88,6 +89,60 @@ describe('bench (smoke, 200 items; needs `npx tsc -b` for the sandbox process)',
     const table = printTable([result], {machine: 'test', totalSeconds: 1})
     for (const c of checks(result)) expect(table).to.include(c.what.replace(/\d+ events/, 'N events'))
     expect(table).to.include('### Naive client')
+  })
+
+  it('validates, shows and reports the journal of 5 events offline (no token), each step in its own process', () => {
+    expect(result.validate).to.include({status: 'valid', eventsChecked: 5, eventsTotal: 5, issues: 0})
+    // the newest of the 5 backups; archived items are left out of the board as on GitHub
+    expect(result.show.backup).to.equal('h004')
+    expect(result.show.total + result.show.archivedHidden).to.equal(200)
+    expect(result.show.archivedHidden).to.be.greaterThan(0)
+    expect(result.show.groups).to.be.greaterThan(1)
+    expect(result.show.bytes).to.be.greaterThan(0)
+    // the report's items are those on the board in at least one of the backups: every item shown by the newest one
+    expect(result.report).to.include({backups: 5, browserSeconds: null})
+    expect(result.report.items).to.be.at.least(result.show.total).and.at.most(200)
+    expect(result.report.bytes).to.be.greaterThan(0)
+    for (const step of [result.validate, result.show, result.report]) expect(step.maxRssMB).to.be.greaterThan(0)
+  })
+
+  it('prints the peak RSS of every command at every size, each met or missed against 512 MiB, in the table and in --json', () => {
+    const figures = peakRss([result])
+    expect(figures.targetMB).to.equal(RSS_TARGET_MB).and.equal(512)
+    expect(figures.commands.map((c) => c.command)).to.deep.equal(['backup', 'incremental-1pct', 'incremental-no-change', 'restore', 'validate', 'show', 'report'])
+    for (const c of figures.commands) {
+      expect(c.sizes).to.have.length(1)
+      expect(c.sizes[0].items).to.equal(200)
+      expect(c.sizes[0].maxRssMB).to.be.greaterThan(0)
+      expect(c.sizes[0].met).to.equal(c.sizes[0].maxRssMB < 512)
+    }
+    expect(figures.commands[4].sizes[0].maxRssMB).to.equal(Math.round(result.validate.maxRssMB))
+    const table = printTable([result], {machine: 'test', totalSeconds: 1})
+    const section = table.slice(table.indexOf('### Peak RSS per command'))
+    expect(section).to.include('target: under 512 MiB')
+    for (const c of COMMAND_RSS) expect(section).to.include(`| ${c.label.replace('N events', '5 events')} | ${Math.round(c.rss(result)!)} MiB`)
+  })
+
+  it('--baseline: an earlier --json output printed beside this run, "-" where it measured less', async () => {
+    expect(parseArgs(['--sizes', '1000', '--baseline', 'before.json']).baseline).to.equal('before.json')
+    expect(parseArgs(['--sizes', '1000']).sizes).to.deep.equal([1000])
+    // a run from before the read-only steps: no validate, show or report figures; a 1% lower full-backup RSS
+    const {validate: _v, show: _s, report: _r, ...older} = result
+    const file = path.join(dir, 'before.json')
+    await writeFile(file, JSON.stringify({machine: 'old machine', results: [{...older, full: {...older.full, maxRssMB: older.full.maxRssMB / 1.01}}]}))
+    const {results, machine} = parseBaseline(await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8')), file)
+    const text = printBaseline(results, [result], {file, machine})
+    expect(text).to.include('old machine')
+    expect(text).to.include('| measure | 200: before | 200: after |')
+    const line = (label: string) => text.split('\n').find((l) => l.startsWith(`| ${label} |`))!
+    const u = result.unchanged
+    expect(line('no change: requests / points')).to.equal(`| no change: requests / points | ${u.graphqlRequests} / ${u.points} | ${u.graphqlRequests} / ${u.points} |`)
+    expect(line('no change: light-pass requests (minimum)')).to.equal('| no change: light-pass requests (minimum) | 2 (2) | 2 (2) |')
+    expect(line('peak RSS: backup (full)')).to.match(/\| \d+ MiB \| \d+ MiB \(\+1%\) \|$/)
+    expect(line('peak RSS: validate (whole journal of 5 events)')).to.match(/\| - \| \d+ MiB \|$/)
+    expect(printBaseline(results, [{...result, items: 1000}], {file})).to.include('The baseline has no run at 1,000 items.')
+    expect(() => parseBaseline('not json', 'x.json')).to.throw(/--baseline x.json is not JSON/)
+    expect(() => parseBaseline('{"hook": {}}', 'x.json')).to.throw(/no "results" of a bench run/)
   })
 
   it('GitHub time: 5,000 single mutations need 12 minutes or more even unpaced (2,000 points a minute); 100 batches 99.3 s', () => {
