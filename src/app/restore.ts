@@ -670,7 +670,9 @@ export async function applyRestore(
       const taken = new Set(j.headers().map((h) => h.name))
       let name = base
       for (let n = 2; taken.has(name); n++) name = `${base}-${n}`
-      await j.append(live, {name, type: 'full', origin: 'safety', summary: {reason: `before restoring ${prepared.desired.source.name}`}})
+      // stored whole (docs/journal-format.md): writing it replays nothing, so the restore holds two projects (the
+      // backup and the live one), not three, and undoing the restore never depends on the events before it
+      await j.append(live, {name, type: 'full', origin: 'safety', whole: true, summary: {reason: `before restoring ${prepared.desired.source.name}`}})
       return name
     })
   }
@@ -696,6 +698,7 @@ export async function applyRestore(
           name: next,
           type: 'full',
           origin: 'safety',
+          whole: true,
           summary: {
             reason: `changed since the interrupted restore of ${prepared.desired.source.name}, before resuming it`,
             changed: changed.slice(0, 20),

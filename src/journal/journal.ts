@@ -67,6 +67,12 @@ export interface AppendMeta {
   /** the shadow copy holding this state's views and workflows (stored in the header, hashed) */
   shadow?: ShadowRef
   /**
+   * Store a full state whole (a base event) without replaying the journal to diff against it: the writer holds one
+   * project, not two, and the event restores on its own. For a restore's safety backup (src/app/restore.ts). Ignored
+   * for other types (a config or minimal backup keeps the items of the chain before it).
+   */
+  whole?: boolean
+  /**
    * The chain state after the newest event, already replayed by the caller (takeChain) and handed over: used instead
    * of a second replay when that event is still the newest under the lock, else ignored. The journal patches it.
    */
@@ -267,8 +273,10 @@ export class Journal {
       // a handoff is taken once: the append patches it in place, so a retried append must not meet it again
       const handed = meta.previous?.chain && events.at(-1)?.eventHash === meta.previous.eventHash ? meta.previous.chain : undefined
       if (meta.previous) meta.previous.chain = undefined
-      const prevChain = events.length > 0 ? (handed ?? (await this.takeChainAt(events, events.length - 1))) : undefined
-      if (handed) this.cache = undefined
+      // stored whole: a full state needs nothing of the chain before it, so none is replayed (one project in memory)
+      const whole = meta.whole === true && meta.type === 'full'
+      const prevChain = events.length > 0 && !whole ? (handed ?? (await this.takeChainAt(events, events.length - 1))) : undefined
+      if (handed || whole) this.cache = undefined
       const chain = sortTopLevel(mergeCapture(prevChain && {...prevChain}, state, meta.type))
       // hashed and measured in pieces: never the whole project as one string (issue 14)
       const visible = canonicalDigest(visibleView(chain, meta.type))

@@ -207,3 +207,150 @@ export function parseJsonBytes(bytes: Uint8Array, wholeBelow = WHOLE_PARSE_BYTES
   if (reader.skipSpace(end) !== buf.length) reader.fail(end, 'Unexpected data after JSON')
   return value
 }
+
+interface Frame {
+  container: Record<string, unknown> | unknown[]
+  object: boolean
+  key?: string
+  /** first: just opened; key: a name is due; colon: ':' is due; value: a value is due; after: ',' or the close is due */
+  state: 'first' | 'key' | 'colon' | 'value' | 'after'
+}
+
+/**
+ * parseJsonBytes for a document that arrives in pieces (a gunzip stream): the same value, without the whole document
+ * in memory at any time, only the piece being read and the value built so far. Push every piece, then `end()`.
+ */
+export class JsonStreamParser {
+  private buf: Buffer = Buffer.alloc(0)
+  private pos = 0
+  private readonly stack: Frame[] = []
+  private root: unknown
+  private done = false
+  /** bytes consumed before `buf` (for error positions) */
+  private offset = 0
+
+  push(piece: Uint8Array): void {
+    const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)
+    this.offset += this.pos
+    this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : chunk
+    this.pos = 0
+    this.run(false)
+  }
+
+  end(): unknown {
+    this.run(true)
+    if (!this.done) this.fail(this.buf.length, 'Unexpected end')
+    return this.root
+  }
+
+  private fail(at: number, what: string): never {
+    throw new SyntaxError(`${what} in JSON at position ${this.offset + at}`)
+  }
+
+  /** The end of the string starting at `at`, or -1 when it has not all arrived. */
+  private stringEnd(at: number): number {
+    let i = at + 1
+    for (;;) {
+      const q = this.buf.indexOf(QUOTE, i)
+      if (q < 0) return -1
+      let slashes = 0
+      for (let j = q - 1; j > at && this.buf[j] === BACKSLASH; j--) slashes++
+      if (slashes % 2 === 0) return q + 1
+      i = q + 1
+    }
+  }
+
+  /** The end of the value starting at `at`, or -1 when it has not all arrived (a number may go on in the next piece). */
+  private valueEnd(at: number, final: boolean): number {
+    const b = this.buf[at]
+    if (b === QUOTE) return this.stringEnd(at)
+    if (b === 0x7b || b === 0x5b) {
+      let depth = 0
+      let i = at
+      while (i < this.buf.length) {
+        const c = this.buf[i]
+        if (c === QUOTE) {
+          i = this.stringEnd(i)
+          if (i < 0) return -1
+          continue
+        }
+        if (c === 0x7b || c === 0x5b) depth++
+        else if (c === 0x7d || c === 0x5d) {
+          depth--
+          if (depth === 0) return i + 1
+        }
+        i++
+      }
+      return -1
+    }
+    let i = at
+    while (i < this.buf.length) {
+      const c = this.buf[i]
+      if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) return i === at ? this.fail(at, 'Unexpected token') : i
+      i++
+    }
+    return final ? i : -1
+  }
+
+  private attach(value: unknown): void {
+    const top = this.stack.at(-1)
+    if (!top) {
+      this.root = value
+      this.done = true
+      return
+    }
+    if (top.object) setOwn(top.container as Record<string, unknown>, top.key!, value)
+    else (top.container as unknown[]).push(value)
+    top.state = 'after'
+  }
+
+  private run(final: boolean): void {
+    for (;;) {
+      let i = this.pos
+      while (i < this.buf.length && isSpace(this.buf[i])) i++
+      this.pos = i
+      if (i >= this.buf.length) return
+      if (this.done) this.fail(i, 'Unexpected data after JSON')
+      const c = this.buf[i]
+      const top = this.stack.at(-1)
+      const close = top ? (top.object ? 0x7d : 0x5d) : -1
+      if (top && (top.state === 'first' || top.state === 'after') && c === close) {
+        this.stack.pop()
+        this.pos = i + 1
+        this.attach(top.container)
+        continue
+      }
+      if (top?.state === 'after') {
+        if (c !== 0x2c) this.fail(i, `Expected ',' or '${top.object ? '}' : ']'}'`)
+        top.state = top.object ? 'key' : 'value'
+        this.pos = i + 1
+        continue
+      }
+      if (top?.object && (top.state === 'first' || top.state === 'key')) {
+        if (c !== QUOTE) this.fail(i, 'Expected a property name')
+        const end = this.stringEnd(i)
+        if (end < 0) return final ? this.fail(i, 'Unterminated string') : undefined
+        top.key = JSON.parse(this.buf.toString('utf8', i, end)) as string
+        top.state = 'colon'
+        this.pos = end
+        continue
+      }
+      if (top?.state === 'colon') {
+        if (c !== 0x3a) this.fail(i, "Expected ':'")
+        top.state = 'value'
+        this.pos = i + 1
+        continue
+      }
+      // a value is due (the root, an array's element, an object's member)
+      if ((c === 0x7b || c === 0x5b) && this.stack.length < SPLIT_DEPTH) {
+        this.stack.push({container: c === 0x7b ? {} : [], object: c === 0x7b, state: 'first'})
+        this.pos = i + 1
+        continue
+      }
+      const end = this.valueEnd(i, final)
+      if (end < 0) return final ? this.fail(i, 'Unexpected end') : undefined
+      this.attach(JSON.parse(this.buf.toString('utf8', i, end)))
+      this.pos = end
+    }
+  }
+}

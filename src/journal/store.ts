@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {createOnly, type StorageBackend} from '../storage/backend.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
 import {canonicalText} from './diff.js'
-import {CHUNK_DEPTH, canonicalChunks, parseJsonBytes} from './json-stream.js'
+import {CHUNK_DEPTH, JsonStreamParser, canonicalChunks, parseJsonBytes} from './json-stream.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'
 import {
@@ -176,10 +176,13 @@ export async function readEventChecked(backend: StorageBackend, codec: Codec, pr
   if (sha256(stored) !== entry.fileHash) return {problem: `event file ${entry.file} checksum mismatch`, checksum: true}
   let record: EventRecord
   try {
-    // parsed from the bytes member by member: a base event's state is never one string (src/journal/json-stream.ts)
-    const plainBytes = await codec.decode(stored, key)
-    record = parseJsonBytes(plainBytes) as EventRecord
-
+    // parsed member by member as it is decompressed: a base event is never one string or one buffer
+    // (src/journal/json-stream.ts)
+    if (codec.decodeChunks) {
+      const parser = new JsonStreamParser()
+      await codec.decodeChunks(stored, key, (piece) => parser.push(piece))
+      record = parser.end() as EventRecord
+    } else record = parseJsonBytes(await codec.decode(stored, key)) as EventRecord
   } catch (error: any) {
     return {problem: `event file ${entry.file} cannot be read: ${error?.message ?? error}`, checksum: false}
   }

@@ -44,6 +44,11 @@ export interface Codec {
    * event is ~150 MB of JSON; only its compressed form is held whole). Codecs without it are given the joined bytes.
    */
   encodeChunks?(chunks: Iterable<string>): Promise<Uint8Array>
+  /**
+   * decode(), handing the plain bytes to `sink` piece by piece as they are decompressed instead of returning them
+   * whole: a reader that parses as it goes never holds a 150 MB event in one buffer.
+   */
+  decodeChunks?(bytes: Uint8Array, key: string, sink: (piece: Uint8Array) => void): Promise<void>
   decode(bytes: Uint8Array, key: string): Promise<Uint8Array>
 }
 
@@ -80,13 +85,13 @@ export function plainCodec(): Codec {
     encode: async (data) => concat(MAGIC, [FLAG_GZIP], await gzip(data)),
     encodeChunks: async (chunks) => concat(MAGIC, [FLAG_GZIP], await gzipChunks(chunks)),
     decode: async (data, key) => {
-      if (!hasMagic(data)) return data
-      const flags = data[MAGIC.length]
-      if (flags & FLAG_ENCRYPTED) {
-        throw new UserError(`${key} is encrypted but the repository has no ${KEY_RECORD_KEY}: restore that file from a copy of the repository`)
-      }
-      const body = data.subarray(HEADER)
-      return flags & FLAG_GZIP ? inflate(body, key) : body
+      const body = plainBody(data, key)
+      return body.gzip ? inflate(body.bytes, key) : body.bytes
+    },
+    decodeChunks: async (data, key, sink) => {
+      const body = plainBody(data, key)
+      if (body.gzip) await inflateInto(body.bytes, key, sink)
+      else sink(body.bytes)
     },
   }
 }
@@ -95,6 +100,14 @@ export function plainCodec(): Codec {
 export function encryptedCodec(dataKey: Uint8Array): Codec {
   if (dataKey.length !== KEY_BYTES) throw new Error(`a data key has ${KEY_BYTES} bytes`)
   const flags = FLAG_GZIP | FLAG_ENCRYPTED
+  const open = (data: Uint8Array, key: string): {outer: number; body: Uint8Array} => {
+    if (!hasMagic(data) || data.length < HEADER + NONCE + nacl.secretbox.overheadLength + 1) throw altered(key)
+    const outer = data[MAGIC.length]
+    if (!(outer & FLAG_ENCRYPTED)) throw altered(key) // an unencrypted object cannot be trusted here
+    const opened = nacl.secretbox.open(data.subarray(HEADER + NONCE), data.subarray(HEADER, HEADER + NONCE), dataKey)
+    if (!opened || opened[0] !== outer) throw altered(key)
+    return {outer, body: opened.subarray(1)}
+  }
   const seal = (gzipped: Uint8Array) => {
     const nonce = nacl.randomBytes(NONCE)
     const box = nacl.secretbox(concat([flags], gzipped), nonce, dataKey)
@@ -104,13 +117,13 @@ export function encryptedCodec(dataKey: Uint8Array): Codec {
     encode: async (data) => seal(await gzip(data)),
     encodeChunks: async (chunks) => seal(await gzipChunks(chunks)),
     decode: async (data, key) => {
-      if (!hasMagic(data) || data.length < HEADER + NONCE + nacl.secretbox.overheadLength + 1) throw altered(key)
-      const outer = data[MAGIC.length]
-      if (!(outer & FLAG_ENCRYPTED)) throw altered(key) // an unencrypted object cannot be trusted here
-      const opened = nacl.secretbox.open(data.subarray(HEADER + NONCE), data.subarray(HEADER, HEADER + NONCE), dataKey)
-      if (!opened || opened[0] !== outer) throw altered(key)
-      const body = opened.subarray(1)
+      const {outer, body} = open(data, key)
       return outer & FLAG_GZIP ? inflate(body, key) : body
+    },
+    decodeChunks: async (data, key, sink) => {
+      const {outer, body} = open(data, key)
+      if (outer & FLAG_GZIP) await inflateInto(body, key, sink)
+      else sink(body)
     },
   }
 }
@@ -154,6 +167,39 @@ async function inflate(body: Uint8Array, key: string): Promise<Uint8Array> {
   } catch {
     throw new UserError(`${key} is damaged: it does not decompress`, {code: 'EDAMAGED'})
   }
+}
+
+/** The body of an object in an unencrypted repository, and whether it is gzipped. */
+function plainBody(data: Uint8Array, key: string): {bytes: Uint8Array; gzip: boolean} {
+  if (!hasMagic(data)) return {bytes: data, gzip: false}
+  const flags = data[MAGIC.length]
+  if (flags & FLAG_ENCRYPTED) {
+    throw new UserError(`${key} is encrypted but the repository has no ${KEY_RECORD_KEY}: restore that file from a copy of the repository`)
+  }
+  return {bytes: data.subarray(HEADER), gzip: Boolean(flags & FLAG_GZIP)}
+}
+
+/** gunzip of `body` handed to `sink` piece by piece; a sink that throws stops it with that error. */
+async function inflateInto(body: Uint8Array, key: string, sink: (piece: Uint8Array) => void): Promise<void> {
+  const stream = createGunzip({chunkSize: GUNZIP_CHUNK})
+  let failure: unknown
+  stream.on('data', (piece: Buffer) => {
+    if (failure !== undefined) return
+    try {
+      sink(piece)
+    } catch (error) {
+      failure = error
+      stream.destroy(error instanceof Error ? error : new Error(String(error)))
+    }
+  })
+  const ended = once(stream, 'end')
+  stream.end(body)
+  try {
+    await ended
+  } catch {
+    if (failure === undefined) throw new UserError(`${key} is damaged: it does not decompress`, {code: 'EDAMAGED'})
+  }
+  if (failure !== undefined) throw failure
 }
 
 /** Output pieces of the gunzip stream: large, so a 150 MB event is a few hundred writes. */

@@ -190,6 +190,25 @@ describe('journal', () => {
     expect((await heavy.append(big, {name: 'light', type: 'full'})).event.kind).to.equal('patch')
   })
 
+  it('a state stored whole (a restore\'s safety backup) is a base that rebuilds, replays nothing, and the chain goes on from it', async () => {
+    const journal = await open()
+    const first = buildState(6)
+    await journal.append(first, {name: 'a', type: 'full'})
+    const second = applyEdit(first, {kind: 'renameField', pick: 0, name: 'Renamed'})
+    // a journal whose event files cannot be read still takes a whole state: nothing before it is replayed
+    const blind = await open()
+    const events = await backend.list(eventsPrefix(PROJECT_ID))
+    for (const key of events) await backend.put(key, new TextEncoder().encode('not an event'))
+    const whole = await blind.append(second, {name: 'safety', type: 'full', whole: true})
+    expect(whole.event.kind).to.equal('base')
+    const third = applyEdit(second, {kind: 'toggleWorkflow', pick: 0})
+    const next = await (await open()).append(third, {name: 'after', type: 'full'})
+    expect(next.event.kind).to.equal('patch')
+    const fresh = await open()
+    same(await fresh.state(whole.event), second)
+    same(await fresh.state(next.event), third)
+  })
+
   it('a config backup after a full one stores a tiny delta and shows only config sections', async () => {
     const journal = await open()
     const full = buildState(5)

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {computeDelta, verifiedDelta} from '../../src/journal/diff.js'
-import {canonicalChunks, canonicalDigest, parseJsonBytes} from '../../src/journal/json-stream.js'
+import {JsonStreamParser, canonicalChunks, canonicalDigest, parseJsonBytes} from '../../src/journal/json-stream.js'
 import {plainCodec} from '../../src/storage/codec.js'
 import {canonicalJson, sha256, sortKeys, sortKeysShared} from '../../src/util/canonical.js'
 import {buildState} from '../helpers/states.js'
@@ -51,6 +51,39 @@ describe('journal/json-stream: whole-project JSON in pieces (issue 14)', () => {
     for (const bad of [good.slice(0, -1), good.slice(0, 40), good + 'x', good.replace('},"y"', '}"y"'), '', '   ', '{"a":}']) {
       expect(() => parseJsonBytes(Buffer.from(bad), 0), bad).to.throw(SyntaxError)
       expect(() => JSON.parse(bad), bad).to.throw(SyntaxError)
+    }
+  })
+
+  it('JsonStreamParser gives what JSON.parse gives, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(json, fc.constantFrom(0, 1), fc.array(fc.nat(), {maxLength: 6}), (value, indent, cuts) => {
+        const text = JSON.stringify({format: 'x', payload: {state: {items: value, n: 12345, t: true}}}, null, indent)
+        const bytes = Buffer.from(text, 'utf8')
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+        const parser = new JsonStreamParser()
+        let from = 0
+        for (const cut of [...at, bytes.length]) {
+          parser.push(bytes.subarray(from, cut))
+          from = cut
+        }
+        expect(canonicalJson(parser.end())).to.equal(canonicalJson(JSON.parse(text)))
+      }),
+      {numRuns: 300},
+    )
+    // a number cut in two is one number; one byte at a time works too
+    const doc = {a: {b: {c: {d: [123456, 'x\\"y', 'é']}}}, e: -1500}
+    const byByte = new JsonStreamParser()
+    for (const b of Buffer.from(JSON.stringify(doc).replace('-1500', '-1.5e3'))) byByte.push(Buffer.from([b]))
+    expect(byByte.end()).to.deep.equal(doc)
+  })
+
+  it('JsonStreamParser refuses what JSON.parse refuses', () => {
+    for (const bad of ['{"a":1', '{"a":1}x', '{"a" 1}', '{"a":1 "b":2}', '[1,]', '', '{"a":"unterminated}']) {
+      const parser = new JsonStreamParser()
+      expect(() => {
+        parser.push(Buffer.from(bad))
+        parser.end()
+      }, bad).to.throw(SyntaxError)
     }
   })
 
