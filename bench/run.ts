@@ -2,9 +2,11 @@
  * `npm run bench` (run meanwhile with `npx tsx bench/run.ts`): for each size, a sandbox GitHub in another process, a
  * full backup, incremental backups after 1% changed and after no change, rebuilds in a journal of 100 events, and a
  * restore after a disaster, each step in its own process (peak RSS is the step's own); then the table. Then the
- * prerun hook's overhead on a command that is not destructive (bench/hook.ts, also runnable alone).
+ * prerun hook's overhead on a command that is not destructive (bench/hook.ts, also runnable alone), and the start-up
+ * time of the light commands (bench/startup.ts, also runnable alone).
  *
  *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--no-build] [--hook-runs 10] [--no-hook]
+ *                        [--startup-runs 10] [--no-startup]
  *   npx tsx bench/run.ts --history [--sizes 50000] [--events 100]   only `backup history` on a big journal (bench/history.ts)
  */
 import {execFile, execFileSync} from 'node:child_process'
@@ -14,6 +16,7 @@ import path from 'node:path'
 import {benchHistory, printHistory} from './history.js'
 import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
+import {benchStartup, printStartup, type StartupResult} from './startup.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
 import {World} from '../src/sandbox/world.js'
 import {printTable, type SizeResult} from './table.js'
@@ -27,6 +30,8 @@ interface Options {
   build: boolean
   /** measured runs of the hook bench per host; 0: no hook bench */
   hookRuns: number
+  /** measured runs of each command of the start-up bench; 0: no start-up bench */
+  startupRuns: number
   /** only the history bench (bench/history.ts), at each size */
   history?: boolean
   log: (line: string) => void
@@ -43,6 +48,7 @@ export function parseArgs(argv: string[]): Omit<Options, 'log'> {
     json: value('--json'),
     build: !argv.includes('--no-build'),
     hookRuns: argv.includes('--no-hook') ? 0 : Number(value('--hook-runs') ?? 10),
+    startupRuns: argv.includes('--no-startup') ? 0 : Number(value('--startup-runs') ?? 10),
     ...(argv.includes('--history') ? {history: true} : {}),
   }
 }
@@ -138,8 +144,13 @@ async function main(): Promise<void> {
     hook = await benchHook({runs: options.hookRuns, warmup: 3, build: false, plugin: ROOT, log: options.log})
     process.stdout.write('\n' + printHook(hook) + '\n')
   }
+  let startup: StartupResult | undefined
+  if (options.startupRuns > 0) {
+    startup = await benchStartup({runs: options.startupRuns, warmup: 2, build: false, plugin: ROOT, log: options.log})
+    process.stdout.write('\n' + printStartup(startup) + '\n')
+  }
   process.stdout.write(testSuiteSection(await readTestTimes(ROOT)) + '\n')
-  if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results, hook}, null, 2) + '\n')
+  if (options.json) await writeFile(options.json, JSON.stringify({machine: machine(), totalSeconds: total, results, hook, startup}, null, 2) + '\n')
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/run.ts')) {
