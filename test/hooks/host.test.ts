@@ -5,7 +5,7 @@
  *
  * The host is made and the plugins linked once; each test then runs in a lane of its own (a GITHUB_PM_HOME of its own,
  * its own projects), and the tests run two at a time (LANES): a test's CLI processes wait on each other, but two
- * tests' do not, and on two cores the file takes about half as long. Every test still runs every process and every
+ * tests' do not, so two cores are both used. Every test still runs every process and every
  * check it always did; a failure is reported by its own `it`.
  */
 import {promises as fs} from 'node:fs'
