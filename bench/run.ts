@@ -5,10 +5,11 @@
  * `backup report --html` on that journal of 100 events. Each step runs in its own process (peak RSS is the step's own;
  * bench/child.ts, from dist/ as the CLI runs). Then the tables, "peak RSS per command" last; with --baseline, an
  * earlier run's figures beside these. Then the prerun hook's overhead on a command that is not destructive
- * (bench/hook.ts, also runnable alone).
+ * (bench/hook.ts, also runnable alone), and the start-up time of the light commands (bench/startup.ts, also runnable
+ * alone).
  *
  *   npx tsx bench/run.ts [--sizes 1000,10000,50000] [--events 100] [--json FILE] [--baseline FILE] [--browser]
- *                        [--no-build] [--hook-runs 10] [--no-hook]
+ *                        [--no-build] [--hook-runs 10] [--no-hook] [--startup-runs 10] [--no-startup]
  *   npx tsx bench/run.ts --history [--sizes 50000] [--events 100]   only `backup history` on a big journal (bench/history.ts)
  *
  * --baseline FILE: an earlier `--json` output; its figures are printed beside this run's (before / after).
@@ -22,6 +23,7 @@ import path from 'node:path'
 import {benchHistory, printHistory} from './history.js'
 import {benchHook, printHook, type HookResult} from './hook.js'
 import {bigSeed} from './seed.js'
+import {benchStartup, printStartup, type StartupResult} from './startup.js'
 import {ROOT, startSandboxProcess} from './sandbox.js'
 import {World} from '../src/sandbox/world.js'
 import {parseBaseline, peakRss, printBaseline, printTable, type SizeResult} from './table.js'
@@ -35,6 +37,8 @@ interface Options {
   build: boolean
   /** measured runs of the hook bench per host; 0: no hook bench */
   hookRuns: number
+  /** measured runs of each command of the start-up bench; 0: no start-up bench */
+  startupRuns: number
   /** only the history bench (bench/history.ts), at each size */
   history?: boolean
   /** an earlier `--json` output, printed beside this run */
@@ -55,6 +59,7 @@ export function parseArgs(argv: string[]): Omit<Options, 'log'> {
     json: value('--json'),
     build: !argv.includes('--no-build'),
     hookRuns: argv.includes('--no-hook') ? 0 : Number(value('--hook-runs') ?? 10),
+    startupRuns: argv.includes('--no-startup') ? 0 : Number(value('--startup-runs') ?? 10),
     ...(argv.includes('--history') ? {history: true} : {}),
     ...(value('--baseline') === undefined ? {} : {baseline: value('--baseline')}),
     browser: argv.includes('--browser'),
@@ -188,9 +193,14 @@ async function main(): Promise<void> {
     hook = await benchHook({runs: options.hookRuns, warmup: 3, build: false, plugin: ROOT, log: options.log})
     process.stdout.write('\n' + printHook(hook) + '\n')
   }
+  let startup: StartupResult | undefined
+  if (options.startupRuns > 0) {
+    startup = await benchStartup({runs: options.startupRuns, warmup: 2, build: false, plugin: ROOT, log: options.log})
+    process.stdout.write('\n' + printStartup(startup) + '\n')
+  }
   process.stdout.write(testSuiteSection(await readTestTimes(ROOT)) + '\n')
   if (options.json) {
-    const doc = {machine: machine(), totalSeconds: total, results, peakRss: peakRss(results), ...(options.baseline ? {baseline: options.baseline} : {}), hook}
+    const doc = {machine: machine(), totalSeconds: total, results, peakRss: peakRss(results), ...(options.baseline ? {baseline: options.baseline} : {}), hook, startup}
     await writeFile(options.json, JSON.stringify(doc, null, 2) + '\n')
   }
 }

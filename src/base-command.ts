@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {openSession, type Session} from './app/session.js'
-import {appendAudit, type AuditEntry} from './audit/audit.js'
+import type {Session} from './app/session.js'
+import type {AuditEntry} from './audit/audit.js'
 import {systemIO} from './cli/io.js'
 import {ERROR_KINDS, isUserError} from './util/errors.js'
 import type {IOStreams} from './util/io.js'
@@ -47,6 +47,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The session every operation of this command runs with, on this command's terminal. */
   protected async newSession(options: Partial<Session> = {}): Promise<Session> {
+    // imported here, as every import below the CLI layer: a command loads only what it uses (`--help`, `config get`
+    // never load the GitHub client or the storage backends; docs/performance.md, "Start-up")
+    const {openSession} = await import('./app/session.js')
     return openSession({...this.sessionOptions(), ...options, io: this.io})
   }
 
@@ -92,7 +95,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async finally(error: Error | undefined): Promise<any> {
     await super.finally(error)
     const failed = error !== undefined
-    for (const draft of this.auditDrafts.splice(0)) {
+    const drafts = this.auditDrafts.splice(0)
+    if (drafts.length === 0) return
+    // the audit log's module only for a command that declared a record
+    const {appendAudit} = await import('./audit/audit.js')
+    for (const draft of drafts) {
       const entry: Omit<AuditEntry, 'time' | 'user' | 'host'> = {
         command: draft.command ?? this.id ?? 'unknown',
         project: draft.project,

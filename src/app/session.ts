@@ -1,8 +1,8 @@
 import {loadConfig, type ResolvedConfig} from '../config/config.js'
-import {createClient, type ClientOptions, type GitHubClient, type WaitInfo} from '../github/client.js'
+import type {ClientOptions, GitHubClient, WaitInfo} from '../github/client.js'
 import {parseProjectRef, resolveProject, type ProjectInfo, type ProjectRef} from '../github/project-ref.js'
 import {readBackupIndex, type BackupIndexEntry} from '../journal/catalog.js'
-import {openJournal, type Journal} from '../journal/journal.js'
+import type {Journal} from '../journal/journal.js'
 import type {Codec} from '../journal/events.js'
 import type {StorageBackend} from '../storage/backend.js'
 import {openRepository} from '../storage/repository.js'
@@ -72,6 +72,8 @@ export interface ConnectTarget {
 }
 
 export async function connect(session: Session, target: ConnectTarget = {}): Promise<GitHubClient> {
+  // loaded by the commands that talk to GitHub only (Octokit, graphql: docs/performance.md, "Start-up")
+  const {createClient} = await import('../github/client.js')
   const stall = Number(session.config.get('github.stall_timeout') ?? 30)
   return createClient({
     env: session.env,
@@ -128,6 +130,8 @@ export function journalOptions(session: Session) {
 }
 
 export async function journalFor(session: Session, repo: Repository, projectId: string): Promise<Journal> {
+  // the journal (jsondiffpatch, the replay) only for a command that reads or writes one: `backup list` reads the index
+  const {openJournal} = await import('../journal/journal.js')
   return openJournal(repo.backend, projectId, {...journalOptions(session), codec: repo.codec})
 }
 
@@ -142,6 +146,7 @@ export async function writeJournal<T>(
   message: string,
   fn: (journal: Journal, tx: StorageBackend) => Promise<T>,
 ): Promise<T> {
+  const {openJournal} = await import('../journal/journal.js')
   return inTransaction(repo.backend, message, async (tx) => fn(await openJournal(tx, projectId, {...journalOptions(session), codec: repo.codec}), tx))
 }
 

@@ -3,14 +3,16 @@ import path from 'node:path'
 import {atomicWrite} from '../util/fs.js'
 import {UserError} from '../util/errors.js'
 import {githubPmHome} from '../storage/home.js'
-import {CONFIG_KEYS, type Config, type ConfigKey, type ConfigValue, type KeySpec, keySpec, parseConfigFile} from './schema.js'
+import type {Config} from './file-schema.js'
+import {CONFIG_KEYS, type ConfigKey, type ConfigValue, type KeySpec, keySpec} from './schema.js'
 
 /**
  * Configuration: `~/.github-pm/config.json` (GITHUB_PM_HOME overrides the folder), a private file of known keys.
  * Environment variables override the file for CI use: the key upper-cased with dots as underscores and a
  * GITHUB_PM_ prefix, e.g. `backup.retention_days` → GITHUB_PM_BACKUP_RETENTION_DAYS.
  */
-export {CONFIG_KEYS, type Config, type ConfigKey, type ConfigValue, type KeySpec} from './schema.js'
+export {CONFIG_KEYS, type ConfigKey, type ConfigValue, type KeySpec} from './schema.js'
+export type {Config} from './file-schema.js'
 
 export {githubPmHome}
 
@@ -62,7 +64,10 @@ export function parseValue(key: string, text: string): ConfigValue {
 /** Reads the config file; a corrupted file is a one-line error naming the file. */
 export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const raw = await readRawFile(env)
-  return raw ? checkedFile(raw, configPath(env)) : {}
+  if (!raw) return {}
+  // zod only when there is a file to check
+  const {parseConfigFile} = await import('./file-schema.js')
+  return checkedFile(parseConfigFile(raw), configPath(env))
 }
 
 /** The config file as JSON (undefined when there is none): a file that is not a JSON object is a one-line error. */
@@ -91,8 +96,7 @@ async function readRawFile(env: NodeJS.ProcessEnv): Promise<Record<string, unkno
  * The file checked as a whole against the schema (src/config/schema.ts): a wrong file is refused, never partly
  * applied; keys of a newer version are kept in the file but not used.
  */
-function checkedFile(raw: Record<string, unknown>, file: string): Config {
-  const parsed = parseConfigFile(raw)
+function checkedFile(parsed: {config: Config} | {problem: string}, file: string): Config {
   if ('problem' in parsed) {
     const key = parsed.problem.split(':')[0].replace(/\[\d+\]$/, '')
     const fix = keySpec(key) ? `run \`github-pm config set ${key} VALUE\` (or \`config unset ${key}\`) to fix it` : 'fix it or delete it to start over'

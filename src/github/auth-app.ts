@@ -16,7 +16,7 @@
  */
 import {createPrivateKey} from 'node:crypto'
 import {promises as fs} from 'node:fs'
-import {createAppAuth} from '@octokit/auth-app'
+import type {createAppAuth} from '@octokit/auth-app'
 import {UserError} from '../util/errors.js'
 import {redact, registerSecret} from '../util/secrets.js'
 import {GitHubError} from './errors.js'
@@ -190,9 +190,13 @@ export function appTokenProvider(options: AppTokenProviderOptions): AppTokenProv
   let installation: Promise<number> | undefined
   let minted = 0
 
-  /** auth-app on GitHub's time: JWTs are signed with `iat` on GitHub's clock as the answers tell it. */
-  const appAuth = () =>
-    createAppAuth({
+  /**
+   * auth-app on GitHub's time: JWTs are signed with `iat` on GitHub's clock as the answers tell it. @octokit/auth-app
+   * is imported here, by the runs that use an App (a token run never loads it).
+   */
+  const appAuth = async () => {
+    const {createAppAuth} = await import('@octokit/auth-app')
+    return createAppAuth({
       appId: credentials.appId,
       privateKey: credentials.privateKey,
       request: request as any,
@@ -200,15 +204,16 @@ export function appTokenProvider(options: AppTokenProviderOptions): AppTokenProv
       // auth-app's own knob for a clock that differs from GitHub's (it signs the JWT at now + timeDifference)
       timeDifference: clock.differenceSeconds,
     })
+  }
 
   /** Runs an App request, once more when GitHub refused the JWT's times (its Date header then corrected the clock). */
   const withJwt = async <T>(fn: (auth: ReturnType<typeof createAppAuth>) => Promise<T>): Promise<T> => {
     try {
-      return await fn(appAuth())
+      return await fn(await appAuth())
     } catch (error) {
       if (!JWT_TIME.test(String((error as any)?.message ?? ''))) throw appError(error, credentials.appId)
       try {
-        return await fn(appAuth())
+        return await fn(await appAuth())
       } catch (again) {
         throw appError(again, credentials.appId)
       }

@@ -10,7 +10,6 @@
  */
 import {CREATABLE_FIELD_TYPES, type ProjectState} from '../model/state.js'
 import {hashOf} from '../util/canonical.js'
-import {captureProject} from './capture.js'
 import type {GitHubClient} from './client.js'
 import {GitHubError, isGitHubError} from './errors.js'
 import {listOwnerProjects} from './project-ref.js'
@@ -217,6 +216,9 @@ export async function checkShadow(
   if (!(await exists(client, ref.id))) {
     return {state: 'missing', details: `shadow ${ref.url} no longer exists (or the token cannot see it): views and workflows of the backups that name it can only be restored from what the API reads; the next backup with shadows on makes a fresh one`}
   }
+  // the capture (and graphql with it) only here: `backup validate`, `cleanup` and `delete` reach this module, and
+  // load it only when there is a shadow to check
+  const {captureProject} = await import('./capture.js')
   const captured = await captureProject(client, ref.id, {type: 'config', dependencies: 'none'})
   const now = shadowFingerprint(captured.state)
   if (now !== ref.fingerprint) {

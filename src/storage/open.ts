@@ -3,10 +3,12 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {UserError} from '../util/errors.js'
 import type {StorageBackend} from './backend.js'
-import {DEFAULT_GIT_BRANCH, GitBackend, gitToplevel, isTransactional} from './git.js'
+import type {TransactionalBackend} from './git.js'
 import {backupsRoot} from './home.js'
 import {LocalBackend} from './local.js'
-import {gcsFromUrl, s3FromUrl} from './s3.js'
+
+// The backends other than local are imported by scheme, when a location of theirs is opened: git only for git, the
+// AWS SDK only for s3:// and gcs:// (every command pays what it imports at start-up; docs/performance.md, "Start-up").
 
 export const STORAGE_FORMS = [
   'local',
@@ -40,6 +42,7 @@ export async function openStorage(url: string, env: NodeJS.ProcessEnv = process.
 
   if (location === 'git' || location.startsWith('git?') || location.startsWith('git#')) {
     const {remote, branch} = gitParams(location.slice(3), options)
+    const {GitBackend, gitToplevel} = await import('./git.js')
     return GitBackend.open({repo: await gitToplevel(options.cwd ?? process.cwd(), env), branch, remote, env})
   }
   switch (scheme) {
@@ -50,13 +53,20 @@ export async function openStorage(url: string, env: NodeJS.ProcessEnv = process.
       const cut = rest.search(/[?#]/)
       const repo = filePath(cut < 0 ? rest : rest.slice(0, cut), location)
       const {remote, branch} = gitParams(cut < 0 ? '' : rest.slice(cut), options)
+      const {GitBackend} = await import('./git.js')
       return GitBackend.open({repo, branch, remote, env, init: true})
     }
-    case 's3':
-      return s3FromUrl(parseUrl(location), env)
+    case 's3': {
+      const url = parseUrl(location)
+      const {s3FromUrl} = await import('./s3.js')
+      return s3FromUrl(url, env)
+    }
     case 'gcs':
-    case 'gs':
-      return gcsFromUrl(parseUrl(location), env)
+    case 'gs': {
+      const url = parseUrl(location)
+      const {gcsFromUrl} = await import('./s3.js')
+      return gcsFromUrl(url, env)
+    }
     default:
       throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
   }
@@ -73,6 +83,7 @@ export async function checkStorageLocation(url: string, env: NodeJS.ProcessEnv =
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(location)?.[1]?.toLowerCase()
   if (location === 'git' || location.startsWith('git?') || location.startsWith('git#')) {
     gitParams(location.slice(3), options)
+    const {gitToplevel} = await import('./git.js')
     await gitToplevel(options.cwd ?? process.cwd(), env)
     return
   }
@@ -86,14 +97,20 @@ export async function checkStorageLocation(url: string, env: NodeJS.ProcessEnv =
       gitParams(cut < 0 ? '' : rest.slice(cut), options)
       return
     }
-    case 's3':
-      s3FromUrl(parseUrl(location), env)
+    case 's3': {
+      const url = parseUrl(location)
+      const {s3FromUrl} = await import('./s3.js')
+      s3FromUrl(url, env)
       return
+    }
     case 'gcs':
-    case 'gs':
+    case 'gs': {
+      const url = parseUrl(location)
+      const {gcsFromUrl} = await import('./s3.js')
       // the HMAC key is checked when the storage is used (it may come from the environment of a CI job)
-      gcsFromUrl(parseUrl(location), {...env, GITHUB_PM_GCS_HMAC_ACCESS_ID: 'check', GITHUB_PM_GCS_HMAC_SECRET: 'check'})
+      gcsFromUrl(url, {...env, GITHUB_PM_GCS_HMAC_ACCESS_ID: 'check', GITHUB_PM_GCS_HMAC_SECRET: 'check'})
       return
+    }
     default:
       throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
   }
@@ -122,13 +139,19 @@ export async function inTransaction<T>(backend: StorageBackend, message: string,
   return isTransactional(backend) ? backend.withTransaction(message, fn) : fn(backend)
 }
 
+/** A backend that groups writes into one commit (the git backend); checked by shape, so git.ts need not be loaded. */
+function isTransactional(backend: StorageBackend): backend is TransactionalBackend {
+  return typeof (backend as Partial<TransactionalBackend>).withTransaction === 'function'
+}
+
 /** `?remote=R#branch` (either part optional) after a git location. */
-function gitParams(rest: string, options: OpenStorageOptions): {remote: string | undefined; branch: string} {
+function gitParams(rest: string, options: OpenStorageOptions): {remote: string | undefined; branch: string | undefined} {
   const hash = rest.indexOf('#')
   const query = hash < 0 ? rest : rest.slice(0, hash)
   const fragment = hash < 0 ? '' : rest.slice(hash + 1)
   const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)
-  const branch = fragment ? safeDecode(fragment) : DEFAULT_GIT_BRANCH
+  // no #branch: undefined, and the git backend takes its default (DEFAULT_GIT_BRANCH, github-pm-backups)
+  const branch = fragment ? safeDecode(fragment) : undefined
   return {remote: params.get('remote') || options.remote || undefined, branch}
 }
 

@@ -4,7 +4,8 @@ import {promises as fs} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {CONFIG_KEYS, type ConfigKey, loadConfig, parseValue, readConfigFile, setConfig} from '../../src/config/config.js'
-import {configFileSchema, keySpec, parseConfigFile} from '../../src/config/schema.js'
+import {configFileSchema, parseConfigFile} from '../../src/config/file-schema.js'
+import {keySpec} from '../../src/config/schema.js'
 import {isUserError} from '../../src/util/errors.js'
 
 describe('config file schema', () => {

@@ -52,10 +52,16 @@ describe('github-pm plugins install backup (real npm install from a loopback reg
     dependencies = Object.keys(pjson.dependencies)
     packDir = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-pack-'))
     npmCache = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-npm-cache-'))
-    const tarball = await packBundled(REPO_ROOT, packDir)
-    registry = await startRegistry()
-    await registry.publish(tarball)
-    sb = await startTestSandbox()
+    // the registry (a process) boots while the package is packed, and the sandbox starts while it is published:
+    // neither needs the other. Both settle before a failure is thrown, so `after` closes whatever started.
+    const [packed, started] = await Promise.allSettled([packBundled(REPO_ROOT, packDir), startRegistry()])
+    if (started.status === 'fulfilled') registry = started.value
+    if (packed.status === 'rejected') throw packed.reason
+    if (started.status === 'rejected') throw started.reason
+    const [published, sandbox] = await Promise.allSettled([registry.publish(packed.value), startTestSandbox()])
+    if (sandbox.status === 'fulfilled') sb = sandbox.value
+    if (published.status === 'rejected') throw published.reason
+    if (sandbox.status === 'rejected') throw sandbox.reason
     host = await createHost({...sb.env, ...installEnv(registry, npmCache)})
   })
 
