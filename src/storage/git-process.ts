@@ -28,7 +28,8 @@ export function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env
 }
 
-export function run(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<GitRun> {
+/** Runs git once; `input` (one buffer, or chunks written in order without copying them together) is its stdin. */
+export function run(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array | Uint8Array[]): Promise<GitRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true})
     const out: Buffer[] = []
@@ -40,11 +41,13 @@ export function run(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?:
     child.stdin.on('error', () => {
       // git may exit before reading all of stdin; its exit code tells what happened
     })
-    child.stdin.end(input === undefined ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength))
+    const chunks = input === undefined ? [] : Array.isArray(input) ? input : [input]
+    for (const chunk of chunks) child.stdin.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    child.stdin.end()
   })
 }
 
-export async function runOk(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array): Promise<Buffer> {
+export async function runOk(cwd: string, env: NodeJS.ProcessEnv, args: string[], input?: Uint8Array | Uint8Array[]): Promise<Buffer> {
   const result = await run(cwd, env, args, input)
   if (result.code !== 0) throw new Error(`git ${subcommand(args)} failed in ${cwd}: ${lastLine(result.stderr)}`)
   return result.stdout

@@ -39,11 +39,12 @@ const LOCK_REFS = 'refs/github-pm/locks/'
 const MAX_CAS_ATTEMPTS = 50
 const MAX_PUSH_ATTEMPTS = 5
 /**
- * Backups on a dedicated branch of a git repository, written with git's plumbing only: objects are added with
- * `hash-object -w`, trees are built in a private temporary index (GIT_INDEX_FILE), commits are made with
- * `commit-tree`, and the branch moves with `update-ref <ref> <new> <expected-old>` (compare-and-swap; a writer that
- * lost the race rebuilds its commit on the new tip). The user's working tree, index, HEAD and current branch are never
- * read or written, and no hooks run.
+ * Backups on a dedicated branch of a git repository, written with git's plumbing only: a commit's files, trees and
+ * the commit itself are written by ONE `git fast-import` on the parent commit (no ref written: its scratch branch is
+ * reset before it ends), and the branch moves with `update-ref <ref> <new> <expected-old>` (compare-and-swap; a writer
+ * that lost the race rebuilds its commit on the new tip). The user's working tree, index, HEAD and current branch are
+ * never read or written, and no hooks run. The author and committer are git's own (`git var`: user.name and
+ * user.email, GIT_AUTHOR_* and GIT_COMMITTER_*), or github-pm when the repository has no identity.
  *
  * Every put/delete is one commit (`github-pm: put <key>`). To make ONE commit for a whole backup, run the journal
  * append inside a transaction:
@@ -73,13 +74,13 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
   private readonly trackingRef: string | undefined
   private readonly env: NodeJS.ProcessEnv
   private readonly zero: string
-  private readonly identity: string[]
+  private readonly idents: Idents
   private synced: Promise<void> | undefined
   /** one `git cat-file --batch` for every object read of this instance */
   private readonly objects: CatFileBatch
   private treeCache: {commit: string; entries: Map<string, string>} | undefined
 
-  private constructor(repo: string, branch: string, remote: string | undefined, env: NodeJS.ProcessEnv, zero: string, identity: string[]) {
+  private constructor(repo: string, branch: string, remote: string | undefined, env: NodeJS.ProcessEnv, zero: string, idents: Idents) {
     this.repo = repo
     this.branch = branch
     this.remote = remote
@@ -87,7 +88,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     this.trackingRef = remote === undefined ? undefined : `refs/github-pm/remotes/${encodeRefPart(remote)}/${encodeRefPart(branch)}`
     this.env = env
     this.zero = zero
-    this.identity = identity
+    this.idents = idents
     this.objects = new CatFileBatch(repo, env)
     const query = remote === undefined ? '' : `?remote=${encodeURIComponent(remote)}`
     this.url = `git+${pathToFileURL(repo).href}${query}#${branch}`
@@ -111,11 +112,9 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     if (!bare) await refuseCheckedOut(repo, env, branch)
     const format = await run(repo, env, ['rev-parse', '--show-object-format'])
     const zero = '0'.repeat(format.code === 0 && format.stdout.toString('utf8').trim() === 'sha256' ? 64 : 40)
-    const hasName = (await run(repo, env, ['config', '--get', 'user.name'])).code === 0
-    const hasEmail = (await run(repo, env, ['config', '--get', 'user.email'])).code === 0
-    const identity = hasName && hasEmail ? [] : ['-c', 'user.name=github-pm', '-c', 'user.email=github-pm@localhost']
+    const idents = await commitIdents(repo, env)
     await sweepTempIndexes()
-    return new GitBackend(repo, branch, options.remote, env, zero, identity)
+    return new GitBackend(repo, branch, options.remote, env, zero, idents)
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -273,14 +272,12 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
 
   private async commitChanges(changes: Changes, message: string): Promise<void> {
     await this.ensureSynced()
-    const blobs = new Map<string, string | null>()
-    for (const [key, data] of changes) blobs.set(key, data === null ? null : await this.hashObject(data))
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const parent = await this.tip()
-      const commit = await this.buildCommit(parent, blobs, message)
+      const commit = await this.buildCommit(parent, changes, message)
       if (commit === undefined) return // nothing changed
       if (await this.casBranch(commit, parent)) {
-        if (this.remote !== undefined) await this.pushCommit(commit, parent, blobs, message)
+        if (this.remote !== undefined) await this.pushCommit(commit, parent, changes, message)
         return
       }
       await sleep(Math.floor(Math.random() * 20)) // another writer moved the branch: rebuild on its tip
@@ -288,31 +285,50 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     throw new UserError(`could not update branch ${this.branch} in ${this.repo}: other writers kept moving it; run the command again`)
   }
 
-  /** The commit of parent's tree with the changes applied, or undefined when the tree does not change. */
-  private async buildCommit(parent: string | undefined, blobs: Map<string, string | null>, message: string): Promise<string | undefined> {
-    const index = path.join(os.tmpdir(), `${TEMP_INDEX_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`)
-    const env = {...this.env, GIT_INDEX_FILE: index}
-    try {
-      await runOk(this.repo, env, parent ? ['read-tree', parent] : ['read-tree', '--empty'])
-      const records = [...blobs].map(([key, blob]) => (blob === null ? `0 ${this.zero}\t${key}` : `100644 ${blob}\t${key}`))
-      await runOk(this.repo, env, ['update-index', '-z', '--index-info'], Buffer.from(records.join('\0') + '\0', 'utf8'))
-      const tree = (await runOk(this.repo, env, ['write-tree'])).toString('utf8').trim()
-      if (parent && tree === (await this.resolve(`${parent}^{tree}`))) return undefined
-      const args = [...this.identity, 'commit-tree', '--no-gpg-sign', tree, ...(parent ? ['-p', parent] : []), '-F', '-']
-      return (await this.gitOk(args, Buffer.from(message + '\n', 'utf8'))).toString('utf8').trim()
-    } finally {
-      await fs.rm(index, {force: true})
-      await fs.rm(`${index}.lock`, {force: true})
+  /**
+   * The commit of parent's tree with the changes applied, or undefined when the tree does not change. One
+   * `git fast-import` writes the files, the trees and the commit (loose objects for a small commit, a pack for a large
+   * one) and prints the commit's id; it writes no ref (its scratch branch, unique to this call, is reset to nothing
+   * before it ends), so nothing points at the commit until the compare-and-swap moves the branch.
+   */
+  private async buildCommit(parent: string | undefined, changes: Changes, message: string): Promise<string | undefined> {
+    const scratch = `refs/github-pm/fast-import/${process.pid}-${randomBytes(6).toString('hex')}`
+    const chunks: Uint8Array[] = []
+    const line = (text: string) => chunks.push(Buffer.from(text + '\n', 'utf8'))
+    const data = (bytes: Uint8Array) => {
+      line(`data ${bytes.byteLength}`)
+      chunks.push(bytes)
+      line('')
     }
+    line(`commit ${scratch}`)
+    line('mark :1')
+    line(`author ${this.idents.author.who} ${this.idents.author.date ?? rawNow()}`)
+    line(`committer ${this.idents.committer.who} ${this.idents.committer.date ?? rawNow()}`)
+    data(Buffer.from(message + '\n', 'utf8'))
+    if (parent) line(`from ${parent}`)
+    for (const [key, bytes] of changes) {
+      if (bytes === null) {
+        line(`D ${quotePath(key)}`)
+      } else {
+        line(`M 100644 inline ${quotePath(key)}`)
+        data(bytes)
+      }
+    }
+    line(`reset ${scratch}`)
+    line('get-mark :1')
+    const commit = (await this.gitOk(['fast-import', '--quiet', '--date-format=raw'], chunks)).toString('utf8').trim()
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) throw new Error(`git fast-import answered ${JSON.stringify(commit.slice(0, 80))} in ${this.repo}`)
+    if (parent && (await this.resolve(`${commit}^{tree}`)) === (await this.resolve(`${parent}^{tree}`))) return undefined
+    return commit
   }
 
-  private async pushCommit(commit: string, parent: string | undefined, blobs: Map<string, string | null>, message: string): Promise<void> {
+  private async pushCommit(commit: string, parent: string | undefined, changes: Changes, message: string): Promise<void> {
     for (let attempt = 0; attempt < MAX_PUSH_ATTEMPTS; attempt++) {
       if (await this.push(commit, true)) return
       const remoteTip = await this.fetch()
       if (remoteTip === undefined || !parent || !(await this.isAncestor(parent, remoteTip))) throw this.divergedError()
       const theirs = await this.changedPaths(parent, remoteTip)
-      const clash = [...blobs.keys()].filter((key) => theirs.has(key))
+      const clash = [...changes.keys()].filter((key) => theirs.has(key))
       if (clash.length > 0) {
         await this.moveBranch(remoteTip, commit)
         this.treeCache = undefined
@@ -321,7 +337,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
           {code: 'ECONFLICT'},
         )
       }
-      const rebuilt = await this.buildCommit(remoteTip, blobs, message)
+      const rebuilt = await this.buildCommit(remoteTip, changes, message)
       const next = rebuilt ?? remoteTip
       if (!(await this.casBranch(next, commit))) throw new UserError(`branch ${this.branch} in ${this.repo} moved while pushing; run the command again`)
       if (rebuilt === undefined) return
@@ -422,7 +438,7 @@ export class GitBackend implements StorageBackend, TransactionalBackend {
     return run(this.repo, this.env, args, input)
   }
 
-  private gitOk(args: string[], input?: Uint8Array): Promise<Buffer> {
+  private gitOk(args: string[], input?: Uint8Array | Uint8Array[]): Promise<Buffer> {
     return runOk(this.repo, this.env, args, input)
   }
 }
@@ -451,11 +467,11 @@ function encodeRefPart(text: string): string {
     .join('')
 }
 
-const TEMP_INDEX_PREFIX = 'github-pm-index-'
 const TEMP_INDEX = /^github-pm-index-(\d+)-[0-9a-f]{12}(?:\.lock)?$/
 
 /**
- * Removes the temporary index files (and their .lock) of git writes whose process is gone: a killed run cannot clean
+ * Removes the temporary index files (and their .lock) that git writes of earlier versions left when their process
+ * was killed (commits are now made by `git fast-import`, without an index): a killed run cannot clean
  * up after itself, so the next run does. Files of live processes (this one included) are left alone.
  */
 export async function sweepTempIndexes(dir: string = os.tmpdir()): Promise<string[]> {
@@ -490,6 +506,54 @@ async function refuseCheckedOut(repo: string, env: NodeJS.ProcessEnv, branch: st
   if (lines.includes(`branch refs/heads/${branch}`)) {
     throw new UserError(`branch ${branch} is checked out in ${repo}: switch to another branch, since github-pm writes backups to it`)
   }
+}
+
+/** The author and committer of the commits: `Name <email>`, and the raw date when git's environment fixes one. */
+interface Ident {
+  who: string
+  date?: string
+}
+interface Idents {
+  author: Ident
+  committer: Ident
+}
+
+/**
+ * Who commits, as `git commit-tree` would have it (one `git var -l`): the repository's user.name and user.email
+ * with GIT_AUTHOR_* and GIT_COMMITTER_* on top, or github-pm when the repository has no user.name or user.email.
+ */
+async function commitIdents(repo: string, env: NodeJS.ProcessEnv): Promise<Idents> {
+  const list = async (config: string[]) => (await runOk(repo, env, [...config, 'var', '-l'])).toString('utf8').split('\n')
+  let lines = await list([])
+  if (!lines.some((l) => l.startsWith('user.name=')) || !lines.some((l) => l.startsWith('user.email='))) {
+    lines = await list(['-c', 'user.name=github-pm', '-c', 'user.email=github-pm@localhost'])
+  }
+  const ident = (name: 'AUTHOR' | 'COMMITTER'): Ident => {
+    const value = lines.find((l) => l.startsWith(`GIT_${name}_IDENT=`))?.slice(`GIT_${name}_IDENT=`.length)
+    const m = value === undefined ? null : /^(.*>) (\d+ [+-]\d{4})$/.exec(value)
+    if (!m) return {who: 'github-pm <github-pm@localhost>'}
+    return env[`GIT_${name}_DATE`] ? {who: m[1], date: m[2]} : {who: m[1]}
+  }
+  return {author: ident('AUTHOR'), committer: ident('COMMITTER')}
+}
+
+/** Now as git's raw date: seconds since the epoch and this machine's UTC offset (`1733650000 +0100`). */
+function rawNow(now = new Date()): string {
+  const offset = -now.getTimezoneOffset()
+  const abs = Math.abs(offset)
+  return `${Math.floor(now.getTime() / 1000)} ${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`
+}
+
+/** A path for fast-import, C-style quoted (a key may hold a quote, a newline or any other character but NUL). */
+export function quotePath(key: string): string {
+  let out = '"'
+  for (const ch of key) {
+    const code = ch.codePointAt(0)!
+    if (ch === '"' || ch === '\\') out += '\\' + ch
+    else if (code < 0x20 || code === 0x7f) out += '\\' + code.toString(8).padStart(3, '0')
+    else out += ch
+  }
+  return out + '"'
 }
 
 function copy(data: Uint8Array | undefined): Uint8Array | undefined {

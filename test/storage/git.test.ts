@@ -215,6 +215,32 @@ describe('storage/git', () => {
       expect(git(repo, ['log', '-1', '--format=%an <%ae>', BRANCH]).trim()).to.equal('Test User <test@example.com>')
     })
 
+    it("takes git's author and committer from GIT_AUTHOR_* and GIT_COMMITTER_*, as git commit does", async () => {
+      const env = {...process.env, GIT_AUTHOR_NAME: 'Ann Author', GIT_COMMITTER_EMAIL: 'ci@example.com', GIT_COMMITTER_DATE: '1700000000 +0130'}
+      const backend = await GitBackend.open({repo, env})
+      const before = Math.floor(Date.now() / 1000)
+      await backend.put('a.json', bytes('1'))
+      const [author, committer, authorTime] = git(repo, ['log', '-1', '--format=%an <%ae>%n%cn <%ce> %ct %cd%n%at', '--date=raw', BRANCH]).trim().split('\n')
+      expect(author).to.equal('Ann Author <test@example.com>')
+      expect(committer).to.equal('Test User <ci@example.com> 1700000000 1700000000 +0130')
+      expect(Number(authorTime)).to.be.within(before, Math.floor(Date.now() / 1000))
+    })
+
+    it('stores keys with quotes, spaces, newlines and non-ASCII characters under their exact names, and leaves no other ref', async () => {
+      const backend = await GitBackend.open({repo})
+      const keys = ['p/a "quoted" name.json', 'p/line\nbreak\ttab.json', 'p/caf\u00e9 \u{1F600}.json', 'p/"leading-quote', 'p/back\u007fspace']
+      await backend.withTransaction('Backup: odd names', async (tx) => {
+        for (const key of keys) await tx.put(key, bytes(`content of ${key}`))
+      })
+      expect(await backend.list('p/')).to.deep.equal([...keys].sort())
+      for (const key of keys) expect(text(await (await GitBackend.open({repo})).get(key)), key).to.equal(`content of ${key}`)
+      const names = git(repo, ['ls-tree', '-r', '-z', '--name-only', BRANCH]).split('\0').filter(Boolean)
+      expect(names.sort()).to.deep.equal([...keys].sort())
+      await backend.delete(keys[1])
+      expect(await backend.list('p/')).to.deep.equal(keys.filter((k) => k !== keys[1]).sort())
+      expect(git(repo, ['for-each-ref', '--format=%(refname)']).trim().split('\n')).to.deep.equal(['refs/heads/github-pm-backups', 'refs/heads/main'])
+    })
+
     it('opens `git` as the repository of the current directory and git+file URLs with a branch', async () => {
       const sub = path.join(repo, 'sub', 'dir')
       await fs.mkdir(sub, {recursive: true})
