@@ -3,7 +3,8 @@
  * The test suite in tiers, each run by mocha on its own:
  *   unit         no server, no child process: logic on values and on files in a temporary folder
  *   integration  servers on loopback: the sandbox over HTTP, stub servers, the S3 server, git remotes, the registry
- *   e2e          the CLI as a process: bin/run.js, the host CLI fixture, `plugins install`
+ *   e2e          the CLI end to end: in the test process (test/helpers/inproc.ts) or as a process (bin/run.js, the
+ *                host CLI fixture, `plugins install`, the kill and stall suites)
  *
  * Every test file (test/**\/*.test.ts) belongs to exactly one tier, listed in TIERS below; a file in none or in two
  * fails the run before any test runs, so no test is silently left out. A unit file that imports a server or starts a
@@ -14,9 +15,11 @@
  *   node scripts/test.js --check                        only check the classification
  *   node scripts/test.js --jobs N [tiers]               run each tier's files in N mocha workers (mocha --parallel)
  *
- * By default unit and integration run in two workers (files in parallel: every file starts its own servers on port 0
- * and works in its own temporary folders), e2e in one (its files start CLI processes, and its kill and stall timings
- * are measured against a machine that is not also running a second e2e file).
+ * By default every tier runs in two workers (files in parallel: every file starts its own servers on port 0 and works
+ * in its own temporary folders), except the files listed in SERIAL: those run after the tier's other files, one at a
+ * time, in one mocha run (they kill and stall CLI processes, and their timings are measured against a machine that is
+ * not also running a second test file). A tier's line sums both groups. `--jobs N` sets the workers of the parallel
+ * group; the serial group always has one.
  *
  * Prints mocha's own output ("N passing", "N failing"), then one line per tier: "tier unit: N passed, M failed, T s",
  * and writes the figures to .test-times.json (git-ignored), which `npm run bench` prints. Extra mocha arguments
@@ -63,8 +66,21 @@ export const TIERS = {
   e2e: ['test/action/action-process.test.ts', 'test/e2e/', 'test/cli/', 'test/hooks/', 'test/install/', 'test/robustness/', 'test/bench/', 'test/github/app-cli.test.ts'],
 }
 
-/** Mocha workers per tier by default (at most the machine's cores). */
-const JOBS = {unit: 2, integration: 2, e2e: 1}
+/**
+ * Files (or folders, ending with "/") that run one at a time, after their tier's other files: the suites that kill CLI
+ * processes at chosen moments or measure stalls, the hooks' host CLI and `plugins install` (a local registry).
+ */
+export const SERIAL = [
+  'test/robustness/crash.test.ts',
+  'test/robustness/faults.test.ts',
+  'test/robustness/concurrency.test.ts',
+  'test/robustness/recovery.test.ts',
+  'test/hooks/',
+  'test/install/',
+]
+
+/** Mocha workers per tier by default (at most the machine's cores), for the files not in SERIAL. */
+const JOBS = {unit: 2, integration: 2, e2e: 2}
 
 /** What a unit test file must not import (at run time: `import type` is fine): these start servers or processes. */
 const NOT_UNIT = [/sandbox\/server\.js$/, /stub-server\.js$/, /helpers\/(e2e|s3-server|registry|sandbox)\.js$/, /^node:(child_process|http|net)$/]
@@ -90,9 +106,10 @@ export function testFiles(dir = path.join(ROOT, 'test')) {
 
 /**
  * Each file's tier: the tier of the most specific entry that covers it (a file entry beats a folder, a deeper folder
- * a shallower one). Two tiers naming a file equally specifically is an error, and so is a file no entry covers.
+ * a shallower one). Two tiers naming a file equally specifically is an error, and so is a file no entry covers, and an
+ * entry of `serial` (SERIAL for the repository's TIERS) that names no file.
  */
-export function classify(files, tiers = TIERS, read = (file) => readFileSync(path.join(ROOT, file), 'utf8')) {
+export function classify(files, tiers = TIERS, read = (file) => readFileSync(path.join(ROOT, file), 'utf8'), serial = tiers === TIERS ? SERIAL : []) {
   const byTier = Object.fromEntries(Object.keys(tiers).map((t) => [t, []]))
   const problems = []
   for (const file of files) {
@@ -121,7 +138,16 @@ export function classify(files, tiers = TIERS, read = (file) => readFileSync(pat
       }
     }
   }
+  for (const entry of serial) {
+    if (!files.some((f) => (entry.endsWith('/') ? f.startsWith(entry) : f === entry))) problems.push(`${entry} (SERIAL) names no test file: remove it from SERIAL`)
+  }
   return {byTier, problems}
+}
+
+/** A tier's files in the two groups it runs in: `parallel` (mocha workers) and `serial` (one at a time, after). */
+export function groups(files, serial = SERIAL) {
+  const isSerial = (f) => serial.some((entry) => (entry.endsWith('/') ? f.startsWith(entry) : f === entry))
+  return {parallel: files.filter((f) => !isSerial(f)), serial: files.filter(isSerial)}
 }
 
 /** Runs mocha on `files`, echoing its output; resolves with the counts it printed and the time it took. */
@@ -155,11 +181,11 @@ async function main(argv) {
     return 1
   }
   if (args.includes('--check')) {
-    console.log(Object.entries(byTier).map(([t, f]) => `${t}: ${f.length} files`).join(', '))
+    console.log(Object.entries(byTier).map(([t, f]) => `${t}: ${f.length} files${groups(f).serial.length ? ` (${groups(f).serial.length} serial)` : ''}`).join(', '))
     return 0
   }
   if (args.includes('--list')) {
-    for (const [tier, files] of Object.entries(byTier)) console.log(`${tier} (${files.length})\n  ${files.join('\n  ')}`)
+    for (const [tier, files] of Object.entries(byTier)) console.log(`${tier} (${files.length})\n  ${files.map((f) => (groups([f]).serial.length ? `${f} (serial)` : f)).join('\n  ')}`)
     return 0
   }
   const jobsAt = args.indexOf('--jobs')
@@ -172,10 +198,29 @@ async function main(argv) {
   const results = {}
   for (const tier of tiers) {
     if (byTier[tier].length === 0) continue
-    console.log(`\n== tier ${tier}: ${byTier[tier].length} files`)
+    const {parallel, serial} = groups(byTier[tier])
     const n = jobsOf(tier)
-    const parallel = n > 1 ? ['--parallel', '--jobs', String(n)] : []
-    results[tier] = {files: byTier[tier].length, jobs: n, ...(await runMocha(byTier[tier], [...parallel, ...extra]))}
+    const runs = []
+    if (parallel.length > 0) {
+      console.log(`\n== tier ${tier}: ${parallel.length} files${n > 1 ? ` in ${n} workers` : ''}`)
+      runs.push({group: 'parallel', ...(await runMocha(parallel, [...(n > 1 ? ['--parallel', '--jobs', String(n)] : []), ...extra]))})
+    }
+    if (serial.length > 0) {
+      console.log(`\n== tier ${tier}: ${serial.length} files one at a time (SERIAL)`)
+      runs.push({group: 'serial', ...(await runMocha(serial, extra))})
+    }
+    const sum = (key) => runs.reduce((s, r) => s + r[key], 0)
+    results[tier] = {
+      files: byTier[tier].length,
+      jobs: n,
+      passed: sum('passed'),
+      failed: sum('failed'),
+      pending: sum('pending'),
+      code: runs.find((r) => r.code !== 0)?.code ?? 0,
+      signal: runs.find((r) => r.signal)?.signal ?? null,
+      seconds: sum('seconds'),
+      groups: runs,
+    }
   }
   let status = 0
   console.log('')
@@ -183,7 +228,8 @@ async function main(argv) {
     const bad = r.code !== 0 || r.failed > 0 || r.passed === 0
     if (bad) status = 1
     const why = r.signal ? ` (killed by ${r.signal})` : r.passed === 0 && r.failed === 0 ? ' (no test ran)' : ''
-    console.log(`tier ${tier}: ${r.passed} passed, ${r.failed} failed, ${r.seconds.toFixed(1)} s${r.jobs > 1 ? ` (${r.jobs} workers)` : ''}${why}`)
+    const split = r.groups.length > 1 ? `; ${r.groups.map((g) => `${g.group} ${g.seconds.toFixed(1)} s`).join(', ')}` : ''
+    console.log(`tier ${tier}: ${r.passed} passed, ${r.failed} failed, ${r.seconds.toFixed(1)} s${r.jobs > 1 ? ` (${r.jobs} workers${split})` : split ? ` (${split.slice(2)})` : ''}${why}`)
   }
   const total = Object.values(results).reduce((s, r) => s + r.seconds, 0)
   console.log(`tiers total: ${total.toFixed(1)} s`)

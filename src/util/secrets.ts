@@ -5,6 +5,14 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= 4) registered.add(secret)
 }
 
+/**
+ * Forgets every registered secret: for a process that runs several commands one after the other, each with its own
+ * credentials (the test suites' in-process CLI), so that each command redacts what a process of its own would, no more.
+ */
+export function forgetSecrets(): void {
+  registered.clear()
+}
+
 /** Replaces every registered secret, and anything shaped like a GitHub token, with `***`. */
 export function redact(text: string): string {
   let out = text

@@ -1,20 +1,15 @@
-import {execFile} from 'node:child_process'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {expect} from 'chai'
-import {BIN} from '../helpers/e2e.js'
+import {cliRun} from '../helpers/e2e.js'
 
 /** `config set` refuses, in one line, a value the commands reading it would refuse later; it keeps the file as it was. */
 describe('config set checks values as the commands would', function () {
   this.timeout(60_000)
   let home: string
-  const cli = (args: string[]) =>
-    new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], {env: {PATH: process.env.PATH, HOME: home, GITHUB_PM_HOME: path.join(home, '.github-pm'), NO_COLOR: '1'}}, (error, stdout, stderr) =>
-        resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr}),
-      )
-    })
+  // the real CLI in this process (helpers/inproc.ts: the same code, exit status and output as bin/run.js's process)
+  const cli = (args: string[]) => cliRun({PATH: process.env.PATH, HOME: home, GITHUB_PM_HOME: path.join(home, '.github-pm'), NO_COLOR: '1'}, args)
   const config = async () => JSON.parse(await readFile(path.join(home, '.github-pm', 'config.json'), 'utf8'))
 
   before(async () => {

@@ -119,7 +119,8 @@ describe('restore through the CLI against the sandbox', function () {
     expect(dry.stdout).to.contain('+ create draft "Idea: restore dashboards"')
     const mutationsBefore = e.sandbox.stats.mutationRequests
     expect(e.sandbox.stats.mutationRequests).to.equal(mutationsBefore) // the dry run changed nothing
-    const r = await e.cli(['restore', '--yes', 'good', '--project', 'acme/1', '--json'])
+    // as a process (bin/run.js): restore's smoke test of the bin path; the other runs are in-process
+    const r = await e.cliProcess(['restore', '--yes', 'good', '--project', 'acme/1', '--json'])
     expect(r.code, r.stderr + r.stdout).to.equal(0)
     const out = json(r.stdout)
     expect(out.status).to.equal('done')

@@ -22,7 +22,8 @@ describe('backup show through the CLI against the sandbox', function () {
   after(async () => e.close())
 
   it('shows the board of a backup grouped by Status, in both command forms, cut to --width by display width', async () => {
-    const r = await e.cli(['backup', 'show', 'before', '--project', 'acme/1', '--width', '200'])
+    // as a process (bin/run.js): show's smoke test of the bin path; the other runs are in-process
+    const r = await e.cliProcess(['backup', 'show', 'before', '--project', 'acme/1', '--width', '200'])
     expect(r.code, r.stderr).to.equal(0)
     const lines = r.stdout.split('\n')
     expect(lines[0]).to.match(/^\S.* as of backup before \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/)

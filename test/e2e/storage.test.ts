@@ -11,7 +11,7 @@ import {canonicalJson} from '../../src/util/canonical.js'
 import {json, startE2E, type E2E} from '../helpers/e2e.js'
 import {type S3TestServer, startS3Server} from '../helpers/s3-server.js'
 
-/** Storage commands through the CLI (bin/run.js as a process) against the sandbox. Build first: `npx tsc -b`. */
+/** Storage commands through the CLI (dist/, in this process but one run as a process) against the sandbox. Build first: `npx tsc -b`. */
 
 const PASSPHRASE = 'e2e passphrase: tulip orbit'
 
@@ -67,7 +67,8 @@ describe('storage commands through the CLI', function () {
     git(['init', '--bare', '-q', remote])
     expect((await e.cli(['config', 'set', 'backup.git.remote', remote])).code).to.equal(0)
     const gitUrl = `git+file://${path.join(e.home, 'backups.git')}`
-    const r = await e.cli(['backup', 'create', 'on-git', '--project', 'acme/1', '--storage', gitUrl, '--json'])
+    // as a process (bin/run.js): the storage commands' smoke test of the bin path; the other runs are in-process
+    const r = await e.cliProcess(['backup', 'create', 'on-git', '--project', 'acme/1', '--storage', gitUrl, '--json'])
     expect(r.code, r.stderr).to.equal(0)
     const subjects = git(['--git-dir', remote, 'log', 'github-pm-backups', '--format=%s']).trim().split('\n')
     expect(subjects[0]).to.equal('Backup: on-git')

@@ -9,6 +9,7 @@ import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import type {Seed} from '../../src/sandbox/seed.js'
 import {startSandbox, type LimitsMode, type Sandbox, type SandboxOptions} from '../../src/sandbox/server.js'
 import {World} from '../../src/sandbox/world.js'
+import {inProcessReady, runInProcess, type CliResult} from './inproc.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -21,8 +22,14 @@ export interface E2E {
   world: World
   home: string
   env: NodeJS.ProcessEnv
-  /** runs `github-pm ARGS` (bin/run.js) as a process against the sandbox */
-  cli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}>
+  /**
+   * runs `github-pm ARGS` against the sandbox: by default the real CLI in this process (inproc.ts: the same code,
+   * code, stdout and stderr as bin/run.js's process, without the process's start), or as a process when another run
+   * is under way here; `options.run` chooses otherwise
+   */
+  cli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>
+  /** runs `github-pm ARGS` as a process (bin/run.js), always: for the tests whose subject is the process */
+  cliProcess(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>
   /** GraphQL against the sandbox, as a user of GitHub's API would */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>
   close(): Promise<void>
@@ -33,8 +40,8 @@ export interface E2EOptions {
   tokens?: SandboxOptions['tokens']
   /** serve a GitHub Enterprise Server's schema (3.16: no updateProjectV2Field) */
   ghes?: SandboxOptions['ghes']
-  /** how `cli` runs bin/run.js (default: execFile); suites that scan or kill processes bring their own */
-  run?: (env: NodeJS.ProcessEnv, args: string[]) => Promise<{code: number; stdout: string; stderr: string}>
+  /** how `cli` runs the CLI (default: cliRun, in this process when it can); suites that scan or kill processes bring their own */
+  run?: (env: NodeJS.ProcessEnv, args: string[]) => Promise<CliResult>
 }
 
 /** A sandbox GitHub (in this process, loopback) with a seed (default: the demo project acme/1), and a private home. */
@@ -57,7 +64,8 @@ export async function startE2E(seed: Seed = demoSeed(), options: E2EOptions = {}
     world,
     home,
     env,
-    cli: (args, extraEnv = {}) => (options.run ?? execCli)({...env, ...extraEnv}, args),
+    cli: (args, extraEnv = {}) => (options.run ?? cliRun)({...env, ...extraEnv}, args),
+    cliProcess: (args, extraEnv = {}) => execCli({...env, ...extraEnv}, args),
     gql: async (query, variables = {}) => {
       const res = await fetch(`${sandbox.url}/graphql`, {
         method: 'POST',
@@ -87,7 +95,16 @@ export async function backupInProcess(e: E2E, name: string, project = 'acme/1'):
   return runBackup(session, client, repo, {project: await resolveLiveProject(session, client, project), name})
 }
 
-function execCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+/**
+ * `github-pm ARGS` with environment `env`: in this process when no other in-process run is under way (inproc.ts), else
+ * as a process, so that two runs a test starts side by side still run side by side.
+ */
+export function cliRun(env: NodeJS.ProcessEnv, args: string[]): Promise<CliResult> {
+  return inProcessReady(env) ? runInProcess(env, args) : execCli(env, args)
+}
+
+/** `github-pm ARGS` as a process: `node bin/run.js ARGS` with environment `env`. */
+export function execCli(env: NodeJS.ProcessEnv, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], {env, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
       resolve({code: error ? ((error as any).code ?? 1) : 0, stdout, stderr})

@@ -14,22 +14,23 @@ import {isUserError} from '../../src/util/errors.js'
 import {FullDiskBackend} from '../helpers/faulty-backend.js'
 import {TOKEN, type E2E} from '../helpers/e2e.js'
 import {PROJECT_ID, buildState} from '../helpers/states.js'
-import {cliOf, expectOneLine, runCli, snapshot, startEnv, type CliRun} from './harness.js'
+import {expectOneLine, runScanned, snapshot, startEnv, type CliRun} from './harness.js'
 
 /**
  * Promise 4: bad input of every kind is a one-line error, a non-zero exit, and nothing written: the home's backups
- * and restore records are byte-for-byte what they were.
+ * and restore records are byte-for-byte what they were. The CLI runs in this process (runScanned: the same code, exit
+ * status and output as bin/run.js's process).
  */
 describe('robustness: bad input', function () {
   this.timeout(180_000)
   let e: E2E
-  let cli: ReturnType<typeof cliOf>
+  let cli: (args: string[]) => Promise<CliRun>
   let good: string
   let dir: string
 
   before(async () => {
-    e = await startEnv(demoSeed())
-    cli = cliOf(e)
+    e = await startEnv(demoSeed(), {inProcess: true})
+    cli = (args) => runScanned(e.env, args)
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-bad-input-'))
     const made = await cli(['backup', 'create', 'good', '--project', 'acme/1'])
     expect(made.code, made.stderr).to.equal(0)
@@ -132,7 +133,7 @@ describe('robustness: bad input', function () {
     const requests = e.sandbox.stats.requests.graphql + e.sandbox.stats.requests.rest
     const env = {...e.env, GH_HOST: 'ghe.example.com'}
     delete (env as NodeJS.ProcessEnv).GITHUB_API_URL
-    await refused(['backup', '--project', 'https://github.com/orgs/acme/projects/1'], /GH_HOST=github.com/, (a) => runCli(env, a))
+    await refused(['backup', '--project', 'https://github.com/orgs/acme/projects/1'], /GH_HOST=github.com/, (a) => runScanned(env, a))
     expect(e.sandbox.stats.requests.graphql + e.sandbox.stats.requests.rest).to.equal(requests)
   })
 
@@ -152,14 +153,14 @@ describe('robustness: bad input', function () {
   })
 
   it('says which token problem it is: expired (401) or missing the read:project scope', async () => {
-    const scoped = await startEnv(demoSeed(), {tokens: {[TOKEN]: {login: 'octocat', scopes: ['repo']}}})
+    const scoped = await startEnv(demoSeed(), {tokens: {[TOKEN]: {login: 'octocat', scopes: ['repo']}}, inProcess: true})
     try {
-      const narrow = await runCli(scoped.env, ['backup', 'create', 'x', '--project', 'acme/1'])
+      const narrow = await runScanned(scoped.env, ['backup', 'create', 'x', '--project', 'acme/1'])
       expect(narrow.code).to.not.equal(0)
       expectOneLine(narrow, 'under-scoped token')
       expect(narrow.stderr).to.match(/read:project/)
       expect(narrow.stderr).to.match(/gh auth refresh/)
-      const expired = await runCli({...scoped.env, GH_TOKEN: 'ghp_expired0000000000000000000000000000'}, ['backup', 'create', 'x', '--project', 'acme/1'])
+      const expired = await runScanned({...scoped.env, GH_TOKEN: 'ghp_expired0000000000000000000000000000'}, ['backup', 'create', 'x', '--project', 'acme/1'])
       expect(expired.code).to.not.equal(0)
       expectOneLine(expired, 'expired token')
       expect(expired.stderr).to.match(/401|[Bb]ad credentials|token/)

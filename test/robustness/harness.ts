@@ -18,7 +18,7 @@ import type {Sandbox} from '../../src/sandbox/server.js'
 import {openRepository} from '../../src/storage/repository.js'
 import type {LimitsMode, SandboxOptions} from '../../src/sandbox/server.js'
 import type {Seed} from '../../src/sandbox/seed.js'
-import {BIN, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
+import {BIN, cliRun, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
 
 /** The passphrase of every encrypted repository in these suites: it must never show up anywhere. */
 export const PASSPHRASE = 'robustness passphrase: tr0ub4dor&3 never-print-me'
@@ -72,14 +72,29 @@ export function runCli(env: NodeJS.ProcessEnv, args: string[], options: {killAft
 }
 
 /**
- * Like startE2E (a sandbox GitHub on loopback and a private home), with the sandbox's limits mode and tokens chosen
- * by the suite. `e.cli` is the scanned, killable runCli.
+ * Runs `github-pm ARGS` in this process (the real CLI, as e2e.ts `cliRun`: the same code, stdout and stderr as a
+ * process; as a process when another in-process run is under way), scanned and recorded like runCli's. For the suites
+ * whose subject is what a command does, not its process (nothing to kill).
  */
-export async function startEnv(seed: Seed, options: {limits?: LimitsMode; tokens?: SandboxOptions['tokens']} = {}): Promise<E2E> {
+export async function runScanned(env: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> {
+  const r = await cliRun(env, args)
+  const run: CliRun = {code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr, killed: false}
+  transcript.push({args, stdout: run.stdout, stderr: run.stderr})
+  assertNoSecrets(run.stdout, `stdout of ${args.join(' ')}`)
+  assertNoSecrets(run.stderr, `stderr of ${args.join(' ')}`)
+  return run
+}
+
+/**
+ * Like startE2E (a sandbox GitHub on loopback and a private home), with the sandbox's limits mode and tokens chosen
+ * by the suite. `e.cli` is the scanned, killable runCli, or with `inProcess` the scanned runScanned.
+ */
+export async function startEnv(seed: Seed, options: {limits?: LimitsMode; tokens?: SandboxOptions['tokens']; inProcess?: boolean} = {}): Promise<E2E> {
+  const {inProcess, ...sandbox} = options
   return startE2E(seed, {
-    ...options,
+    ...sandbox,
     run: async (env, args) => {
-      const run = await runCli(env, args)
+      const run = inProcess ? await runScanned(env, args) : await runCli(env, args)
       return {code: run.code ?? 1, stdout: run.stdout, stderr: run.stderr}
     },
   })

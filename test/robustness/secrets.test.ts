@@ -8,13 +8,15 @@ import {openJournal} from '../../src/journal/journal.js'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {TOKEN, type E2E} from '../helpers/e2e.js'
-import {PASSPHRASE, SECRETS, assertNoSecrets, expectPrivateAndClean, openStore, projectIdOf, runCli, startEnv, transcript, walk} from './harness.js'
+import {PASSPHRASE, SECRETS, assertNoSecrets, expectPrivateAndClean, openStore, projectIdOf, runScanned, startEnv, transcript, walk} from './harness.js'
 
 /**
  * Promise 6: the token and the passphrase never leave the process. Every command of a whole life cycle on an
- * encrypted repository (and every CLI run of the other robustness suites: runCli scans each one) keeps them out of
- * stdout and stderr; every file the tool writes (GITHUB_PM_HOME: config, backups, restore records, audit log; exported
- * documents) is free of them, files 0600 and directories 0700; no backup holds a credential.
+ * encrypted repository (and every CLI run of the other robustness suites: runCli and runScanned scan each one) keeps
+ * them out of stdout and stderr; every file the tool writes (GITHUB_PM_HOME: config, backups, restore records, audit
+ * log; exported documents) is free of them, files 0600 and directories 0700; no backup holds a credential. The life
+ * cycle runs the CLI in this process (runScanned: the same output as a process; the tool writes only through the
+ * process's streams, which the run captures, and forgets the secrets a previous run registered).
  */
 describe('robustness: secrets never leak', function () {
   this.timeout(300_000)
@@ -24,7 +26,7 @@ describe('robustness: secrets never leak', function () {
   let out: string
 
   before(async () => {
-    e = await startEnv(demoSeed())
+    e = await startEnv(demoSeed(), {inProcess: true})
     env = {...e.env, GITHUB_PM_PASSPHRASE: PASSPHRASE}
     projectId = await projectIdOf(e)
     out = await fs.mkdtemp(path.join(os.tmpdir(), 'github-pm-secrets-'))
@@ -36,7 +38,7 @@ describe('robustness: secrets never leak', function () {
 
   it('a whole life cycle on an encrypted repository writes and prints no secret, with private modes', async () => {
     const ok = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-      const r = await runCli({...env, ...extra}, args)
+      const r = await runScanned({...env, ...extra}, args)
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(0)
       return r
     }
@@ -60,14 +62,14 @@ describe('robustness: secrets never leak', function () {
     await ok(['config', 'list'])
 
     // failures are where secrets like to hide: a wrong passphrase, an API URL carrying credentials, a refused token
-    const wrong = await runCli({...env, GITHUB_PM_PASSPHRASE: `${PASSPHRASE}-but-wrong`}, ['backup', 'list'])
+    const wrong = await runScanned({...env, GITHUB_PM_PASSPHRASE: `${PASSPHRASE}-but-wrong`}, ['backup', 'list'])
     expect(wrong.code).to.not.equal(0)
-    const creds = await runCli({...env, GITHUB_API_URL: e.sandbox.url.replace('http://', `http://x-access-token:${TOKEN}@`)}, ['backup', 'create', 'never'])
+    const creds = await runScanned({...env, GITHUB_API_URL: e.sandbox.url.replace('http://', `http://x-access-token:${TOKEN}@`)}, ['backup', 'create', 'never'])
     expect(creds.code).to.not.equal(0)
     expect(creds.stderr).to.match(/must not contain credentials/)
-    const scoped = await startEnv(demoSeed(), {tokens: {[`${TOKEN}x`]: {login: 'octocat', scopes: ['project']}}})
+    const scoped = await startEnv(demoSeed(), {tokens: {[`${TOKEN}x`]: {login: 'octocat', scopes: ['project']}}, inProcess: true})
     try {
-      const refused = await runCli({...scoped.env, GITHUB_PM_PASSPHRASE: PASSPHRASE}, ['backup', 'create', 'x', '--project', 'acme/1'])
+      const refused = await runScanned({...scoped.env, GITHUB_PM_PASSPHRASE: PASSPHRASE}, ['backup', 'create', 'x', '--project', 'acme/1'])
       expect(refused.code).to.not.equal(0)
     } finally {
       await scoped.close()

@@ -5,11 +5,12 @@ import {disaster} from '../../src/app/demo.js'
 import {createClient} from '../../src/github/client.js'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
 import {TOKEN, type E2E} from '../helpers/e2e.js'
-import {PASSPHRASE, projectIdOf, runCli, startEnv, walk} from './harness.js'
+import {PASSPHRASE, projectIdOf, runScanned, startEnv, walk} from './harness.js'
 
 /**
  * Promise 5: a flipped byte in ANY stored file of a local journal (its backups; not the run records), plain or encrypted, is found by `backup validate`
  * (exit 3) and the damaged file or event is named; a restore from a damaged backup refuses before it changes anything.
+ * The CLI runs in this process (runScanned): the subject is what validate finds, not the process.
  */
 for (const encrypted of [false, true]) {
   describe(`robustness: tampering with a ${encrypted ? 'encrypted' : 'plain'} local journal`, function () {
@@ -20,21 +21,21 @@ for (const encrypted of [false, true]) {
     let backups: string
 
     before(async () => {
-      e = await startEnv(demoSeed())
+      e = await startEnv(demoSeed(), {inProcess: true})
       env = encrypted ? {...e.env, GITHUB_PM_PASSPHRASE: PASSPHRASE} : e.env
       projectId = await projectIdOf(e)
       backups = path.join(e.env.GITHUB_PM_HOME!, 'backups')
       if (encrypted) {
-        const init = await runCli(env, ['backup', 'init', '--encrypt'])
+        const init = await runScanned(env, ['backup', 'init', '--encrypt'])
         expect(init.code, init.stderr).to.equal(0)
       }
       const issue = (await e.gql(`{ repository(owner: "acme", name: "app") { issue(number: 3) { id } } }`)).repository.issue.id
       for (const name of ['one', 'two', 'three']) {
         await e.gql(`mutation($id: ID!, $t: String!) { updateIssue(input: {id: $id, title: $t}) { issue { id } } }`, {id: issue, t: `Title at ${name}`})
-        const r = await runCli(env, ['backup', 'create', name, '--project', 'acme/1'])
+        const r = await runScanned(env, ['backup', 'create', name, '--project', 'acme/1'])
         expect(r.code, r.stderr).to.equal(0)
       }
-      const ok = await runCli(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
+      const ok = await runScanned(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
       expect(ok.code, ok.stderr + ok.stdout).to.equal(0)
     })
     after(async () => e.close())
@@ -55,7 +56,7 @@ for (const encrypted of [false, true]) {
           damaged[at] ^= 0x20
           await fs.writeFile(file, damaged)
           try {
-            const r = await runCli(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
+            const r = await runScanned(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
             const rel = path.relative(backups, file)
             const named = [path.basename(file), ...eventNamesOf(rel)].some((n) => (r.stdout + r.stderr).includes(n))
             if (r.code !== 3 || !named) undetected.push(`${rel} byte ${at}: exit ${r.code}, ${r.stderr.trim() || r.stdout.slice(0, 300)}`)
@@ -78,7 +79,7 @@ for (const encrypted of [false, true]) {
       await fs.writeFile(victim, damaged)
       try {
         const mutations = e.sandbox.stats.mutationRequests
-        const r = await runCli(env, ['restore', '--yes', 'three', '--project', 'acme/1'])
+        const r = await runScanned(env, ['restore', '--yes', 'three', '--project', 'acme/1'])
         expect(r.code).to.not.equal(0)
         expect(r.stderr).to.match(/damaged/)
         expect(r.stderr).to.match(/nothing was changed/)
@@ -86,7 +87,7 @@ for (const encrypted of [false, true]) {
       } finally {
         await fs.writeFile(victim, original)
       }
-      const valid = await runCli(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
+      const valid = await runScanned(env, ['backup', 'validate', 'latest', '--project', 'acme/1'])
       expect(valid.code, valid.stdout).to.equal(0)
     })
   })

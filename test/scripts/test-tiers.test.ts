@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {testSuiteSection} from '../../bench/test-times.js'
-import {classify, runtimeImports, testFiles, TIERS} from '../../scripts/test.js'
+import {classify, groups, runtimeImports, SERIAL, testFiles, TIERS} from '../../scripts/test.js'
 
 describe('the test tiers (scripts/test.js)', () => {
   it('puts every test file of the repository in exactly one tier, and none is left out', () => {
@@ -57,6 +57,17 @@ describe('the test tiers (scripts/test.js)', () => {
       "  // import {x} from 'not-at-line-start.js'",
     ].join('\n')
     expect(runtimeImports(text)).to.deep.equal(['../helpers/e2e.js', 'node:child_process'])
+  })
+
+  it('runs the kill and stall suites one at a time after the tier\'s other files, which run in workers', () => {
+    const {byTier} = classify(testFiles())
+    const e2e = groups(byTier.e2e)
+    expect(e2e.serial).to.include.members(['test/robustness/crash.test.ts', 'test/robustness/faults.test.ts', 'test/robustness/concurrency.test.ts', 'test/robustness/recovery.test.ts', 'test/install/plugins-install.test.ts'])
+    expect(e2e.serial.some((f) => f.startsWith('test/hooks/'))).to.equal(true)
+    expect(e2e.parallel).to.include.members(['test/e2e/restore.test.ts', 'test/robustness/bad-input.test.ts', 'test/e2e/in-process.test.ts'])
+    expect([...e2e.parallel, ...e2e.serial].sort()).to.deep.equal([...byTier.e2e].sort())
+    expect(groups(['test/a/1.test.ts', 'test/b/2.test.ts', 'test/b/c/3.test.ts'], ['test/b/'])).to.deep.equal({parallel: ['test/a/1.test.ts'], serial: ['test/b/2.test.ts', 'test/b/c/3.test.ts']})
+    expect(SERIAL.length).to.be.greaterThan(0)
   })
 
   it('has the three tiers, in the order they run', () => {
