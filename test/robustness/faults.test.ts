@@ -4,7 +4,7 @@ import {normalizeState} from '../../src/model/normalize.js'
 import {canonicalJson} from '../../src/util/canonical.js'
 import {bigSeed} from '../helpers/big-seed.js'
 import {json, TOKEN, type E2E} from '../helpers/e2e.js'
-import {backupInProcessTo, backupState, burstsAt, competingConsumer, liveState, projectIdOf, startEnv, validateStore} from './harness.js'
+import {backupState, burstsAt, competingConsumer, liveState, projectIdOf, startEnv, validateStore} from './harness.js'
 
 /**
  * Promise 1: GitHub failing now and then changes nothing about the result. 10% of requests answered 502, 2% of
@@ -12,57 +12,25 @@ import {backupInProcessTo, backupState, burstsAt, competingConsumer, liveState, 
  * backup, keeping it nearly spent during the restore), on limits 'fast' (GitHub's windows on a 60x clock, so retry-after
  * is about a second). A backup and a restore of a 2,000-item
  * project, run as CLI processes, end exactly where the fault-free run does.
- *
- * The two run side by side, each in its own sandbox world of the same seed with its own home (the restore spends
- * most of its time waiting out retry-after, the backup most of its in CPU); the fault-free backup each starts from is
- * made in this process through the app function the command runs.
  */
 describe('robustness: faults from GitHub (2,000 items, 502s, dropped connections, secondary limits)', function () {
   this.timeout(300_000)
-  const seed = bigSeed({items: 2000})
-  /** one world per test, each with the fault-free backup `clean` of its project */
-  let worlds: Promise<Array<{e: E2E; projectId: string; cleanHash: string}>>
-  /** each test's work, started once: by its own test, or beside the other (the first starts both) */
-  const lanes = new Map<string, Promise<void>>()
-  const lane = (name: string, work: () => Promise<void>): Promise<void> => {
-    let run = lanes.get(name)
-    if (!run) {
-      run = work()
-      run.catch(() => undefined) // reported by the test that awaits it
-      lanes.set(name, run)
-    }
-    return run
-  }
+  let e: E2E
+  let projectId: string
+  let cleanHash: string
 
   before(async () => {
-    worlds = Promise.all(
-      [0, 1].map(async () => {
-        const e = await startEnv(seed, {limits: 'fast'})
-        const projectId = await projectIdOf(e)
-        const clean = await backupInProcessTo(e.env, 'clean')
-        expect(clean.event.stats.items).to.equal(2000)
-        return {e, projectId, cleanHash: clean.event.stateHash}
-      }),
-    )
-    const [a, b] = await worlds
-    expect(a.cleanHash, 'the two worlds hold the same project').to.equal(b.cleanHash)
+    e = await startEnv(bigSeed({items: 2000}), {limits: 'fast'})
+    projectId = await projectIdOf(e)
+    const clean = await e.cli(['backup', 'create', 'clean', '--project', 'acme/1', '--json'])
+    expect(clean.code, clean.stderr).to.equal(0)
+    cleanHash = json(clean.stdout).event.stateHash
+    expect(json(clean.stdout).event.stats.items).to.equal(2000)
   })
-  after(async () => {
-    await Promise.allSettled(lanes.values())
-    for (const {e} of await worlds.catch(() => [])) await e.close()
-  })
+  after(async () => e.close())
+  afterEach(() => e.sandbox.faults.clear())
 
   it('a backup under faults stores exactly the state of the fault-free backup', async () => {
-    void lane('restore', restoreUnderFaults)
-    await lane('backup', backupUnderFaults)
-  })
-
-  it('a restore under faults leaves the project equal to the backup', async () => {
-    await lane('restore', restoreUnderFaults)
-  })
-
-  async function backupUnderFaults(): Promise<void> {
-    const {e, projectId, cleanHash} = (await worlds)[0]
     e.sandbox.faults.set({status5xx: 0.1, drop: 0.02, seed: 7})
     e.sandbox.faults.resetCounters()
     const limitedBefore = e.sandbox.stats.limited.secondary
@@ -73,7 +41,6 @@ describe('robustness: faults from GitHub (2,000 items, 502s, dropped connections
       r = await e.cli(['backup', 'create', 'under-faults', '--project', 'acme/1', '--json'])
     } finally {
       stop()
-      e.sandbox.faults.clear()
     }
     expect(r.code, r.stderr).to.equal(0)
     const out = json(r.stdout)
@@ -84,10 +51,9 @@ describe('robustness: faults from GitHub (2,000 items, 502s, dropped connections
     expect(e.sandbox.stats.limited.secondary - limitedBefore, 'secondary limits were hit').to.be.greaterThan(0)
     expect(out.api.requests).to.be.greaterThan(20)
     expect((await validateStore(e.env, projectId)).status).to.equal('valid')
-  }
+  })
 
-  async function restoreUnderFaults(): Promise<void> {
-    const {e, projectId} = (await worlds)[1]
+  it('a restore under faults leaves the project equal to the backup', async () => {
     const client = await createClient({apiUrl: e.sandbox.url, token: TOKEN})
     await damageBigProject(client, projectId)
     const damaged = await liveState(e.sandbox, projectId)
@@ -112,7 +78,7 @@ describe('robustness: faults from GitHub (2,000 items, 502s, dropped connections
     expect(e.sandbox.stats.limited.secondary - limitedBefore, 'secondary limits were hit').to.be.greaterThan(0)
     const after = await liveState(e.sandbox, projectId)
     expect(canonicalJson(normalizeState(after))).to.equal(canonicalJson(normalizeState(wanted)))
-  }
+  })
 })
 
 /** Every card loses its Status (options re-saved), 30 drafts are deleted, the project is renamed. */

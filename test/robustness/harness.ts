@@ -232,17 +232,25 @@ export function competingConsumer(sandbox: Sandbox, login = 'octocat', headroom 
 /**
  * Bursts of a competing consumer at chosen moments: when the sandbox has received `trigger` GraphQL requests, the
  * login's secondary budget for the minute is spent in full, so the client's next request is refused (403, retry-after)
- * and must wait for the window to move on. Returns the function that stops watching.
+ * and must wait for the window to move on. Driven by the request count itself (the budget is spent just before the
+ * sandbox admits the next GraphQL request at or past a trigger), never by a timer that a busy test process would run
+ * late. Returns the function that stops watching.
  */
 export function burstsAt(sandbox: Sandbox, triggers: number[], login = 'octocat'): () => void {
   const pending = [...triggers].sort((a, b) => a - b)
-  const timer = setInterval(() => {
-    if (!pending.length || sandbox.stats.requests.graphql < pending[0]) return
-    pending.shift()
-    const spend = 2000 - sandbox.limiter.secondaryUsed(login, 'graphql')
-    if (spend > 0) sandbox.limiter.admit(login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
-  }, 1)
-  return () => clearInterval(timer)
+  const limiter = sandbox.limiter
+  const admit = limiter.admit
+  limiter.admit = function (this: typeof limiter, ...args: Parameters<typeof admit>) {
+    if (args[1] === 'graphql' && pending.length > 0 && sandbox.stats.requests.graphql >= pending[0]) {
+      pending.shift()
+      const spend = 2000 - limiter.secondaryUsed(login, 'graphql')
+      if (spend > 0) admit.call(limiter, login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
+    }
+    return admit.apply(this, args)
+  }
+  return () => {
+    limiter.admit = admit
+  }
 }
 
 /** A deterministic PRNG (mulberry32) for kill moments, so a failing run can be replayed with its seed. */
