@@ -6,12 +6,7 @@ import type {StorageBackend} from './backend.js'
 import {DEFAULT_GIT_BRANCH, GitBackend, gitToplevel, isTransactional} from './git.js'
 import {backupsRoot} from './home.js'
 import {LocalBackend} from './local.js'
-
-/**
- * The S3 backend, loaded when a location needs it: the AWS SDK takes about half a second to load (more on a busy
- * machine), which every command on local or git storage would otherwise pay at start.
- */
-const s3Module = () => import('./s3.js')
+import {gcsFromUrl, s3FromUrl} from './s3.js'
 
 export const STORAGE_FORMS = [
   'local',
@@ -58,10 +53,10 @@ export async function openStorage(url: string, env: NodeJS.ProcessEnv = process.
       return GitBackend.open({repo, branch, remote, env, init: true})
     }
     case 's3':
-      return (await s3Module()).s3FromUrl(parseUrl(location), env)
+      return s3FromUrl(parseUrl(location), env)
     case 'gcs':
     case 'gs':
-      return (await s3Module()).gcsFromUrl(parseUrl(location), env)
+      return gcsFromUrl(parseUrl(location), env)
     default:
       throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
   }
@@ -91,18 +86,14 @@ export async function checkStorageLocation(url: string, env: NodeJS.ProcessEnv =
       gitParams(cut < 0 ? '' : rest.slice(cut), options)
       return
     }
-    case 's3': {
-      const {s3FromUrl} = await s3Module()
+    case 's3':
       s3FromUrl(parseUrl(location), env)
       return
-    }
     case 'gcs':
-    case 'gs': {
+    case 'gs':
       // the HMAC key is checked when the storage is used (it may come from the environment of a CI job)
-      const {gcsFromUrl} = await s3Module()
       gcsFromUrl(parseUrl(location), {...env, GITHUB_PM_GCS_HMAC_ACCESS_ID: 'check', GITHUB_PM_GCS_HMAC_SECRET: 'check'})
       return
-    }
     default:
       throw new UserError(`unknown storage location "${location}": use one of ${STORAGE_FORMS.join(', ')}`, {code: 'ECONFIG'})
   }

@@ -1,7 +1,7 @@
 import {createOnly, type StorageBackend} from './backend.js'
 import {isEncrypted, openCodec, type Codec} from './codec.js'
 import {openStorage} from './open.js'
-import type {ObjectLockPolicy, S3Backend} from './s3.js'
+import {type ObjectLockPolicy, S3Backend} from './s3.js'
 import {UserError} from '../util/errors.js'
 
 /**
@@ -51,18 +51,9 @@ export async function readRepositoryPolicy(backend: StorageBackend): Promise<Rep
   return {appendOnly: file.appendOnly || Boolean(lock), ...(lock ? {objectLock: {mode: lock.mode, retainMs: lock.retainMs, retain: lock.retain}} : {})}
 }
 
-/**
- * An S3 (or GCS) backend, told by what it can do rather than by `instanceof`: storage/s3.ts (and the AWS SDK behind
- * it) is loaded only when a location is on S3 (see open.ts), so this module does not import its class.
- */
-function isS3Backend(backend: StorageBackend): backend is S3Backend {
-  const b = backend as Partial<S3Backend>
-  return typeof b.setObjectLock === 'function' && typeof b.checkObjectLock === 'function'
-}
-
 /** Makes a backend follow a policy: on S3, Object Lock retention on every object it writes. */
 export function applyRepositoryPolicy(backend: StorageBackend, policy: RepositoryPolicy): void {
-  if (policy.objectLock && isS3Backend(backend)) backend.setObjectLock({mode: policy.objectLock.mode, retainMs: policy.objectLock.retainMs})
+  if (policy.objectLock && backend instanceof S3Backend) backend.setObjectLock({mode: policy.objectLock.mode, retainMs: policy.objectLock.retainMs})
 }
 
 /**
@@ -77,7 +68,7 @@ export async function initRepositoryPolicy(
   options: {checkOnly?: boolean} = {},
 ): Promise<RepositoryPolicy> {
   if (policy.objectLock) {
-    if (!isS3Backend(backend) || backend.url.startsWith('gcs:')) {
+    if (!(backend instanceof S3Backend) || backend.url.startsWith('gcs:')) {
       throw new UserError(
         `--object-lock needs s3:// storage with an Object Lock bucket: ${backend.url} cannot promise write-once storage (local and git storage can be rewritten by whoever can write them)`,
         {code: 'EUSAGE'},
