@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {expect} from 'chai'
 import {demoSeed} from '../../src/sandbox/demo-seed.js'
-import {ROOT, type E2E} from '../helpers/e2e.js'
+import {backupInProcess, ROOT, type E2E} from '../helpers/e2e.js'
 import {backupNames, backupState, projectIdOf, runCli, startEnv, validateStore} from './harness.js'
 
 /**
@@ -56,8 +56,9 @@ describe('robustness: concurrent backups', function () {
   it('a backup during a journal rewrite (backup delete): both done, or the loser refused clearly', async () => {
     for (let round = 0; round < 3; round++) {
       const victim = `to-delete-${round}`
-      expect((await cli(['backup', 'create', victim])).code).to.equal(0)
-      expect((await cli(['backup', 'create', `keeper-${round}`])).code).to.equal(0)
+      // the two backups the race starts from (made in this process: only the racing runs need to be processes)
+      await backupInProcess(e, victim)
+      await backupInProcess(e, `keeper-${round}`)
       const [deleted, added] = await Promise.all([cli(['backup', 'delete', victim]), cli(['backup', 'create', `during-delete-${round}`])])
       const ok = await expectAllPresentOrLocked([{name: `during-delete-${round}`, run: added}])
       expect(ok).to.deep.equal([`during-delete-${round}`])

@@ -8,6 +8,9 @@ import {createHash} from 'node:crypto'
 import {promises as fs} from 'node:fs'
 import path from 'node:path'
 import {expect} from 'chai'
+import {runBackup, type BackupResult} from '../../src/app/backup.js'
+import {applyRestore, prepareRestore, type ApplyOutcome} from '../../src/app/restore.js'
+import {connect, openSession, repository, resolveLiveProject} from '../../src/app/session.js'
 import {captureProject} from '../../src/github/capture.js'
 import {createClient} from '../../src/github/client.js'
 import {openJournal} from '../../src/journal/journal.js'
@@ -18,7 +21,7 @@ import type {Sandbox} from '../../src/sandbox/server.js'
 import {openRepository} from '../../src/storage/repository.js'
 import type {LimitsMode, SandboxOptions} from '../../src/sandbox/server.js'
 import type {Seed} from '../../src/sandbox/seed.js'
-import {BIN, cliRun, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
+import {BIN, RETRY_BASE_MS, cliRun, startE2E, TOKEN, type E2E} from '../helpers/e2e.js'
 
 /** The passphrase of every encrypted repository in these suites: it must never show up anywhere. */
 export const PASSPHRASE = 'robustness passphrase: tr0ub4dor&3 never-print-me'
@@ -39,9 +42,11 @@ export const transcript: Array<{args: string[]; stdout: string; stderr: string}>
 /**
  * Runs `github-pm ARGS` (bin/run.js) as a process. With `killAfterMs`, the process is SIGKILLed after that long (if
  * still running). Every stdout and stderr is checked for the token and the passphrase before the result is returned.
+ * ROBUST_TIMING=1 prints each run's duration on stderr (where a suite's time goes).
  */
 export function runCli(env: NodeJS.ProcessEnv, args: string[], options: {killAfterMs?: number} = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    const started = Date.now()
     const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
     const out: Buffer[] = []
     const err: Buffer[] = []
@@ -57,6 +62,7 @@ export function runCli(env: NodeJS.ProcessEnv, args: string[], options: {killAft
     child.on('error', reject)
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer)
+      if (process.env.ROBUST_TIMING) console.error(`[cli ${Date.now() - started} ms${killed ? ' KILLED' : ''}] ${args.join(' ')}`)
       const run: CliRun = {code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed}
       transcript.push({args, stdout: run.stdout, stderr: run.stderr})
       try {
@@ -171,6 +177,36 @@ export async function liveState(sandbox: Sandbox, projectId: string): Promise<Pr
   return (await captureProject(client, projectId, {type: 'full'})).state
 }
 
+/**
+ * `github-pm restore --yes NAME --project PROJECT` without a process: what the command runs (prepare with the
+ * project's restore lock, apply, release), with the environment's home, sandbox, token and scaled backoff. For the
+ * runs a suite needs to finish (the run "again" after a kill), not for the runs it kills: those are processes. The
+ * command's `status` is the record's status (it exits 0 only when that is 'done').
+ */
+export async function restoreInProcess(env: NodeJS.ProcessEnv, backup: string, project = 'acme/1'): Promise<ApplyOutcome> {
+  const session = await openSession({env, retryBaseMs: RETRY_BASE_MS})
+  const repo = await repository(session)
+  const client = await connect(session, {project})
+  // the request the command builds from `--yes NAME --project P` (flags not given are undefined, and so are the diff
+  // options): the same options give the same progress record, so this run resumes what a killed process began (the
+  // suites check it)
+  const request = {backup, project, adaptEnvironment: false, diff: {}}
+  const prepared = await prepareRestore(session, client, repo, request, {exclusive: true})
+  try {
+    return await applyRestore(session, client, repo, prepared)
+  } finally {
+    await prepared.release()
+  }
+}
+
+/** `github-pm backup create NAME --project PROJECT --storage STORAGE` without a process (the app function it runs). */
+export async function backupInProcessTo(env: NodeJS.ProcessEnv, name: string, storage?: string, project = 'acme/1'): Promise<BackupResult> {
+  const session = await openSession({env, retryBaseMs: RETRY_BASE_MS})
+  const repo = await repository(session, storage)
+  const client = await connect(session, {project})
+  return runBackup(session, client, repo, {project: await resolveLiveProject(session, client, project), name})
+}
+
 /** A storage location read from the test process, the way the CLI opens it. */
 export async function openStore(env: NodeJS.ProcessEnv, storage = 'local') {
   return openRepository(storage, env, {passphrase: env.GITHUB_PM_PASSPHRASE})
@@ -211,17 +247,25 @@ export function competingConsumer(sandbox: Sandbox, login = 'octocat', headroom 
 /**
  * Bursts of a competing consumer at chosen moments: when the sandbox has received `trigger` GraphQL requests, the
  * login's secondary budget for the minute is spent in full, so the client's next request is refused (403, retry-after)
- * and must wait for the window to move on. Returns the function that stops watching.
+ * and must wait for the window to move on. Driven by the request count itself (the budget is spent just before the
+ * sandbox admits the next GraphQL request at or past a trigger), never by a timer that a busy test process would run
+ * late. Returns the function that stops watching.
  */
 export function burstsAt(sandbox: Sandbox, triggers: number[], login = 'octocat'): () => void {
   const pending = [...triggers].sort((a, b) => a - b)
-  const timer = setInterval(() => {
-    if (!pending.length || sandbox.stats.requests.graphql < pending[0]) return
-    pending.shift()
-    const spend = 2000 - sandbox.limiter.secondaryUsed(login, 'graphql')
-    if (spend > 0) sandbox.limiter.admit(login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
-  }, 1)
-  return () => clearInterval(timer)
+  const limiter = sandbox.limiter
+  const admit = limiter.admit
+  limiter.admit = function (this: typeof limiter, ...args: Parameters<typeof admit>) {
+    if (args[1] === 'graphql' && pending.length > 0 && sandbox.stats.requests.graphql >= pending[0]) {
+      pending.shift()
+      const spend = 2000 - limiter.secondaryUsed(login, 'graphql')
+      if (spend > 0) admit.call(limiter, login, 'graphql', {secondaryPoints: spend, contentCreations: 0, primaryPoints: 0})
+    }
+    return admit.apply(this, args)
+  }
+  return () => {
+    limiter.admit = admit
+  }
 }
 
 /** A deterministic PRNG (mulberry32) for kill moments, so a failing run can be replayed with its seed. */
