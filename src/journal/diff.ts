@@ -1,8 +1,10 @@
 import {create, type Delta} from 'jsondiffpatch/with-text-diffs'
-import {canonicalJson} from '../util/canonical.js'
+import {canonicalJson, canonicalText} from '../util/canonical.js'
 import {escapeKeys, hasEscapableKey, unescapeKeys} from '../util/keys.js'
 
 export type {Delta}
+/** canonicalText lives in util/canonical.ts (no jsondiffpatch needed to render a state); re-exported for the journal. */
+export {canonicalText}
 
 /**
  * The differ every journal uses. Array elements that are objects are matched by `id`, `key`, `name` or `field`
@@ -114,43 +116,6 @@ export function verifiedDelta(a: unknown, b: unknown): {delta: Delta; ok: boolea
     ok = false
   }
   return {delta: stored, ok}
-}
-
-/** Keys V8 enumerates first, in numeric order, whatever the insertion order (array indices). */
-const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/
-
-function isIndexKey(key: string): boolean {
-  return INDEX_KEY.test(key) && Number(key) < 4294967295
-}
-
-/** true when JSON.stringify(value) already gives canonicalJson(value): plain objects whose keys are in sorted order. */
-function inCanonicalOrder(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true
-  if (Array.isArray(value)) {
-    for (const v of value) if (!inCanonicalOrder(v)) return false
-    return true
-  }
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return false
-  let previous: string | undefined
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key]
-    if (!isIndexKey(key)) {
-      if (previous !== undefined && !(previous < key)) return false
-      previous = key
-    }
-    if (!inCanonicalOrder(v)) return false
-  }
-  return true
-}
-
-/**
- * canonicalJson(value), byte for byte, without building the sorted deep copy when the value is already in canonical
- * key order (anything parsed from canonical text, and every capture): a 50,000-item state is one string, not a copy
- * plus a string.
- */
-export function canonicalText(value: unknown): string {
-  return inCanonicalOrder(value) ? JSON.stringify(value) : canonicalJson(value)
 }
 
 /**

@@ -1,6 +1,5 @@
 import {createHash} from 'node:crypto'
-import {setOwn} from '../util/canonical.js'
-import {canonicalText} from './diff.js'
+import {canonicalText, isIndexKey, setOwn} from '../util/canonical.js'
 
 /**
  * Whole-project JSON without whole-project strings (issue 14, bounded memory). A 50,000-item state is ~150 MB of
@@ -11,10 +10,6 @@ import {canonicalText} from './diff.js'
 
 /** How deep `canonicalChunks` splits by default: the state, its sections, their entries (one chunk per item). */
 export const CHUNK_DEPTH = 3
-
-/** Keys V8 enumerates first, in numeric order, whatever the insertion order (array indices). */
-const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/
-const isIndexKey = (key: string) => INDEX_KEY.test(key) && Number(key) < 4294967295
 
 /**
  * The keys of an object in the order canonicalJson renders them: canonicalJson inserts the sorted keys into a new

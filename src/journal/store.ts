@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {createOnly, type StorageBackend} from '../storage/backend.js'
 import {readRepositoryPolicy} from '../storage/repository.js'
-import {canonicalText} from './diff.js'
+import {canonicalText} from '../util/canonical.js'
 import {CHUNK_DEPTH, JsonStreamParser, canonicalChunks, parseJsonBytes} from './json-stream.js'
 import {sha256} from '../util/canonical.js'
 import {UserError} from '../util/errors.js'

@@ -46,7 +46,7 @@ export function sortKeysShared<T>(value: T): T {
   for (const key of keys) {
     const v = (value as Record<string, unknown>)[key]
     if (v === undefined) canonical = false
-    if (!(INDEX_KEY.test(key) && Number(key) < 4294967295)) {
+    if (!isIndexKey(key)) {
       if (previous !== undefined && !(previous < key)) canonical = false
       previous = key
     }
@@ -80,4 +80,39 @@ export function sha256(data: string | Uint8Array): string {
 
 export function hashOf(value: unknown): string {
   return sha256(canonicalJson(value))
+}
+
+/** Whether V8 enumerates `key` as an array index (first, in numeric order, whatever the insertion order). */
+export function isIndexKey(key: string): boolean {
+  return INDEX_KEY.test(key) && Number(key) < 4294967295
+}
+
+/** true when JSON.stringify(value) already gives canonicalJson(value): plain objects whose keys are in sorted order. */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (Array.isArray(value)) {
+    for (const v of value) if (!inCanonicalOrder(v)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return false
+  let previous: string | undefined
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    if (!isIndexKey(key)) {
+      if (previous !== undefined && !(previous < key)) return false
+      previous = key
+    }
+    if (!inCanonicalOrder(v)) return false
+  }
+  return true
+}
+
+/**
+ * canonicalJson(value), byte for byte, without building the sorted deep copy when the value is already in canonical
+ * key order (anything parsed from canonical text, and every capture): a 50,000-item state is one string, not a copy
+ * plus a string.
+ */
+export function canonicalText(value: unknown): string {
+  return inCanonicalOrder(value) ? JSON.stringify(value) : canonicalJson(value)
 }
