@@ -94,14 +94,14 @@ async function installAsUser(host: Host, pluginDir: string): Promise<void> {
 }
 
 /** Preloaded in every measured run (both hosts alike): writes the process's user + system CPU time at exit. */
-const CPU_REPORTER = `import {writeFileSync} from 'node:fs'
+export const CPU_REPORTER = `import {writeFileSync} from 'node:fs'
 process.on('exit', () => {
   const {user, system} = process.cpuUsage()
   writeFileSync(process.env.BENCH_CPU_FILE, String((user + system) / 1000))
 })
 `
 
-interface Sample {
+export interface Sample {
   wall: number
   cpu: number
 }

@@ -20,6 +20,7 @@ import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {ROOT} from './sandbox.js'
 import {buildPlugin} from '../test/fixtures/host/index.js'
+import {CPU_REPORTER, type Sample} from './hook.js'
 import {startTestSandbox} from '../test/helpers/sandbox.js'
 
 export interface StartupBenchOptions {
@@ -72,18 +73,7 @@ export function median(samples: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-/** Preloaded in every measured run: writes the process's user + system CPU time at exit. */
-const CPU_REPORTER = `import {writeFileSync} from 'node:fs'
-process.on('exit', () => {
-  const {user, system} = process.cpuUsage()
-  writeFileSync(process.env.BENCH_CPU_FILE, String((user + system) / 1000))
-})
-`
-
-interface Sample {
-  wall: number
-  cpu: number
-}
+// the CPU reporter preloaded in every measured run, and a sample, are the hook bench's (bench/hook.ts)
 
 function run(plugin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {

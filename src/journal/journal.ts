@@ -198,13 +198,7 @@ export class Journal {
 
   /** The state an event materialises: only the sections of its type. Replays from the nearest base at or before it. */
   async state(ref: number | Pick<EventHeader, 'seq'>): Promise<ProjectState> {
-    const seq = typeof ref === 'number' ? ref : ref.seq
-    let index = this.head.events.findIndex((e) => e.header.seq === seq)
-    if (index < 0) {
-      await this.reload()
-      index = this.head.events.findIndex((e) => e.header.seq === seq)
-    }
-    if (index < 0) throw new UserError(`project ${this.projectId} has no backup with sequence number ${seq}: run \`github-pm backup list\``, {code: 'ENOTFOUND'})
+    const index = await this.indexOf(ref)
     const chain = await this.sharedChainAt(this.head.events, index)
     return materialize(chain, this.head.events[index].header.type)
   }
@@ -224,6 +218,13 @@ export class Journal {
    * `previous`, it spares the append a second replay when that event is still the newest.
    */
   async takeChain(ref: number | Pick<EventHeader, 'seq'>): Promise<{chain: ProjectState; eventHash: string; header: EventHeader}> {
+    const index = await this.indexOf(ref)
+    const entry = this.head.events[index]
+    return {chain: await this.takeChainAt(this.head.events, index), eventHash: entry.eventHash, header: structuredClone(entry.header)}
+  }
+
+  /** The position of an event in the head (re-read once when it is not there: another process may have added it). */
+  private async indexOf(ref: number | Pick<EventHeader, 'seq'>): Promise<number> {
     const seq = typeof ref === 'number' ? ref : ref.seq
     let index = this.head.events.findIndex((e) => e.header.seq === seq)
     if (index < 0) {
@@ -231,8 +232,7 @@ export class Journal {
       index = this.head.events.findIndex((e) => e.header.seq === seq)
     }
     if (index < 0) throw new UserError(`project ${this.projectId} has no backup with sequence number ${seq}: run \`github-pm backup list\``, {code: 'ENOTFOUND'})
-    const entry = this.head.events[index]
-    return {chain: await this.takeChainAt(this.head.events, index), eventHash: entry.eventHash, header: structuredClone(entry.header)}
+    return index
   }
 
   /**

@@ -84,123 +84,16 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
 }
 
-class JsonBytes {
-  constructor(private readonly buf: Buffer) {}
-
-  fail(at: number, what: string): never {
-    throw new SyntaxError(`${what} in JSON at position ${at}`)
-  }
-
-  skipSpace(at: number): number {
-    while (at < this.buf.length && isSpace(this.buf[at])) at++
-    return at
-  }
-
-  /** The index just past the string that starts at `at` (a quote). */
-  stringEnd(at: number): number {
-    let i = at + 1
-    for (;;) {
-      const q = this.buf.indexOf(QUOTE, i)
-      if (q < 0) this.fail(at, 'Unterminated string')
-      let slashes = 0
-      for (let j = q - 1; j > at && this.buf[j] === BACKSLASH; j--) slashes++
-      if (slashes % 2 === 0) return q + 1
-      i = q + 1
-    }
-  }
-
-  /** The index just past the value that starts at `at` (no leading space). */
-  valueEnd(at: number): number {
-    const b = this.buf[at]
-    if (b === QUOTE) return this.stringEnd(at)
-    if (b === 0x7b || b === 0x5b) {
-      let depth = 0
-      let i = at
-      while (i < this.buf.length) {
-        const c = this.buf[i]
-        if (c === QUOTE) {
-          i = this.stringEnd(i)
-          continue
-        }
-        if (c === 0x7b || c === 0x5b) depth++
-        else if (c === 0x7d || c === 0x5d) {
-          depth--
-          if (depth === 0) return i + 1
-        }
-        i++
-      }
-      this.fail(at, 'Unterminated container')
-    }
-    let i = at
-    while (i < this.buf.length) {
-      const c = this.buf[i]
-      if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) break
-      i++
-    }
-    if (i === at) this.fail(at, 'Unexpected token')
-    return i
-  }
-
-  whole(start: number, end: number): unknown {
-    return JSON.parse(this.buf.toString('utf8', start, end))
-  }
-
-  /**
-   * The value that starts at `at` (no leading space) and the index just past it: containers above SPLIT_DEPTH are
-   * walked member by member, anything else is found by its end and parsed with JSON.parse, so every byte is scanned
-   * once.
-   */
-  parseAt(at: number, depth: number): {value: unknown; end: number} {
-    const b = this.buf[at]
-    if (depth >= SPLIT_DEPTH || (b !== 0x7b && b !== 0x5b)) {
-      const end = this.valueEnd(at)
-      return {value: this.whole(at, end), end}
-    }
-    const object = b === 0x7b
-    const close = object ? 0x7d : 0x5d
-    const out: Record<string, unknown> | unknown[] = object ? {} : []
-    let i = this.skipSpace(at + 1)
-    if (this.buf[i] === close) return {value: out, end: i + 1}
-    for (;;) {
-      let key: string | undefined
-      if (object) {
-        if (this.buf[i] !== QUOTE) this.fail(i, 'Expected a property name')
-        const keyEnd = this.stringEnd(i)
-        key = this.whole(i, keyEnd) as string
-        i = this.skipSpace(keyEnd)
-        if (this.buf[i] !== 0x3a) this.fail(i, "Expected ':'")
-        i = this.skipSpace(i + 1)
-      }
-      if (i >= this.buf.length) this.fail(i, 'Unexpected end')
-      const member = this.parseAt(i, depth + 1)
-      if (object) setOwn(out as Record<string, unknown>, key!, member.value)
-      else (out as unknown[]).push(member.value)
-      i = this.skipSpace(member.end)
-      const c = this.buf[i]
-      if (c === 0x2c) {
-        i = this.skipSpace(i + 1)
-        continue
-      }
-      if (c === close) return {value: out, end: i + 1}
-      this.fail(i, `Expected ',' or '${object ? '}' : ']'}'`)
-    }
-  }
-}
-
 /**
  * JSON.parse of UTF-8 bytes, without the whole document as one string: a large document's outer containers (an event,
  * its payload, the state, its sections) are walked member by member and each entry below them (an item) is parsed on
  * its own. The same value as JSON.parse(text) for any valid JSON; invalid JSON throws a SyntaxError.
  */
 export function parseJsonBytes(bytes: Uint8Array, wholeBelow = WHOLE_PARSE_BYTES): unknown {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (buf.length < wholeBelow) return JSON.parse(buf.toString('utf8'))
-  const reader = new JsonBytes(buf)
-  const start = reader.skipSpace(0)
-  if (start >= buf.length) reader.fail(start, 'Unexpected end')
-  const {value, end} = reader.parseAt(start, 0)
-  if (reader.skipSpace(end) !== buf.length) reader.fail(end, 'Unexpected data after JSON')
-  return value
+  if (bytes.byteLength < wholeBelow) return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
+  const parser = new JsonStreamParser()
+  parser.push(bytes)
+  return parser.end()
 }
 
 interface Frame {
