@@ -1,7 +1,7 @@
 import os from 'node:os'
 import {INDEX_LOCK_KEY, lockKey} from '../journal/events.js'
 import type {StorageBackend} from '../storage/backend.js'
-import {type LockHolder, LockHeldError, processAlive} from '../storage/lock.js'
+import {type LockHolder, isLockHeldError, processAlive} from '../storage/lock.js'
 import {UserError} from '../util/errors.js'
 import type {Repository} from './session.js'
 
@@ -30,7 +30,7 @@ export async function breakStaleLock(backend: StorageBackend, key: string, optio
     await probe.release()
     return {key, url: backend.url, broken: false}
   } catch (error) {
-    if (!(error instanceof LockHeldError)) throw error
+    if (!isLockHeldError(error)) throw error
     holder = error.holder
   }
   if (holder && holder.host === os.hostname() && processAlive(holder.pid) && !options.force) {

@@ -19,7 +19,7 @@ import {promises as fs} from 'node:fs'
 import type {createAppAuth} from '@octokit/auth-app'
 import {UserError} from '../util/errors.js'
 import {redact, registerSecret} from '../util/secrets.js'
-import {GitHubError} from './errors.js'
+import {GitHubError, isGitHubError} from './errors.js'
 
 export const APP_ENV = {
   id: 'GITHUB_PM_APP_ID',
@@ -236,7 +236,7 @@ export function appTokenProvider(options: AppTokenProviderOptions): AppTokenProv
           return Number(data.id)
         } catch (error) {
           // GitHubError: the App itself was refused (its id, its key), not merely absent from this account
-          if ((error as any)?.status !== 404 || error instanceof GitHubError) throw error
+          if ((error as any)?.status !== 404 || isGitHubError(error)) throw error
         }
       }
       throw new UserError(
@@ -267,7 +267,7 @@ export function appTokenProvider(options: AppTokenProviderOptions): AppTokenProv
   const mint = async (): Promise<string> => {
     const id = await installationId()
     const result = await withJwt((auth) => auth({type: 'installation', installationId: id, refresh: true})).catch((error) => {
-      if ((error as any)?.status === 404 && !(error instanceof GitHubError)) {
+      if ((error as any)?.status === 404 && !isGitHubError(error)) {
         throw new UserError(`the GitHub App ${credentials.appId} has no installation ${id} (GitHub answered 404): check ${APP_ENV.installation}, or unset it to find the installation from the project's owner`, {code: 'EAPPINSTALL'})
       }
       throw error

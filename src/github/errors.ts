@@ -28,6 +28,12 @@ export interface GraphqlErrorEntry {
  * message; `errors` and `data` keep a GraphQL response's errors and partial data (GitHub answers both when some
  * nodes are hidden from the token); `cause` is the original Octokit error.
  */
+/**
+ * Marks a GitHubError so that it is recognised even when it comes from another copy of this module: a host CLI or a
+ * test runner can load the plugin's modules twice (CommonJS and ESM), and `instanceof` then fails across the copies.
+ */
+const GITHUB_ERROR = Symbol.for('github-pm.GitHubError')
+
 export class GitHubError extends UserError {
   readonly kind: GitHubErrorKind
   readonly status?: number
@@ -45,6 +51,7 @@ export class GitHubError extends UserError {
     if (options.errors) this.errors = options.errors.map((e) => ({...e, message: redact(String(e.message))}))
     // partial data can be large: kept off JSON and log dumps of the error
     Object.defineProperty(this, 'data', {value: options.data, enumerable: false})
+    Object.defineProperty(this, GITHUB_ERROR, {value: true, enumerable: false})
   }
 }
 
@@ -91,7 +98,8 @@ export function ambiguousError(error: unknown, what: string): GitHubError | unde
 }
 
 export function isGitHubError(error: unknown, kind?: GitHubErrorKind): error is GitHubError {
-  return error instanceof GitHubError && (kind === undefined || error.kind === kind)
+  const ours = error instanceof GitHubError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[GITHUB_ERROR] === true)
+  return ours && (kind === undefined || (error as GitHubError).kind === kind)
 }
 
 /**

@@ -209,9 +209,9 @@ export function toProjectInfo(node: any): ProjectInfo {
 
 /** Re-maps a client error with what was being looked for, from the original Octokit error kept as `cause`. */
 function remap(error: unknown, context: string): Error {
-  if (error instanceof GitHubError && error.cause !== undefined && (error.kind === 'forbidden' || error.kind === 'scopes' || error.kind === 'graphql')) {
+  if (isGitHubError(error) && error.cause !== undefined && (error.kind === 'forbidden' || error.kind === 'scopes' || error.kind === 'graphql')) {
     const again = toUserError(error.cause, context)
-    return again instanceof GitHubError ? again : error
+    return isGitHubError(again) ? again : error
   }
   return error instanceof Error ? error : toUserError(error, context)
 }

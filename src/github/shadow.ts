@@ -179,7 +179,7 @@ export async function deleteShadow(client: Pick<GitHubClient, 'graphql'>, projec
 }
 
 function notFoundInGraphql(error: unknown): boolean {
-  return error instanceof GitHubError && (error.errors ?? []).some((e) => e.type === 'NOT_FOUND')
+  return isGitHubError(error) && (error.errors ?? []).some((e) => e.type === 'NOT_FOUND')
 }
 
 async function exists(client: Pick<GitHubClient, 'graphql'>, id: string): Promise<boolean> {

@@ -77,6 +77,9 @@ export const LOCK_POLL_MS = 50
 /** Who holds a lock, as a held-lock error names it. */
 export type LockHolder = Omit<LockInfo, 'token'>
 
+/** Marks a LockHeldError across copies of this module (see GITHUB_ERROR in src/github/errors.ts). */
+const LOCK_HELD = Symbol.for('github-pm.LockHeldError')
+
 /** The lock named `key` in `url` is held by someone else (code ELOCKED); `holder` is null when the record is unreadable. */
 export class LockHeldError extends UserError {
   readonly holder: LockHolder | null
@@ -89,11 +92,12 @@ export class LockHeldError extends UserError {
     this.name = 'UserError'
     this.key = key
     this.holder = info ? {owner: info.owner, pid: info.pid, host: info.host, time: info.time} : null
+    Object.defineProperty(this, LOCK_HELD, {value: true, enumerable: false})
   }
 }
 
 export function isLockHeldError(error: unknown): error is LockHeldError {
-  return error instanceof LockHeldError
+  return error instanceof LockHeldError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[LOCK_HELD] === true)
 }
 
 function holderText(holder: LockHolder | null | undefined): string {

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {GitHubError, rateLimitMessage, toUserError} from '../../src/github/errors.js'
+import {GitHubError, isGitHubError, rateLimitMessage, toUserError} from '../../src/github/errors.js'
+import {LockHeldError, isLockHeldError} from '../../src/storage/lock.js'
 import {UserError} from '../../src/util/errors.js'
 
 /** Shaped like @octokit/request-error's RequestError (name HttpError, status, request with redacted auth, response). */
@@ -51,5 +52,22 @@ describe('github/errors toUserError', () => {
     expect(rateLimitMessage({remaining: 0})).to.equal(
       'GitHub API rate limit exhausted (0 points left); it resets within the hour. Try again then, or use a token with a higher limit.',
     )
+  })
+
+  it('recognises its errors when they come from another copy of the module (a host loading the plugin twice)', () => {
+    const a = new GitHubError('not-found', 'Could not resolve to a ProjectV2')
+    expect(isGitHubError(a, 'not-found')).to.equal(true)
+    // what a second copy of the module makes: another class, the same mark
+    const copy = Object.assign(new Error('gone'), {kind: 'not-found'})
+    expect(isGitHubError(copy)).to.equal(false)
+    for (const key of Object.getOwnPropertySymbols(a)) Object.defineProperty(copy, key, {value: (a as any)[key]})
+    expect(isGitHubError(copy, 'not-found')).to.equal(true)
+    expect(isGitHubError(copy, 'forbidden')).to.equal(false)
+    const held = new LockHeldError('p/lock', undefined, 'file:///x')
+    expect(isLockHeldError(held)).to.equal(true)
+    const heldCopy = new Error(held.message)
+    expect(isLockHeldError(heldCopy)).to.equal(false)
+    for (const key of Object.getOwnPropertySymbols(held)) Object.defineProperty(heldCopy, key, {value: (held as any)[key]})
+    expect(isLockHeldError(heldCopy)).to.equal(true)
   })
 })
