@@ -2,7 +2,7 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {run} from '@oclif/core'
 import {Exit, handle} from '@oclif/core/handle'
-import {isSupported as colourInThisProcess} from 'ansis'
+import ansis from 'ansis'
 
 /**
  * The real CLI (bin/run.js: oclif's `execute`, the plugin's commands from dist/) run inside the test process, for the
@@ -40,7 +40,7 @@ let secrets: Promise<() => void> | undefined
  * process whose output is a pipe (a test process on a terminal, or FORCE_COLOR, turns them on for the whole process).
  */
 export function inProcessReady(env: NodeJS.ProcessEnv): boolean {
-  return !busy && !colourInThisProcess() && env.FORCE_COLOR === undefined
+  return !busy && !ansis.isSupported() && env.FORCE_COLOR === undefined
 }
 
 /** `github-pm ARGS` with environment `env` (the whole environment, as a process would get it), in this process. */
