@@ -1,10 +1,8 @@
 import {create, type Delta} from 'jsondiffpatch/with-text-diffs'
-import {canonicalJson, canonicalText} from '../util/canonical.js'
+import {canonicalJson, setOwn} from '../util/canonical.js'
 import {escapeKeys, hasEscapableKey, unescapeKeys} from '../util/keys.js'
 
 export type {Delta}
-/** canonicalText lives in util/canonical.ts (no jsondiffpatch needed to render a state); re-exported for the journal. */
-export {canonicalText}
 
 /**
  * The differ every journal uses. Array elements that are objects are matched by `id`, `key`, `name` or `field`
@@ -65,11 +63,7 @@ function splitDiff(a: unknown, b: unknown, levels: number): Delta {
   if (a === b) return undefined
   if (levels <= 0 || !isPlainObject(a) || !isPlainObject(b)) return differ.diff(a, b)
   let out: Record<string, unknown> | undefined
-  const put = (key: string, value: unknown) => {
-    out ??= {}
-    if (key === '__proto__') Object.defineProperty(out, key, {value, enumerable: true, writable: true, configurable: true})
-    else out[key] = value
-  }
+  const put = (key: string, value: unknown) => setOwn((out ??= {}), key, value)
   for (const key of Object.keys(a)) {
     const av = a[key]
     if (av === undefined) continue

@@ -1,7 +1,6 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
-import {canonicalText} from '../../src/journal/diff.js'
-import {canonicalJson, sortKeys} from '../../src/util/canonical.js'
+import {canonicalJson, canonicalText, sortKeys} from '../../src/util/canonical.js'
 import {applyEdits, buildState, editArb} from '../helpers/states.js'
 
 describe('canonicalText', () => {
